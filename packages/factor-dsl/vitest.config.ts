@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+import { hfqAliases } from '../../vitest.shared.js';
+
+export default defineProject({
+  resolve: { alias: hfqAliases },
+  test: { name: 'factor-dsl', include: ['src/**/*.test.ts'], environment: 'node' },
+});
