@@ -4,5 +4,7 @@
  * bars, 10-level tick snapshots, equal-volume bars), the A-share session, tick-to-minute
  * aggregation, validation with typed errors, and CSV / Parquet / Arrow IO.
  */
+
+export type { DailyBars, IndexData } from './daily.js';
 export { MINUTE_BAR_END_TIMES, MINUTES_PER_DAY, minuteIndexOf, SESSION } from './session.js';
 export * from './types.js';

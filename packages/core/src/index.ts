@@ -28,6 +28,7 @@ export {
   HfqError,
   type HfqErrorContext,
 } from './errors.js';
+export { FactorCube, type FactorSource } from './factor-cube.js';
 export { Panel, type PanelArray, type PanelDType } from './panel.js';
 export {
   type ProgressCallback,
