@@ -27,18 +27,18 @@ export const MINUTE_BAR_END_TIMES: Int32Array = (() => {
 })();
 
 /**
- * Index (0..239) of the minute bar that a time belongs to: a trade at t falls in the bar whose
- * end time is the first one >= t, except that times exactly on a minute boundary inside the
- * session belong to the bar that ends there (09:31:00 closes the 09:30-09:31 bar). Times before
- * 09:30 (the opening auction) map to bar 0, times in the lunch break to bar 119, times after
- * 15:00 to bar 239. Returns -1 for times before 09:15 or after 15:00 + 1 minute.
+ * Index (0..239) of the minute bar a trade (or a snapshot's increment) at `time` belongs to, by the
+ * vendor convention: the bar ending at E holds trades in [E - 60 s, E). Edge cases: the opening
+ * call auction (09:15-09:30, matched at 09:25) goes to the first bar (09:31); a print at exactly
+ * 11:30:00 (or stray ones in the lunch break) to the 11:30 bar; 13:00:00 opens the 13:01 bar; the
+ * closing call auction (matched at 15:00:00) and anything up to 15:01 to the 15:00 bar.
+ * Returns -1 for times before 09:15 or from 15:01 on.
  */
 export function minuteIndexOf(time: number): number {
-  if (time < SESSION.openingAuctionStart || time > SESSION.close + 60_000) return -1;
-  if (time <= SESSION.morningOpen) return 0;
-  if (time <= SESSION.morningClose)
-    return Math.min(119, Math.ceil((time - SESSION.morningOpen) / 60_000) - 1);
-  if (time <= SESSION.afternoonOpen) return 119;
-  if (time <= SESSION.close) return 120 + Math.ceil((time - SESSION.afternoonOpen) / 60_000) - 1;
+  if (time < SESSION.openingAuctionStart || time >= SESSION.close + 60_000) return -1;
+  if (time < SESSION.morningOpen) return 0;
+  if (time < SESSION.morningClose) return Math.floor((time - SESSION.morningOpen) / 60_000);
+  if (time < SESSION.afternoonOpen) return 119;
+  if (time < SESSION.close) return 120 + Math.floor((time - SESSION.afternoonOpen) / 60_000);
   return 239;
 }
