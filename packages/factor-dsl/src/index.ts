@@ -1,5 +1,7 @@
 /**
  * @packageDocumentation
- * `@hfq/factor-dsl`: The hfq factor language (parser, type checker, evaluator), the shipped factor library, cross-sectional preprocessing and LLM factor generation.
+ * `@hfq/factor-dsl`: the hfq factor language (parser, type checker, evaluator), the shipped factor
+ * library, cross-sectional preprocessing and LLM factor generation.
  */
-export const PACKAGE_NAME = '@hfq/factor-dsl';
+export * from './llm/index.js';
+export * from './preprocess/index.js';

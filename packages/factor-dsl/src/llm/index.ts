@@ -1,0 +1,2 @@
+/** LLM factor generation: prompt from the operator table, chat-completions client, screening, provenance. */
+export {};

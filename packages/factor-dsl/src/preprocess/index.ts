@@ -1,0 +1,2 @@
+/** Cross-sectional preprocessing of factor values (winsorise, z-score, rank-gauss, fill, neutralise). */
+export {};
