@@ -1,0 +1,81 @@
+import { checkLength } from './options.js';
+
+/**
+ * Scratch buffers reused across the days and factors of one preprocessing run, so the hot loops
+ * allocate nothing per cross-section. Grows on demand; never shrinks.
+ */
+export class Workspace {
+  a = new Float64Array(0);
+  b = new Float64Array(0);
+  /** Dense group index per asset (-1 = unknown). */
+  groups = new Int32Array(0);
+  /** Asset indices of a regression sample. */
+  idx = new Int32Array(0);
+  /** Column-major `n x m` matrix of demeaned covariates for neutralisation. */
+  mat = new Float64Array(0);
+
+  /** Makes `a`, `b`, `groups` and `idx` at least `n` long, `mat` at least `n * m`. */
+  reserve(n: number, m = 0): this {
+    if (this.a.length < n) {
+      this.a = new Float64Array(n);
+      this.b = new Float64Array(n);
+      this.groups = new Int32Array(n);
+      this.idx = new Int32Array(n);
+    }
+    if (this.mat.length < n * m) this.mat = new Float64Array(n * m);
+    return this;
+  }
+}
+
+/** Copies the finite values of `x` into `buf` (from index 0); returns how many. */
+export function gatherFinite(x: ArrayLike<number>, buf: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (Number.isFinite(v)) buf[n++] = v;
+  }
+  return n;
+}
+
+/** Median of the first `n` entries of `buf`, sorting them in place (NaN when `n = 0`). */
+export function medianInPlace(buf: Float64Array, n: number): number {
+  if (n === 0) return NaN;
+  const s = buf.subarray(0, n).sort();
+  const h = n >> 1;
+  return n % 2 === 1 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+}
+
+/** First index in sorted `s[0..n)` whose value is >= `v`. */
+export function lowerBound(s: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index in sorted `s[0..n)` whose value is > `v`. */
+export function upperBound(s: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (s[mid]! <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * A float64 copy of `values`, written into `out` when given.
+ * @throws `DSL_PREPROCESS_SHAPE` when `out` has another length than `values`.
+ */
+export function toFloat64(values: ArrayLike<number>, out?: Float64Array): Float64Array {
+  if (out === undefined) return Float64Array.from(values);
+  checkLength(out.length, values.length, 'out');
+  if (out !== values) for (let i = 0; i < values.length; i++) out[i] = values[i]!;
+  return out;
+}
