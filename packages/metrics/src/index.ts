@@ -1,5 +1,30 @@
 /**
  * @packageDocumentation
- * `@hfq/metrics`: IC, RankIC, group backtests, performance statistics, correlation tables and HTML/Markdown/SVG reports for factor research.
+ * `@hfq/metrics`: IC, RankIC, group backtests, performance statistics, correlation tables and
+ * HTML/Markdown/SVG reports for factor research. Every function works on plain typed arrays or
+ * `Panel`s from `@hfq/core`; NaN means missing and each function says what it does with it.
  */
+
+export { ic, rankIC } from './correlation/ic.js';
+export { averageRank, RankWorkspace } from './correlation/rank.js';
+export type { MetricsErrorCode } from './errors.js';
+export {
+  type GroupBacktestOptions,
+  type GroupBacktestResult,
+  groupBacktest,
+  type RebalanceRule,
+  type TopGroupStats,
+} from './groups/group-backtest.js';
+export { type TradabilityFlags, tradableMask } from './groups/tradable.js';
+export { cumulativeIC, type IcSeriesOptions, icSeries } from './ic/ic-series.js';
+export { type IcSummary, icSummary } from './ic/ic-summary.js';
+export { dailyReturns, forwardReturns, type PriceReturnOptions } from './ic/returns.js';
+export { type NavSeries, navSeries } from './performance/nav.js';
+export {
+  type PortfolioStats,
+  type PortfolioStatsInput,
+  portfolioStats,
+  type YearlyReturns,
+} from './performance/portfolio-stats.js';
+
 export const PACKAGE_NAME = '@hfq/metrics';

@@ -1,0 +1,96 @@
+import { RankWorkspace } from './rank.js';
+
+/**
+ * Pearson correlation of the first `n` entries of two compact arrays (all finite; callers filter
+ * pairs first). NaN when `n < 2` or either side is constant (every value equal to its first, the
+ * rule scipy's `pearsonr` applies). Two passes (means, then centred sums) for accuracy; the result
+ * is clamped to [-1, 1] against rounding, as scipy does.
+ */
+export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: number): number {
+  if (n < 2) return Number.NaN;
+  const x0 = x[0]!;
+  const y0 = y[0]!;
+  let sx = 0;
+  let sy = 0;
+  let xConst = true;
+  let yConst = true;
+  for (let i = 0; i < n; i++) {
+    const a = x[i]!;
+    const b = y[i]!;
+    sx += a;
+    sy += b;
+    if (a !== x0) xConst = false;
+    if (b !== y0) yConst = false;
+  }
+  if (xConst || yConst) return Number.NaN;
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! - mx;
+    const dy = y[i]! - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  return clampCorrelation(sxy, sxx, syy);
+}
+
+/**
+ * Pearson correlation of two average-rank vectors of length `n` (ranks 1..n, ties averaged).
+ * Centred ranks are multiples of 1/2, so the sums are exact in float64 for n below ~10^5.
+ * NaN when `n < 2` or either side is all ties.
+ */
+export function pearsonOfRanks(rx: Float64Array, ry: Float64Array, n: number): number {
+  if (n < 2) return Number.NaN;
+  const m = (n + 1) / 2;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = rx[i]! - m;
+    const dy = ry[i]! - m;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  if (sxx === 0 || syy === 0) return Number.NaN;
+  return clampCorrelation(sxy, sxx, syy);
+}
+
+function clampCorrelation(sxy: number, sxx: number, syy: number): number {
+  let d = Math.sqrt(sxx * syy); // exact 1 for perfect rank agreement; split if the product over/underflows
+  if (!(d > 0) || !Number.isFinite(d)) d = Math.sqrt(sxx) * Math.sqrt(syy);
+  if (!(d > 0) || !Number.isFinite(d)) return Number.NaN;
+  const r = sxy / d;
+  return Math.min(1, Math.max(-1, r));
+}
+
+/** Buffers for Spearman on up to `capacity` pairs: two rank outputs and a rank workspace. */
+export class SpearmanWorkspace {
+  readonly ranker: RankWorkspace;
+  private rx = new Float64Array(0);
+  private ry = new Float64Array(0);
+
+  constructor(capacity = 0) {
+    this.ranker = new RankWorkspace(capacity);
+    if (capacity > 0) this.grow(capacity);
+  }
+
+  private grow(n: number): void {
+    const size = Math.max(n, this.rx.length * 2, 64);
+    this.rx = new Float64Array(size);
+    this.ry = new Float64Array(size);
+  }
+
+  /** Spearman correlation of compact finite pairs `x[0..n)`, `y[0..n)`. */
+  spearman(x: ArrayLike<number>, y: ArrayLike<number>, n: number): number {
+    if (n < 2) return Number.NaN;
+    if (this.rx.length < n) this.grow(n);
+    this.ranker.rank(x, n, this.rx);
+    this.ranker.rank(y, n, this.ry);
+    return pearsonOfRanks(this.rx, this.ry, n);
+  }
+}

@@ -1,0 +1,54 @@
+/** Summary statistics of an IC / RankIC series (see {@link icSummary}). All fractions, not percent. */
+export interface IcSummary {
+  /** Mean over the finite values (NaN when there are none). */
+  mean: number;
+  /** Sample standard deviation (n - 1 denominator); NaN when fewer than 2 values. */
+  std: number;
+  /** mean / std, not annualised (the study's ICIR); NaN when std is NaN or 0. */
+  ir: number;
+  /** Share of the finite values strictly above 0, in [0, 1]; NaN when there are none. */
+  positiveRatio: number;
+  /** t-statistic of the mean: mean / (std / sqrt(count)) = ir * sqrt(count); NaN like `ir`. */
+  tStat: number;
+  /** Number of finite values used. */
+  count: number;
+}
+
+/**
+ * Summarises an IC series (e.g. from `icSeries`) over its finite values; NaN and +-Infinity are
+ * skipped (a date with no IC is not a zero IC). The study's "RankIC", "RankIC std", "RankICIR" and
+ * "RankIC>0" columns are `mean`, `std`, `ir` and `positiveRatio`.
+ *
+ * Two passes (mean, then centred squares); no allocation.
+ */
+export function icSummary(series: ArrayLike<number>): IcSummary {
+  let n = 0;
+  let sum = 0;
+  let positive = 0;
+  for (let i = 0; i < series.length; i++) {
+    const v = series[i]!;
+    if (!Number.isFinite(v)) continue;
+    n++;
+    sum += v;
+    if (v > 0) positive++;
+  }
+  if (n === 0) {
+    return {
+      mean: Number.NaN,
+      std: Number.NaN,
+      ir: Number.NaN,
+      positiveRatio: Number.NaN,
+      tStat: Number.NaN,
+      count: 0,
+    };
+  }
+  const mean = sum / n;
+  let ss = 0;
+  for (let i = 0; i < series.length; i++) {
+    const v = series[i]!;
+    if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
+  }
+  const std = n >= 2 ? Math.sqrt(ss / (n - 1)) : Number.NaN;
+  const ir = std > 0 ? mean / std : Number.NaN;
+  return { mean, std, ir, positiveRatio: positive / n, tStat: ir * Math.sqrt(n), count: n };
+}

@@ -1,0 +1,68 @@
+import { checkDates, checkSameLength } from '../internal/checks.js';
+
+/** NAV curves of a return series and its benchmark (one buffer, views per field). */
+export interface NavSeries {
+  dates: Int32Array;
+  /** Cumulative product of (1 + r); NaN before the first finite return. */
+  nav: Float64Array;
+  /** Same for the benchmark (NaN without one). */
+  benchmarkNav: Float64Array;
+  /** nav / benchmarkNav: the excess ("relative") NAV of the study's charts. NaN without a benchmark. */
+  relativeNav: Float64Array;
+  /** Drawdown of `nav` from its running peak (start value 1 counts), a positive fraction. */
+  drawdown: Float64Array;
+  /** Drawdown of `relativeNav` (positive fraction); NaN without a benchmark. */
+  excessDrawdown: Float64Array;
+}
+
+/**
+ * NAV, relative NAV and drawdown curves for charts, with the same conventions as
+ * `portfolioStats` (leading NaN skipped; later NaN returns count as 0 here, so validate with
+ * `portfolioStats` first when that matters). Fractions, not percent. One allocation.
+ */
+export function navSeries(input: {
+  returns: ArrayLike<number>;
+  dates: ArrayLike<number>;
+  benchmark?: ArrayLike<number>;
+}): NavSeries {
+  const { returns: r, dates, benchmark: b } = input;
+  checkSameLength(r, dates, 'returns vs dates');
+  if (b) checkSameLength(r, b, 'returns vs benchmark');
+  checkDates(dates);
+  const n = r.length;
+  const buf = new Float64Array(5 * n).fill(Number.NaN);
+  const out: NavSeries = {
+    dates: Int32Array.from(dates),
+    nav: buf.subarray(0, n),
+    benchmarkNav: buf.subarray(n, 2 * n),
+    relativeNav: buf.subarray(2 * n, 3 * n),
+    drawdown: buf.subarray(3 * n, 4 * n),
+    excessDrawdown: buf.subarray(4 * n, 5 * n),
+  };
+  let started = false;
+  let nav = 1;
+  let bnav = 1;
+  let peak = 1;
+  let relPeak = 1;
+  for (let i = 0; i < n; i++) {
+    const ri = r[i]!;
+    const bi = b ? b[i]! : 0;
+    if (!started) {
+      if (!Number.isFinite(ri) || !Number.isFinite(bi)) continue;
+      started = true;
+    }
+    nav *= 1 + (Number.isFinite(ri) ? ri : 0);
+    if (nav > peak) peak = nav;
+    out.nav[i] = nav;
+    out.drawdown[i] = 1 - nav / peak;
+    if (b) {
+      bnav *= 1 + (Number.isFinite(bi) ? bi : 0);
+      const rel = nav / bnav;
+      if (rel > relPeak) relPeak = rel;
+      out.benchmarkNav[i] = bnav;
+      out.relativeNav[i] = rel;
+      out.excessDrawdown[i] = 1 - rel / relPeak;
+    }
+  }
+  return out;
+}
