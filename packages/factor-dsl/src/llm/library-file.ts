@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { llmError } from './errors.js';
+
+/** Screening numbers of one accepted factor, on the evaluation sample. */
+export interface FactorScreenStats {
+  /** Share of sampled stock-days with a finite value (fraction). */
+  coverage: number;
+  /** Mean per-day RankIC against the forward returns (fraction, signed). */
+  rankIC: number;
+  /** RankIC mean / std over the sampled days (not annualised); NaN with fewer than 2 days. */
+  rankICIR: number;
+  /** Days with a RankIC. */
+  days: number;
+  /** Largest |mean daily rank correlation| with a factor accepted before it (0 when first). */
+  maxCorrelation: number;
+  /** The factor it correlates most with, if any. */
+  mostCorrelatedWith?: string;
+}
+
+/** One factor of a generated library. */
+export interface GeneratedFactor {
+  id: string;
+  /** Canonical formula (printed from the AST). */
+  formula: string;
+  /** Formula as the model wrote it. */
+  original: string;
+  /** AST hash (duplicates with other spacing or argument order share it). */
+  hash: string;
+  meaning: string;
+  source: string;
+  stats: FactorScreenStats;
+}
+
+/** Where a library came from. Never contains the API key. */
+export interface LibraryProvenance {
+  generator: string;
+  model: string;
+  /** Models the server said it used, when they differ from `model`. */
+  servedModels: string[];
+  /** Host[:port] of the endpoint (no credentials, no path or query). */
+  endpointHost: string;
+  /** SHA-256 of the first round's prompt (operator table, fields, examples, rules). */
+  promptHash: string;
+  /** SHA-256 of every round's prompt (later rounds add the formulas to avoid). */
+  roundPromptHashes: string[];
+  /** ISO 8601 time the run finished. */
+  createdAt: string;
+  requests: number;
+  tokens: { prompt: number; completion: number };
+  /** Thresholds and counts of the screening. */
+  screening: {
+    minCoverage: number;
+    minAbsRankIC: number;
+    maxCorrelation: number;
+    candidates: number;
+    accepted: number;
+    rejectedByReason: Record<string, number>;
+    sample: { dates: number; assets: number; firstDate: number; lastDate: number };
+  };
+}
+
+/** The JSON file {@link writeFactorLibrary} writes. */
+export interface FactorLibraryFile {
+  format: 'hfq-factor-library';
+  version: 1;
+  source: string;
+  factors: GeneratedFactor[];
+  provenance: LibraryProvenance;
+}
+
+/**
+ * Writes `library` as JSON to `path` atomically: into a temporary file in the same folder, flushed
+ * to disk, then renamed over `path`, so a reader sees the old file or the new one, never half of
+ * one. The temporary file is removed if anything fails.
+ */
+export async function writeFactorLibrary(path: string, library: FactorLibraryFile): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const text = `${JSON.stringify(library, null, 2)}\n`;
+  let ok = false;
+  try {
+    const fh = await open(tmp, 'wx');
+    try {
+      await fh.writeFile(text, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+    ok = true;
+  } catch (e) {
+    throw llmError(
+      'DSL_LLM_LIBRARY',
+      `could not write the factor library: ${(e as Error).message}`,
+      { source: path },
+      e,
+    );
+  } finally {
+    if (!ok) await rm(tmp, { force: true });
+  }
+}
+
+/**
+ * Reads a library written by {@link writeFactorLibrary}. Checks the envelope and that every
+ * factor has string `id`, `formula` and `source`; the formulas are text to give to the parser,
+ * nothing else.
+ * @throws `DSL_LLM_LIBRARY` for a file that is not such a library.
+ */
+export async function readFactorLibrary(path: string): Promise<FactorLibraryFile> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(path, 'utf8'));
+  } catch (e) {
+    throw llmError(
+      'DSL_LLM_LIBRARY',
+      `could not read a factor library: ${(e as Error).message}`,
+      { source: path },
+      e,
+    );
+  }
+  const lib = json as Partial<FactorLibraryFile>;
+  if (
+    typeof json !== 'object' ||
+    json === null ||
+    lib.format !== 'hfq-factor-library' ||
+    lib.version !== 1 ||
+    !Array.isArray(lib.factors) ||
+    typeof lib.source !== 'string'
+  ) {
+    throw llmError('DSL_LLM_LIBRARY', 'not an hfq factor library (format/version/factors)', { source: path });
+  }
+  lib.factors.forEach((f, row) => {
+    if (
+      typeof f !== 'object' ||
+      f === null ||
+      typeof f.id !== 'string' ||
+      typeof f.formula !== 'string' ||
+      typeof f.source !== 'string'
+    ) {
+      throw llmError('DSL_LLM_LIBRARY', `factor ${row} lacks a string id, formula or source`, {
+        source: path,
+        row,
+      });
+    }
+  });
+  return lib as FactorLibraryFile;
+}
