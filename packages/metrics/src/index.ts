@@ -7,6 +7,13 @@
 
 export { ic, rankIC } from './correlation/ic.js';
 export { averageRank, RankWorkspace } from './correlation/rank.js';
+export {
+  type CorrelationTable,
+  type CorrelationTableOptions,
+  factorCorrelation,
+  type NamedPanels,
+  riskFactorCorrelation,
+} from './correlation/tables.js';
 export type { MetricsErrorCode } from './errors.js';
 export {
   type GroupBacktestOptions,

@@ -503,6 +503,73 @@ def group_cases():
     }
 
 
+# ---------------------------------------------------------------- correlation tables
+def table_case():
+    dates = [ymd(d) for d in weekdays(dt.date(2024, 5, 6), dt.date(2024, 5, 24))]
+    assets = [f"C{i:02d}" for i in range(25)]
+    nD, nA = len(dates), len(assets)
+    base = rng.normal(size=(nD, nA))
+
+    def make(load, noise, nan_share, round_to=None):
+        v = load * base + noise * rng.normal(size=(nD, nA))
+        if round_to is not None:
+            v = np.round(v, round_to)
+        v[rng.random(v.shape) < nan_share] = np.nan
+        return v
+
+    panels = {
+        "alpha": {"dates": dates, "assets": assets, "values": make(1.0, 0.5, 0.05)},
+        "beta": {"dates": dates, "assets": assets, "values": make(-0.7, 0.8, 0.1, 1)},
+        "gamma": {"dates": dates, "assets": assets, "values": make(0.2, 1.0, 0.0)},
+    }
+    panels["gamma"]["values"][2, :] = 1.0  # constant on one date
+    # a risk panel with another asset order and a missing date
+    perm = rng.permutation(nA)
+    size_vals = make(0.3, 1.0, 0.05)
+    risks = {
+        "size": {"dates": dates[:-2], "assets": [assets[i] for i in perm], "values": size_vals[:-2][:, perm]},
+        "momentum": {"dates": dates, "assets": assets, "values": make(-0.4, 1.0, 0.0, 0)},
+    }
+
+    def per_date(a, b, method):
+        out = []
+        for t, d in enumerate(a["dates"]):
+            if d not in b["dates"]:
+                continue
+            tb = b["dates"].index(d)
+            xs, ys = [], []
+            for k, aid in enumerate(a["assets"]):
+                if aid not in b["assets"]:
+                    continue
+                x = a["values"][t][k]
+                y = b["values"][tb][b["assets"].index(aid)]
+                if np.isfinite(x) and np.isfinite(y):
+                    xs.append(x)
+                    ys.append(y)
+            c = ref_spearman(xs, ys) if method == "spearman" else ref_pearson(xs, ys)
+            if np.isfinite(c):
+                out.append(c)
+        return out
+
+    def tab(rows, cols, method):
+        vals, cnts = [], []
+        for r in rows:
+            for c in cols:
+                s = per_date(rows[r], cols[c], method)
+                vals.append(float(np.mean(s)) if s else NAN)
+                cnts.append(len(s))
+        return {"rows": list(rows), "columns": list(cols), "values": vals, "counts": cnts}
+
+    enc_panels = lambda ps: {k: {"dates": v["dates"], "assets": v["assets"], "values": np.asarray(v["values"]).ravel()} for k, v in ps.items()}
+    return {
+        "factors": enc_panels(panels),
+        "risks": enc_panels(risks),
+        "factorSpearman": tab(panels, panels, "spearman"),
+        "factorPearson": tab(panels, panels, "pearson"),
+        "riskSpearman": tab(panels, risks, "spearman"),
+    }
+
+
 def main():
     ref = {
         "generator": "generate_reference.py (numpy %s, scipy %s)" % (np.__version__, __import__("scipy").__version__),
@@ -513,6 +580,7 @@ def main():
         "returns": returns_case(),
         "portfolioStats": stats_cases(),
         "groupBacktest": group_cases(),
+        "correlationTables": table_case(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.json")
     with open(path, "w") as f:

@@ -22,7 +22,9 @@ const INSERTION_LIMIT = 24;
 /** Reusable memory for ranking up to `capacity` values; grows on demand. */
 export class RankWorkspace {
   private keys = new BigUint64Array(0);
+  /** The keys as 32-bit words: written unsigned, read back signed (int32 reads stay small integers in V8). */
   private words = new Uint32Array(0);
+  private wordsI = new Int32Array(0);
   private readonly f64 = new Float64Array(1);
   private readonly f64Words = new Uint32Array(this.f64.buffer);
 
@@ -33,6 +35,7 @@ export class RankWorkspace {
   private grow(n: number): void {
     this.keys = new BigUint64Array(Math.max(n, this.keys.length * 2, 64));
     this.words = new Uint32Array(this.keys.buffer);
+    this.wordsI = new Int32Array(this.keys.buffer);
   }
 
   /**
@@ -46,7 +49,7 @@ export class RankWorkspace {
     const f = this.f64;
     const fw = this.f64Words;
     for (let i = 0; i < n; i++) {
-      f[0] = values[i]!;
+      f[0] = values[i]! + 0; // + 0 turns -0 into +0, so both get one key
       const hi = fw[HI]!;
       // Order-preserving map of IEEE-754 bits to unsigned: flip negatives, set the sign of positives.
       w[2 * i + HI] = hi & 0x80000000 ? ~hi >>> 0 : (hi | 0x80000000) >>> 0;
@@ -55,23 +58,29 @@ export class RankWorkspace {
     const keys = n === this.keys.length ? this.keys : this.keys.subarray(0, n);
     keys.sort();
 
-    // Re-sort runs whose high words collide by the full value, then assign tie-averaged ranks.
+    // Walk runs of equal high words. A run of one is a value with a unique rank; a longer run
+    // (ties, or values equal in their top 32 bits) is put in full-value order, then ranked.
+    const wi = this.wordsI;
     let start = 0;
     while (start < n) {
-      const key = w[2 * start + HI]!;
+      const key = wi[2 * start + HI]!;
       let end = start + 1;
-      while (end < n && w[2 * end + HI] === key) end++;
-      if (end - start > 1) this.sortRun(values, start, end);
+      while (end < n && wi[2 * end + HI] === key) end++;
+      if (end - start === 1) {
+        out[wi[2 * start + LO]!] = start + 1;
+      } else {
+        this.sortRun(values, start, end);
+        let i = start;
+        while (i < end) {
+          const v = values[wi[2 * i + LO]!]!;
+          let j = i + 1;
+          while (j < end && values[wi[2 * j + LO]!] === v) j++;
+          const r = (i + 1 + j) / 2; // mean of positions i+1 .. j
+          for (let k = i; k < j; k++) out[wi[2 * k + LO]!] = r;
+          i = j;
+        }
+      }
       start = end;
-    }
-    let i = 0;
-    while (i < n) {
-      const v = values[w[2 * i + LO]!]!;
-      let j = i + 1;
-      while (j < n && values[w[2 * j + LO]!] === v) j++;
-      const r = (i + 1 + j) / 2; // mean of positions i+1 .. j
-      for (let k = i; k < j; k++) out[w[2 * k + LO]!] = r;
-      i = j;
     }
   }
 
