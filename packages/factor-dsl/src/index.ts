@@ -3,5 +3,7 @@
  * `@hfq/factor-dsl`: the hfq factor language (parser, type checker, evaluator), the shipped factor
  * library, cross-sectional preprocessing and LLM factor generation.
  */
+export * from './language/index.js';
 export * from './llm/index.js';
+export * from './ops/index.js';
 export * from './preprocess/index.js';

@@ -1,0 +1,170 @@
+import { levelArg, levelsArg } from './args.js';
+import type { OpSpec } from './spec.js';
+
+/**
+ * Order-book operators (tick source). Level fields (`bid_price`, `ask_volume`, ...) are per-bar
+ * level matrices; these turn them into series. Levels are 1-based (1 = best). An empty level has
+ * price NaN (a vendor price of 0 reads as NaN) and volume 0. Levels beyond the frame's depth are NaN.
+ */
+const TICK = ['tick'] as const;
+
+export const ORDER_BOOK_OPS: readonly OpSpec[] = [
+  {
+    name: 'level',
+    family: 'level',
+    syntax: { kind: 'index' },
+    args: [levelsArg('x'), levelArg('k')],
+    result: 'series',
+    sources: TICK,
+    window: 'k in [1, maxLevels]',
+    nan: 'NaN for an empty level (price) or a level beyond the book depth',
+    doc: 'level k of a level field, written x[k] (e.g. bid_volume[1])',
+    example: 'mean(bid_volume[1] - ask_volume[1])',
+    impl: {
+      kind: 'level',
+      levels: (p) => [p[0]!],
+      step: (c) => `${c.out} = ${c.lv(0, c.p[0]!)};`,
+    },
+  },
+  {
+    name: 'level_sum',
+    family: 'level',
+    args: [levelsArg('x'), levelArg('from'), levelArg('to')],
+    result: 'series',
+    sources: TICK,
+    window: '1 <= from <= to <= maxLevels',
+    nan: 'skips missing levels; NaN when all are missing',
+    doc: 'sum of x over levels from..to',
+    example: 'mean(level_sum(bid_volume, 1, 5))',
+    cost: (p) => p[1]! - p[0]! + 1,
+    checkArgs: (p) => (p[0]! <= p[1]! ? undefined : `level range needs from <= to, got ${p[0]} > ${p[1]}`),
+    impl: {
+      kind: 'level',
+      levels: (p) => range(p[0]!, p[1]!),
+      step: (c) => levelFold(c.p[0]!, c.p[1]!, (l) => c.lv(0, l), c.out, false),
+    },
+  },
+  {
+    name: 'level_mean',
+    family: 'level',
+    args: [levelsArg('x'), levelArg('from'), levelArg('to')],
+    result: 'series',
+    sources: TICK,
+    window: '1 <= from <= to <= maxLevels',
+    nan: 'skips missing levels; NaN when all are missing',
+    doc: 'mean of x over levels from..to',
+    example: 'mean(level_mean(ask_orders, 1, 10))',
+    cost: (p) => p[1]! - p[0]! + 1,
+    checkArgs: (p) => (p[0]! <= p[1]! ? undefined : `level range needs from <= to, got ${p[0]} > ${p[1]}`),
+    impl: {
+      kind: 'level',
+      levels: (p) => range(p[0]!, p[1]!),
+      step: (c) => levelFold(c.p[0]!, c.p[1]!, (l) => c.lv(0, l), c.out, true),
+    },
+  },
+  {
+    name: 'level_diff',
+    family: 'level',
+    args: [levelsArg('x'), levelArg('i'), levelArg('j')],
+    result: 'series',
+    sources: TICK,
+    window: 'i, j in [1, maxLevels]',
+    nan: 'NaN when either level is missing',
+    doc: 'x[i] - x[j]: difference between two levels (e.g. depth of the book in price)',
+    example: 'mean(level_diff(ask_price, 5, 1) / mid())',
+    impl: {
+      kind: 'level',
+      levels: (p) => [p[0]!, p[1]!],
+      step: (c) => `${c.out} = ${c.lv(0, c.p[0]!)} - ${c.lv(0, c.p[1]!)};`,
+    },
+  },
+  {
+    name: 'mid',
+    family: 'book',
+    args: [],
+    result: 'series',
+    sources: TICK,
+    window: '',
+    nan: 'NaN when either best price is missing',
+    doc: 'mid price (bid_price[1] + ask_price[1]) / 2',
+    example: 'last(mid()) / first(mid()) - 1',
+    impl: { kind: 'macro', body: '(bid_price[1] + ask_price[1]) / 2' },
+  },
+  {
+    name: 'spread',
+    family: 'book',
+    args: [],
+    result: 'series',
+    sources: TICK,
+    window: '',
+    nan: 'NaN when either best price is missing',
+    doc: 'quoted spread ask_price[1] - bid_price[1] (yuan)',
+    example: 'mean(spread())',
+    impl: { kind: 'macro', body: 'ask_price[1] - bid_price[1]' },
+  },
+  {
+    name: 'rel_spread',
+    family: 'book',
+    args: [],
+    result: 'series',
+    sources: TICK,
+    window: '',
+    nan: 'NaN when either best price is missing',
+    doc: 'relative spread spread() / mid() (a fraction)',
+    example: 'mean(rel_spread())',
+    impl: { kind: 'macro', body: '(ask_price[1] - bid_price[1]) / ((bid_price[1] + ask_price[1]) / 2)' },
+  },
+  {
+    name: 'micro_price',
+    family: 'book',
+    args: [],
+    result: 'series',
+    sources: TICK,
+    window: '',
+    nan: 'NaN when a best price is missing or both best volumes are 0',
+    doc: 'size-weighted mid (bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1])',
+    example: 'mean(micro_price() / mid() - 1)',
+    impl: {
+      kind: 'macro',
+      body: '(bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1])',
+    },
+  },
+  {
+    name: 'book_imbalance',
+    family: 'book',
+    args: [levelArg('k', 1)],
+    result: 'series',
+    sources: TICK,
+    window: 'k in [1, maxLevels], default 1',
+    nan: 'NaN when both sides are empty',
+    doc: 'order-book imbalance over the best k levels: (bid volume - ask volume) / (bid volume + ask volume)',
+    example: 'mean(book_imbalance(5))',
+    impl: { kind: 'macro', body: 'imbalance(level_sum(bid_volume, 1, $k), level_sum(ask_volume, 1, $k))' },
+  },
+  {
+    name: 'depth',
+    family: 'book',
+    args: [levelArg('k', 1)],
+    result: 'series',
+    sources: TICK,
+    window: 'k in [1, maxLevels], default 1',
+    nan: 'NaN when volumes are not reported',
+    doc: 'shares resting on both sides over the best k levels',
+    example: 'log(mean(depth(5)))',
+    impl: { kind: 'macro', body: 'level_sum(bid_volume, 1, $k) + level_sum(ask_volume, 1, $k)' },
+  },
+];
+
+function range(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let l = from; l <= to; l++) out.push(l);
+  return out;
+}
+
+/** Sum (or mean) over levels of the finite values; NaN when none is finite. */
+function levelFold(from: number, to: number, lv: (l: number) => string, out: string, mean: boolean): string {
+  const lines: string[] = ['{ let s = 0, c = 0;'];
+  for (let l = from; l <= to; l++) lines.push(` { const v = ${lv(l)}; if (v - v === 0) { s += v; c++; } }`);
+  lines.push(` ${out} = c > 0 ? ${mean ? 's / c' : 's'} : NaN; }`);
+  return lines.join('');
+}

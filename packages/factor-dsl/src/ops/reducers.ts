@@ -1,0 +1,423 @@
+import { constArg, lagArg, seriesArg } from './args.js';
+import type { EmitCtx, OpSpec } from './spec.js';
+
+/**
+ * Reducers: a per-bar series to one number per stock-day. All skip missing (non-finite) bars;
+ * with no finite bar they give NaN (except `sum` and `count`, which give 0). Moments use the
+ * two-pass (centred) formulas; `std`/`var`/`cov` divide by n - 1, `skew`/`kurt` are the population
+ * (biased) moments m3 / m2^1.5 and m4 / m2^2 - 3, as in numpy/scipy defaults.
+ */
+const SKIPS = 'skips missing bars';
+const finite = (v: string) => `${v} - ${v} === 0`;
+
+/** First pass shared by the moment reducers: sum and count of the finite values. */
+const sumCount = {
+  init: (c: EmitCtx) => `let ${c.s}s = 0, ${c.s}c = 0;`,
+  acc: (c: EmitCtx) => `{ const v = ${c.a[0]}; if (${finite('v')}) { ${c.s}s += v; ${c.s}c++; } }`,
+};
+
+/** Second pass of the moment reducers: central sums m2 (and m3, m4) about the mean. */
+function centralMoments(c: EmitCtx, order: 2 | 3 | 4): string {
+  const s = c.s;
+  const m3 = order >= 3 ? ` ${s}m3 += d2 * d;` : '';
+  const m4 = order >= 4 ? ` ${s}m4 += d2 * d2;` : '';
+  return `const ${s}mu = ${s}s / ${s}c; let ${s}m2 = 0, ${s}m3 = 0, ${s}m4 = 0;
+  for (let j = 0; j < n; j++) { const v = ${c.x(0, 'j')}; if (${finite('v')}) { const d = v - ${s}mu, d2 = d * d; ${s}m2 += d2;${m3}${m4} } }`;
+}
+
+/** First pass of the pair reducers: sums over rows where both are finite. */
+const pairSums = {
+  init: (c: EmitCtx) => `let ${c.s}sx = 0, ${c.s}sy = 0, ${c.s}c = 0;`,
+  acc: (c: EmitCtx) =>
+    `{ const x = ${c.a[0]}, y = ${c.a[1]}; if (${finite('x')} && ${finite('y')}) { ${c.s}sx += x; ${c.s}sy += y; ${c.s}c++; } }`,
+};
+
+/** Second pass of the pair reducers: centred cross products. */
+function pairMoments(c: EmitCtx): string {
+  const s = c.s;
+  return `const ${s}mx = ${s}sx / ${s}c, ${s}my = ${s}sy / ${s}c; let ${s}xx = 0, ${s}yy = 0, ${s}xy = 0;
+  for (let j = 0; j < n; j++) { const x = ${c.x(0, 'j')}, y = ${c.x(1, 'j')};
+    if (${finite('x')} && ${finite('y')}) { const dx = x - ${s}mx, dy = y - ${s}my; ${s}xx += dx * dx; ${s}yy += dy * dy; ${s}xy += dx * dy; } }`;
+}
+
+/** Quantile with linear interpolation between order statistics (numpy's default). */
+function quantile(c: EmitCtx, q: string): string {
+  const s = c.s;
+  const b = c.f64;
+  return `let ${s}k = 0; for (let j = 0; j < n; j++) { const v = ${c.x(0, 'j')}; if (${finite('v')}) ${b}[${s}k++] = v; }
+  if (${s}k === 0) ${c.out} = NaN; else { const srt = ${b}.subarray(0, ${s}k).sort(); const pos = ${q} * (${s}k - 1); const lo = Math.floor(pos), hi = Math.ceil(pos);
+    ${c.out} = srt[lo] + (srt[hi] - srt[lo]) * (pos - lo); }`;
+}
+
+export const REDUCER_OPS: readonly OpSpec[] = [
+  {
+    name: 'sum',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; 0 when none is finite`,
+    doc: 'sum over the bars of the day',
+    example: 'sum(amount)',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}s = 0;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (${finite('v')}) ${c.s}s += v; }`,
+      final: (c) => `${c.out} = ${c.s}s;`,
+    },
+  },
+  {
+    name: 'count',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: 'counts the finite bars',
+    doc: 'number of bars where x is finite (use with where() or a time filter)',
+    example: 'count(where(volume == 0, close))',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}c = 0;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (${finite('v')}) ${c.s}c++; }`,
+      final: (c) => `${c.out} = ${c.s}c;`,
+    },
+  },
+  {
+    name: 'mean',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'mean over the bars of the day',
+    example: 'mean(abs(log_return(close, 1)) / amount)',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      ...sumCount,
+      final: (c) => `${c.out} = ${c.s}c > 0 ? ${c.s}s / ${c.s}c : NaN;`,
+    },
+  },
+  {
+    name: 'std',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN with fewer than 2 finite bars`,
+    doc: 'sample standard deviation (n - 1) over the bars of the day',
+    example: 'std(log_return(close, 1))',
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      ...sumCount,
+      final: (c) => `${centralMoments(c, 2)}
+  ${c.out} = ${c.s}c > 1 ? Math.sqrt(${c.s}m2 / (${c.s}c - 1)) : NaN;`,
+    },
+  },
+  {
+    name: 'var',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN with fewer than 2 finite bars`,
+    doc: 'sample variance (n - 1) over the bars of the day',
+    example: 'var(log_return(close, 1))',
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      ...sumCount,
+      final: (c) => `${centralMoments(c, 2)}
+  ${c.out} = ${c.s}c > 1 ? ${c.s}m2 / (${c.s}c - 1) : NaN;`,
+    },
+  },
+  {
+    name: 'skew',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN with fewer than 3 finite bars or zero variance`,
+    doc: 'skewness m3 / m2^1.5 (population moments)',
+    example: 'skew(log_return(close, 1))',
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      ...sumCount,
+      final: (c) => `${centralMoments(c, 3)}
+  ${c.s}m2 /= ${c.s}c; ${c.s}m3 /= ${c.s}c; ${c.out} = ${c.s}c > 2 && ${c.s}m2 > 0 ? ${c.s}m3 / Math.pow(${c.s}m2, 1.5) : NaN;`,
+    },
+  },
+  {
+    name: 'kurt',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN with fewer than 4 finite bars or zero variance`,
+    doc: 'excess kurtosis m4 / m2^2 - 3 (population moments)',
+    example: 'kurt(log_return(close, 1))',
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      ...sumCount,
+      final: (c) => `${centralMoments(c, 4)}
+  ${c.s}m2 /= ${c.s}c; ${c.s}m4 /= ${c.s}c; ${c.out} = ${c.s}c > 3 && ${c.s}m2 > 0 ? ${c.s}m4 / (${c.s}m2 * ${c.s}m2) - 3 : NaN;`,
+    },
+  },
+  {
+    name: 'min',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'smallest value of the day (elementwise: `minimum`)',
+    example: 'min(low) / first(open) - 1',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}v = Infinity;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (v < ${c.s}v && ${finite('v')}) ${c.s}v = v; }`,
+      final: (c) => `${c.out} = ${c.s}v - ${c.s}v === 0 ? ${c.s}v : NaN;`,
+    },
+  },
+  {
+    name: 'max',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'largest value of the day (elementwise: `maximum`)',
+    example: 'max(high) / first(open) - 1',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}v = -Infinity;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (v > ${c.s}v && ${finite('v')}) ${c.s}v = v; }`,
+      final: (c) => `${c.out} = ${c.s}v - ${c.s}v === 0 ? ${c.s}v : NaN;`,
+    },
+  },
+  {
+    name: 'median',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'median of the day (mean of the two middle values for an even count)',
+    example: 'median(volume) / mean(volume)',
+    cost: () => 8,
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      f64: true,
+      init: () => '',
+      acc: () => '',
+      final: (c) => quantile(c, '0.5'),
+    },
+  },
+  {
+    name: 'quantile',
+    family: 'reducer',
+    args: [seriesArg('x'), constArg('q', 0, 1)],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'q-quantile of the day, q in [0, 1], linear interpolation between order statistics',
+    example: 'quantile(log_return(close, 1), 0.9) - quantile(log_return(close, 1), 0.1)',
+    cost: () => 8,
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      f64: true,
+      init: () => '',
+      acc: () => '',
+      final: (c) => quantile(c, c.num(c.p[0]!)),
+    },
+  },
+  {
+    name: 'first',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: 'the first finite value; NaN when none is finite',
+    doc: 'first value of the day',
+    example: 'last(close) / first(open) - 1',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}v = NaN;`,
+      acc: (c) => `if (${c.s}v !== ${c.s}v) { const v = ${c.a[0]}; if (${finite('v')}) ${c.s}v = v; }`,
+      final: (c) => `${c.out} = ${c.s}v;`,
+    },
+  },
+  {
+    name: 'last',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: 'the last finite value; NaN when none is finite',
+    doc: 'last value of the day',
+    example: 'last(close) / first(open) - 1',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}v = NaN;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (${finite('v')}) ${c.s}v = v; }`,
+      final: (c) => `${c.out} = ${c.s}v;`,
+    },
+  },
+  {
+    name: 'argmax',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'where in the day the maximum is: row of the first maximum / (rows - 1), in [0, 1]',
+    example: 'argmax(volume)',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}v = -Infinity, ${c.s}k = -1;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (v > ${c.s}v && ${finite('v')}) { ${c.s}v = v; ${c.s}k = i; } }`,
+      final: (c) => `${c.out} = ${c.s}k < 0 ? NaN : n > 1 ? ${c.s}k / (n - 1) : 0;`,
+    },
+  },
+  {
+    name: 'argmin',
+    family: 'reducer',
+    args: [seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: `${SKIPS}; NaN when none is finite`,
+    doc: 'where in the day the minimum is: row of the first minimum / (rows - 1), in [0, 1]',
+    example: 'argmin(low)',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}v = Infinity, ${c.s}k = -1;`,
+      acc: (c) => `{ const v = ${c.a[0]}; if (v < ${c.s}v && ${finite('v')}) { ${c.s}v = v; ${c.s}k = i; } }`,
+      final: (c) => `${c.out} = ${c.s}k < 0 ? NaN : n > 1 ? ${c.s}k / (n - 1) : 0;`,
+    },
+  },
+  {
+    name: 'corr',
+    family: 'reducer',
+    args: [seriesArg('x'), seriesArg('y')],
+    result: 'scalar',
+    commutative: true,
+    window: '',
+    nan: 'uses bars where both are finite; NaN with fewer than 2 or when either is constant',
+    doc: 'Pearson correlation of x and y over the day',
+    example: 'corr(close, volume)',
+    impl: {
+      kind: 'reduce',
+      buffered: [0, 1],
+      ...pairSums,
+      final: (c) => `${pairMoments(c)}
+  { const den = Math.sqrt(${c.s}xx * ${c.s}yy); ${c.out} = ${c.s}c > 1 && den > 0 ? ${c.s}xy / den : NaN; }`,
+    },
+  },
+  {
+    name: 'cov',
+    family: 'reducer',
+    args: [seriesArg('x'), seriesArg('y')],
+    result: 'scalar',
+    commutative: true,
+    window: '',
+    nan: 'uses bars where both are finite; NaN with fewer than 2',
+    doc: 'sample covariance (n - 1) of x and y over the day',
+    example: 'cov(log_return(close, 1), volume) / mean(volume)',
+    impl: {
+      kind: 'reduce',
+      buffered: [0, 1],
+      ...pairSums,
+      final: (c) => `${pairMoments(c)}
+  ${c.out} = ${c.s}c > 1 ? ${c.s}xy / (${c.s}c - 1) : NaN;`,
+    },
+  },
+  {
+    name: 'beta',
+    family: 'reducer',
+    args: [seriesArg('y'), seriesArg('x')],
+    result: 'scalar',
+    window: '',
+    nan: 'uses bars where both are finite; NaN with fewer than 2 or when x is constant',
+    doc: 'least-squares slope of y on x over the day: cov(x, y) / var(x)',
+    example: 'beta(log_return(close, 1), log_return(vwap, 1))',
+    impl: {
+      kind: 'reduce',
+      buffered: [0, 1],
+      init: (c) => `let ${c.s}sx = 0, ${c.s}sy = 0, ${c.s}c = 0;`,
+      // y is argument 0 and x argument 1: accumulate as (x, y) = (a[1], a[0]).
+      acc: (c) =>
+        `{ const y = ${c.a[0]}, x = ${c.a[1]}; if (${finite('x')} && ${finite('y')}) { ${c.s}sx += x; ${c.s}sy += y; ${c.s}c++; } }`,
+      final: (c) => {
+        const s = c.s;
+        return `const ${s}mx = ${s}sx / ${s}c, ${s}my = ${s}sy / ${s}c; let ${s}xx = 0, ${s}xy = 0;
+  for (let j = 0; j < n; j++) { const y = ${c.x(0, 'j')}, x = ${c.x(1, 'j')};
+    if (${finite('x')} && ${finite('y')}) { const dx = x - ${s}mx; ${s}xx += dx * dx; ${s}xy += dx * (y - ${s}my); } }
+  ${c.out} = ${s}c > 1 && ${s}xx > 0 ? ${s}xy / ${s}xx : NaN;`;
+      },
+    },
+  },
+  {
+    name: 'slope',
+    family: 'reducer',
+    args: [seriesArg('y')],
+    result: 'scalar',
+    window: '',
+    nan: 'uses the finite bars; NaN with fewer than 2',
+    doc: 'least-squares slope of y on the bar number (0, 1, 2, ...): trend per bar',
+    example: 'slope(close) / mean(close)',
+    impl: {
+      kind: 'reduce',
+      buffered: [0],
+      init: (c) => `let ${c.s}sx = 0, ${c.s}sy = 0, ${c.s}c = 0;`,
+      acc: (c) => `{ const y = ${c.a[0]}; if (${finite('y')}) { ${c.s}sx += i; ${c.s}sy += y; ${c.s}c++; } }`,
+      final: (c) => {
+        const s = c.s;
+        return `const ${s}mx = ${s}sx / ${s}c, ${s}my = ${s}sy / ${s}c; let ${s}xx = 0, ${s}xy = 0;
+  for (let j = 0; j < n; j++) { const y = ${c.x(0, 'j')}; if (${finite('y')}) { const dx = j - ${s}mx; ${s}xx += dx * dx; ${s}xy += dx * (y - ${s}my); } }
+  ${c.out} = ${s}c > 1 ? ${s}xy / ${s}xx : NaN;`;
+      },
+    },
+  },
+  {
+    name: 'share',
+    family: 'reducer',
+    args: [seriesArg('part'), seriesArg('total')],
+    result: 'scalar',
+    window: '',
+    nan: 'each sum skips its missing bars; NaN when sum(total) is 0',
+    doc: 'sum(part) / sum(total): share of the total, e.g. of volume in a time window (a fraction)',
+    example: 'share(first_minutes(volume, 30), volume)',
+    impl: {
+      kind: 'reduce',
+      buffered: [],
+      init: (c) => `let ${c.s}a = 0, ${c.s}b = 0;`,
+      acc: (c) =>
+        `{ const a = ${c.a[0]}, b = ${c.a[1]}; if (${finite('a')}) ${c.s}a += a; if (${finite('b')}) ${c.s}b += b; }`,
+      final: (c) => `${c.out} = ${c.s}b !== 0 ? ${c.s}a / ${c.s}b : NaN;`,
+    },
+  },
+  {
+    name: 'autocorr',
+    family: 'reducer',
+    args: [seriesArg('x'), lagArg('k', 1)],
+    result: 'scalar',
+    window: 'k >= 0, default 1',
+    nan: 'as corr',
+    doc: 'corr(x, delay(x, k)): autocorrelation at lag k bars',
+    example: 'autocorr(log_return(close, 1), 1)',
+    impl: { kind: 'macro', body: 'corr($x, delay($x, $k))' },
+  },
+];
