@@ -10,3 +10,4 @@ export * from './equal-volume/index.js';
 export { type BarsError, type BarsErrorCode, barsError } from './errors.js';
 export { MINUTE_BAR_END_TIMES, MINUTES_PER_DAY, minuteIndexOf, SESSION } from './session.js';
 export * from './types.js';
+export * from './validate/index.js';

@@ -1,0 +1,128 @@
+import { MINUTE_BAR_FIELDS, type MinuteBars } from '../types.js';
+import {
+  IssueList,
+  issueToError,
+  onGrid,
+  resolveValidationOptions,
+  type ValidationIssue,
+  type ValidationOptions,
+} from './issues.js';
+
+const DAY_MS = 86_400_000;
+const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
+
+/**
+ * Every rule a minute-bar frame breaks (up to `maxIssues`), in row order per rule group.
+ *
+ * Rules: all fields present with one length (`BARS_MISSING_COLUMN`, `BARS_LENGTH_MISMATCH`);
+ * times integers in [0, 24 h) (`BARS_INVALID_TIME`), strictly increasing (`BARS_UNSORTED_TIME`,
+ * `BARS_DUPLICATE_TIME`); volume and amount finite (`BARS_NONFINITE_VOLUME`) and >= 0
+ * (`BARS_NEGATIVE_VOLUME`, `BARS_NEGATIVE_AMOUNT`), trades >= 0 or NaN (not reported);
+ * prices finite and > 0 (`BARS_NONFINITE_PRICE`, `BARS_NONPOSITIVE_PRICE`), except that a minute
+ * with volume 0 may have all four prices NaN; high >= low (`BARS_HIGH_BELOW_LOW`), open and close
+ * in [low, high] (`BARS_OPEN_OUTSIDE_RANGE`, `BARS_CLOSE_OUTSIDE_RANGE`), amount / volume in
+ * [low, high] within `vwapTolerance` and no amount without volume (`BARS_VWAP_OUTSIDE_RANGE`);
+ * prices on the `tickSize` grid (`BARS_OFF_TICK_GRID`). O(n).
+ */
+export function findMinuteBarIssues(f: MinuteBars, options?: ValidationOptions): ValidationIssue[] {
+  const o = resolveValidationOptions(options);
+  const out = new IssueList(o.maxIssues, f);
+  if (!checkShape(f, out)) return out.issues;
+  const n = f.time.length;
+  const { time, open, high, low, close, volume, amount, trades } = f;
+  const tol = o.priceTolerance;
+  for (let i = 0; i < n && !out.full; i++) {
+    const t = time[i]!;
+    if (t < 0 || t >= DAY_MS)
+      out.add('BARS_INVALID_TIME', `time ${t} ms is outside the day`, { field: 'time', row: i });
+    if (i > 0) {
+      const prev = time[i - 1]!;
+      if (t === prev) out.add('BARS_DUPLICATE_TIME', `two bars end at ${t} ms`, { field: 'time', row: i });
+      else if (t < prev)
+        out.add('BARS_UNSORTED_TIME', `time ${t} ms comes after ${prev} ms`, { field: 'time', row: i });
+    }
+    const v = volume[i]!;
+    const a = amount[i]!;
+    if (!Number.isFinite(v)) out.add('BARS_NONFINITE_VOLUME', `volume is ${v}`, { field: 'volume', row: i });
+    else if (v < 0) out.add('BARS_NEGATIVE_VOLUME', `volume ${v} < 0`, { field: 'volume', row: i });
+    if (!Number.isFinite(a)) out.add('BARS_NONFINITE_VOLUME', `amount is ${a}`, { field: 'amount', row: i });
+    else if (a < 0) out.add('BARS_NEGATIVE_AMOUNT', `amount ${a} < 0`, { field: 'amount', row: i });
+    const tr = trades[i]!;
+    if (tr < 0 || tr === Infinity)
+      out.add('BARS_NEGATIVE_VOLUME', `trade count ${tr} is not >= 0`, { field: 'trades', row: i });
+    const op = open[i]!;
+    const hi = high[i]!;
+    const lo = low[i]!;
+    const cl = close[i]!;
+    // A minute without trades may leave its prices NaN (all four); anything else needs prices.
+    if (op !== op && hi !== hi && lo !== lo && cl !== cl && v === 0) continue;
+    let pricesOk = true;
+    for (const p of PRICE_FIELDS) {
+      const x = f[p][i]!;
+      if (!Number.isFinite(x)) {
+        out.add('BARS_NONFINITE_PRICE', `${p} is ${x}${x !== x ? ' in a minute with volume' : ''}`, {
+          field: p,
+          row: i,
+        });
+        pricesOk = false;
+      } else if (x <= 0) {
+        out.add('BARS_NONPOSITIVE_PRICE', `${p} ${x} <= 0`, { field: p, row: i });
+        pricesOk = false;
+      } else if (o.tickSize !== null && !onGrid(x, o.tickSize, tol)) {
+        out.add('BARS_OFF_TICK_GRID', `${p} ${x} is not a multiple of ${o.tickSize}`, { field: p, row: i });
+      }
+    }
+    if (!pricesOk) continue;
+    if (hi < lo - tol) out.add('BARS_HIGH_BELOW_LOW', `high ${hi} < low ${lo}`, { field: 'high', row: i });
+    if (op < lo - tol || op > hi + tol) {
+      out.add('BARS_OPEN_OUTSIDE_RANGE', `open ${op} outside [${lo}, ${hi}]`, { field: 'open', row: i });
+    }
+    if (cl < lo - tol || cl > hi + tol) {
+      out.add('BARS_CLOSE_OUTSIDE_RANGE', `close ${cl} outside [${lo}, ${hi}]`, { field: 'close', row: i });
+    }
+    if (v > 0 && a >= 0) {
+      const vwap = a / v;
+      const vt = o.vwapTolerance;
+      if (vwap < lo * (1 - vt) - tol || vwap > hi * (1 + vt) + tol) {
+        out.add(
+          'BARS_VWAP_OUTSIDE_RANGE',
+          `amount / volume = ${vwap} outside [${lo}, ${hi}] (volume in lots? amount in 10k yuan?)`,
+          { field: 'amount', row: i },
+        );
+      }
+    } else if (v === 0 && a > 0) {
+      out.add('BARS_VWAP_OUTSIDE_RANGE', `amount ${a} with volume 0`, { field: 'amount', row: i });
+    }
+  }
+  return out.issues;
+}
+
+/**
+ * Throws the first rule a minute-bar frame breaks as an `HfqError` (code from `findMinuteBarIssues`,
+ * context: field, asset, date, row, and `moreIssues`). Returns the frame when it is valid.
+ */
+export function validateMinuteBars(f: MinuteBars, options?: ValidationOptions): MinuteBars {
+  const issues = findMinuteBarIssues(f, options);
+  if (issues.length > 0) throw issueToError(issues[0]!, issues.length);
+  return f;
+}
+
+function checkShape(f: MinuteBars, out: IssueList): boolean {
+  if (!(f.time instanceof Int32Array)) {
+    out.add('BARS_MISSING_COLUMN', 'time must be an Int32Array', { field: 'time' });
+    return false;
+  }
+  const n = f.time.length;
+  let ok = true;
+  for (const k of MINUTE_BAR_FIELDS) {
+    const a = f[k];
+    if (!(a instanceof Float64Array)) {
+      out.add('BARS_MISSING_COLUMN', `${k} must be a Float64Array`, { field: k });
+      ok = false;
+    } else if (a.length !== n) {
+      out.add('BARS_LENGTH_MISMATCH', `${k} has ${a.length} rows, time has ${n}`, { field: k });
+      ok = false;
+    }
+  }
+  return ok;
+}
