@@ -55,12 +55,12 @@ export function findMinuteBarIssues(f: MinuteBars, options?: ValidationOptions):
     const lo = low[i]!;
     const cl = close[i]!;
     // A minute without trades may leave its prices NaN (all four); anything else needs prices.
-    if (op !== op && hi !== hi && lo !== lo && cl !== cl && v === 0) continue;
+    if (Number.isNaN(op) && Number.isNaN(hi) && Number.isNaN(lo) && Number.isNaN(cl) && v === 0) continue;
     let pricesOk = true;
     for (const p of PRICE_FIELDS) {
       const x = f[p][i]!;
       if (!Number.isFinite(x)) {
-        out.add('BARS_NONFINITE_PRICE', `${p} is ${x}${x !== x ? ' in a minute with volume' : ''}`, {
+        out.add('BARS_NONFINITE_PRICE', `${p} is ${x}${Number.isNaN(x) ? ' in a minute with volume' : ''}`, {
           field: p,
           row: i,
         });

@@ -205,7 +205,9 @@ describe('repair', () => {
     const swapped = allocMinuteBars(5, { asset: f.asset, date: f.date });
     const order = [1, 0, 2, 3, 3];
     for (const k of ['time', 'open', 'high', 'low', 'close', 'volume', 'amount', 'trades'] as const) {
-      order.forEach((src, j) => (swapped[k][j] = f[k][src]!));
+      order.forEach((src, j) => {
+        swapped[k][j] = f[k][src]!;
+      });
     }
     swapped.close[2] = 1849.0000000000002;
     const { frame, changes } = repairMinuteBars(swapped);
@@ -240,9 +242,13 @@ describe('repair', () => {
     const rows = [0, 2, 1, 1];
     const messy = allocTickSnapshots(4, 3, { asset: t.asset, date: t.date });
     for (const k of ['time', 'last', 'volume', 'amount', 'trades'] as const)
-      rows.forEach((r, j) => (messy[k][j] = t[k][r]!));
+      rows.forEach((r, j) => {
+        messy[k][j] = t[k][r]!;
+      });
     for (const k of ['bidPrice', 'bidVolume', 'bidOrders', 'askPrice', 'askVolume', 'askOrders'] as const) {
-      rows.forEach((r, j) => messy[k].set(t[k].subarray(r * 3, r * 3 + 3), j * 3));
+      rows.forEach((r, j) => {
+        messy[k].set(t[k].subarray(r * 3, r * 3 + 3), j * 3);
+      });
     }
     const { frame, changes } = repairTickSnapshots(messy);
     expect(Array.from(frame.volume)).toEqual([1000, 2000, 3000]);
