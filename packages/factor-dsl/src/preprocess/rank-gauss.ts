@@ -1,5 +1,5 @@
 import { normalQuantile } from './normal-quantile.js';
-import { gatherFinite, lowerBound, toFloat64, upperBound, Workspace } from './workspace.js';
+import { gatherFinite, lowerBound, toFloat64, Workspace } from './workspace.js';
 
 /**
  * In-place kernel of {@link rankGauss} on one cross-section.
@@ -10,17 +10,19 @@ export function rankGaussInPlace(x: Float64Array, ws: Workspace): void {
   ws.reserve(n);
   const m = gatherFinite(x, ws.a);
   const sorted = ws.a.subarray(0, m).sort();
+  // Quantile per sorted position, once per run of tied values (ties share the average of the
+  // 1-based ranks i+1..j+1).
+  const z = ws.b;
+  for (let i = 0; i < m; ) {
+    let j = i;
+    while (j + 1 < m && sorted[j + 1] === sorted[i]) j++;
+    const q = normalQuantile((0.5 * (i + j + 2) - 0.5) / m);
+    for (let k = i; k <= j; k++) z[k] = q;
+    i = j + 1;
+  }
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    if (!Number.isFinite(v)) {
-      x[i] = NaN;
-      continue;
-    }
-    // Tied values share the average of the 1-based ranks lo+1..hi.
-    const lo = lowerBound(sorted, m, v);
-    const hi = upperBound(sorted, m, v);
-    const rank = 0.5 * (lo + 1 + hi);
-    x[i] = normalQuantile((rank - 0.5) / m);
+    x[i] = Number.isFinite(v) ? z[lowerBound(sorted, m, v)]! : NaN;
   }
 }
 
