@@ -176,7 +176,8 @@ const LANGUAGE_REASONS: Readonly<Record<string, RejectReason>> = {
  *
  * Fewer than `count` factors may come back (the model ran out of ideas within `maxRounds`).
  *
- * @throws `DSL_LLM_CONFIG` for bad options; the client's non-retryable errors; `ABORTED`.
+ * @throws `DSL_LLM_CONFIG` for bad options; the language's `DSL_*` error for an `existing` formula
+ *   that does not check; the client's non-retryable errors; `ABORTED`.
  */
 export async function generateFactors(options: GenerateFactorsOptions): Promise<GenerateFactorsResult> {
   const { client, source, sample } = options;
@@ -411,8 +412,12 @@ export function factorId(source: string, hash: string): string {
   return `llm_${source}_${hash.slice(0, 12)}`;
 }
 
+/** The caller's signal and progress callback, passed on to the client (stage `llm`) and the sample. */
 function taskOf(o: TaskOptions): TaskOptions {
-  return o.signal === undefined ? {} : { signal: o.signal };
+  return {
+    ...(o.signal !== undefined && { signal: o.signal }),
+    ...(o.onProgress !== undefined && { onProgress: o.onProgress }),
+  };
 }
 
 function describe(
