@@ -1,5 +1,63 @@
 /**
  * @packageDocumentation
- * `@hfq/optimizer`: CSI 1000 enhanced-index linear programme (HiGHS or javascript-lp-solver), Barra-like risk exposures and a rebalancing backtest with VWAP fills and costs.
+ * `@hfq/optimizer`: the CSI 1000 enhanced-index linear programme (HiGHS or javascript-lp-solver),
+ * Barra-like style exposures and a weekly rebalancing backtest with T+1 VWAP fills, costs and
+ * tradability. Weights are fractions (0.008 = 0.8%), never percent.
  */
+
+export {
+  backtestEnhancedIndex,
+  type EnhancedIndexBacktest,
+  type EnhancedIndexBacktestInput,
+  type RebalanceLog,
+  type ScenarioResult,
+  STUDY_BASE_LIMITS,
+  STUDY_SCENARIOS,
+  type StudyRow,
+} from './backtest/backtest.js';
+export type {
+  BacktestDailyInput,
+  BacktestIndexInput,
+  BacktestMarket,
+  StylePanels,
+} from './backtest/market.js';
+export { type PreparedBacktest, prepareBacktest, type RebalanceSchedule } from './backtest/prepare.js';
+export {
+  REBALANCE_STATUS,
+  runScenario,
+  type ScenarioRaw,
+  type TransactionCosts,
+} from './backtest/run-scenario.js';
+export {
+  createEnhancedIndexOptimizer,
+  EnhancedIndexOptimizer,
+  type EnhancedIndexOptions,
+  type EnhancedIndexResult,
+  optimizeEnhancedIndex,
+} from './enhanced-index/optimize.js';
+export {
+  DEFAULT_RELAXATION_ORDER,
+  type EnhancedIndexLimits,
+  type EnhancedIndexProblem,
+  type RelaxableLimit,
+  STUDY_LIMITS,
+} from './enhanced-index/problem.js';
+export { type EnhancedIndexExposures, measurePortfolio } from './enhanced-index/verify.js';
+export { standardizeCapWeighted } from './exposures/standardize.js';
+export {
+  industryOneHot,
+  STYLE_NAMES,
+  type StyleDailyInput,
+  type StyleExposureOptions,
+  type StyleExposures,
+  type StyleIndexInput,
+  type StyleName,
+  styleColumnsAt,
+  styleExposures,
+} from './exposures/style-exposures.js';
+export { createLpSolver, type LpEngineOptions } from './lp/engines.js';
+export { createHighsSolver, type HighsEngineOptions } from './lp/highs.js';
+export { createJsLpSolver, type JsLpSolverEngineOptions } from './lp/js-lp-solver.js';
+export type { LinearProgram, LpEngineName, LpSolution, LpSolver } from './lp/types.js';
+
 export const PACKAGE_NAME = '@hfq/optimizer';
