@@ -34,4 +34,41 @@ export {
   type YearlyReturns,
 } from './performance/portfolio-stats.js';
 
+export {
+  type BarChartOptions,
+  barChart,
+  barChartSpec,
+  type ChartSeries,
+  cumulativeICChart,
+  excessNavDrawdownChart,
+  groupNavChart,
+  groupReturnsChart,
+  type LineChartOptions,
+  lineChart,
+  lineChartSpec,
+  type ReportChart,
+  topRelativeNavChart,
+} from './report/charts.js';
+export { formatCount, formatNumber, formatPercent, MISSING } from './report/format.js';
+export {
+  escapeHtml,
+  htmlTable,
+  type ReportBlock,
+  type ReportDocument,
+  type ReportSection,
+  renderReport,
+  reportHtml,
+  reportMarkdown,
+} from './report/html.js';
+export {
+  calendarYearTable,
+  correlationTable,
+  enhancedIndexTable,
+  factorTestTable,
+  groupTable,
+  icTable,
+} from './report/study-tables.js';
+export { markdownTable, type ReportColumn, type ReportTable } from './report/table.js';
+export { renderVegaLite, schemeColors } from './report/vega.js';
+
 export const PACKAGE_NAME = '@hfq/metrics';

@@ -447,6 +447,7 @@ def ref_group_backtest(F, fdates, fassets, R, dates, assets, G, lag, rule, T=Non
         "turnover": turn,
         "groupAnnualReturn": gann,
         "groupExcessAnnualReturn": gexc,
+        "universeAnnualReturn": unav[-1] ** (ppy / nh) - 1,
         "top": dict(annualReturn=top["annualReturn"], excessAnnualReturn=top["excessAnnualReturn"],
                     trackingError=top["trackingError"], informationRatio=top["informationRatio"],
                     monthlyWinRate=top["monthlyWinRate"], excessMaxDrawdown=top["excessMaxDrawdown"],

@@ -44,6 +44,7 @@ describe('groupBacktest matches the numpy reference', () => {
       expectAllClose(r.universePeriodReturns, e.universePeriodReturns, 1e-9, 'universePeriodReturns');
       expectAllClose(r.groupAnnualReturn, e.groupAnnualReturn, 1e-9, 'groupAnnualReturn');
       expectAllClose(r.groupExcessAnnualReturn, e.groupExcessAnnualReturn, 1e-9, 'groupExcessAnnualReturn');
+      expectClose(r.universeAnnualReturn, e.universeAnnualReturn, 1e-9, 'universeAnnualReturn');
       for (const k of Object.keys(e.top)) {
         expectClose(r.top[k as keyof typeof r.top], e.top[k], 1e-9, `top.${k}`);
       }

@@ -87,6 +87,8 @@ export interface GroupBacktestResult {
   groupAnnualReturn: Float64Array;
   /** Each group's annualised excess over the universe (from the relative NAV). */
   groupExcessAnnualReturn: Float64Array;
+  /** Geometric annual return of the universe equal-weight portfolio. */
+  universeAnnualReturn: number;
   top: TopGroupStats;
   /** Daily TOP minus bottom-group spread, its NAV and statistics. */
   longShort: {
@@ -404,6 +406,7 @@ export function groupBacktest(
     turnover,
     groupAnnualReturn,
     groupExcessAnnualReturn,
+    universeAnnualReturn: uEnd ** (ppy / nHeldDays) - 1,
     top: {
       annualReturn: topStats.annualReturn,
       excessAnnualReturn: topStats.excessAnnualReturn,
