@@ -1,3 +1,4 @@
+import { Rng } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { extractCandidates } from './extract.js';
 
@@ -100,5 +101,61 @@ describe('extractCandidates', () => {
     const deep = `${'['.repeat(5000)}"std(ret)"${']'.repeat(5000)}`;
     expect(() => extractCandidates(deep)).not.toThrow();
     expect(formulas(deep)).toEqual([]);
+  });
+
+  it('never throws on random and adversarial replies, and keeps every candidate within the limits', () => {
+    const rng = new Rng(2026, 'extract-fuzz');
+    const alphabet = [
+      '{',
+      '}',
+      '[',
+      ']',
+      '"',
+      "'",
+      '`',
+      '```',
+      '\n',
+      ' ',
+      ':',
+      '=',
+      '-',
+      '#',
+      '(',
+      ')',
+      ',',
+      '\\',
+      'mean(close)',
+      'formula',
+      'factors',
+      '__proto__',
+      '1. ',
+      '**',
+      'x',
+      '—',
+      '\u2028',
+      '\u0000',
+    ];
+    for (let i = 0; i < 3000; i++) {
+      const n = rng.int(400);
+      let text = '';
+      for (let k = 0; k < n; k++) text += alphabet[rng.int(alphabet.length)];
+      const r = extractCandidates(text, { maxFormulaChars: 300, maxCandidates: 50 });
+      expect(r.candidates.length).toBeLessThanOrEqual(50);
+      for (const c of r.candidates) {
+        expect(c.formula.length).toBeLessThanOrEqual(300);
+        expect(c.formula).toBe(c.formula.trim());
+      }
+    }
+    // inputs that make naive regular expressions backtrack quadratically or recurse deeply
+    const adversarial = [
+      `mean(close)${' '.repeat(100_000)}x`,
+      '```\n'.repeat(50_000),
+      `\`\`\`json\n${'{'.repeat(100_000)}`,
+      '['.repeat(200_000),
+      '"'.repeat(200_000),
+      `${'a'.repeat(60)}${' '.repeat(100_000)}: x`,
+      `${'`'.repeat(100_000)}mean(close)${'`'.repeat(100_000)}`,
+    ];
+    for (const text of adversarial) expect(extractCandidates(text).candidates).toEqual([]);
   });
 });

@@ -61,7 +61,7 @@ export function extractCandidates(
       ? reply.slice(0, options.maxReplyChars ?? 200_000)
       : reply;
   let found = fromJson(text);
-  if (found.length === 0) found = fromLines(text);
+  if (found.length === 0) found = fromLines(text, maxChars);
   const candidates: RawCandidate[] = [];
   const rejected: ExtractionReject[] = [];
   for (const c of found) {
@@ -160,13 +160,19 @@ function firstBalanced(text: string): string | undefined {
   return undefined;
 }
 
-function fromLines(text: string): RawCandidate[] {
+function fromLines(text: string, maxChars: number): RawCandidate[] {
   const fenced = [...text.matchAll(FENCE)].map((m) => m[1]!);
   const body = fenced.length > 0 ? fenced.join('\n') : text;
   const out: RawCandidate[] = [];
   for (const raw of body.split(/\r?\n/)) {
     let line = raw.replace(LIST_MARKER, '').trim();
     if (line.length === 0 || line.startsWith('#') || line.startsWith('//')) continue;
+    // Too long to be a formula even with a name and a comment: reported as too_long, and kept away
+    // from the regular expressions below (whose backtracking is quadratic in the line length).
+    if (line.length > maxChars + 500) {
+      if (FORMULA_START.test(line.slice(0, 200))) out.push({ formula: line });
+      continue;
+    }
     // `**name**: formula`, `name: formula`, `name = formula`
     line = line.replace(/\*\*/g, '');
     let name: string | undefined;
