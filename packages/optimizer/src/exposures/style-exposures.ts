@@ -79,7 +79,8 @@ export interface StyleExposures {
  * - `value`: book-to-price at T.
  *
  * Each is then standardised across the stocks that have it on T: cap-weighted mean 0, unit
- * equal-weighted standard deviation, clipped at +-3 and standardised again. NaN where a stock lacks
+ * equal-weighted standard deviation, with values beyond +-3 clipped and re-standardised until
+ * none is (see `standardizeCapWeighted`). NaN where a stock lacks
  * the data (not listed, too few observations); callers decide how to fill (the backtest uses 0, the
  * cap-weighted mean, and counts them). Industries are the optimiser's `industry` index (one-hot by
  * construction: see `industryOneHot`).
