@@ -188,9 +188,9 @@ describe('styleExposures', () => {
       m2.index,
       { ...options, dates: [dates[1]!] },
     );
-    before.panels.forEach((p, s) =>
-      expect(Array.from(after.panels[s]!.values)).toEqual(Array.from(p.values)),
-    );
+    for (const [s, p] of before.panels.entries()) {
+      expect(Array.from(after.panels[s]!.values)).toEqual(Array.from(p.values));
+    }
   });
 
   it('industryOneHot builds one dummy column per industry; bad input throws', () => {
