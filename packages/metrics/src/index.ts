@@ -20,9 +20,11 @@ export {
   type GroupBacktestResult,
   groupBacktest,
   type RebalanceRule,
+  rebalanceDates,
   type TopGroupStats,
 } from './groups/group-backtest.js';
 export { type TradabilityFlags, tradableMask } from './groups/tradable.js';
+export { type IcDecay, type IcDecayOptions, icDecay } from './ic/ic-decay.js';
 export { cumulativeIC, type IcSeriesOptions, icSeries } from './ic/ic-series.js';
 export { type IcSummary, icSummary } from './ic/ic-summary.js';
 export { dailyReturns, forwardReturns, type PriceReturnOptions } from './ic/returns.js';

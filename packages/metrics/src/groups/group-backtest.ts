@@ -140,6 +140,16 @@ function rebalanceRows(rule: RebalanceRule, cal: Calendar): Int32Array {
 }
 
 /**
+ * The dates a {@link RebalanceRule} picks from a calendar (`yyyymmdd`, increasing): e.g. the
+ * study's weekly IC sample, `factor.alignTo(rebalanceDates(factor.dates, 'weekly'), factor.assets)`.
+ * @throws HfqError `METRICS_INVALID_OPTION`, `METRICS_BAD_DATE` (explicit dates not in `dates`).
+ */
+export function rebalanceDates(dates: ArrayLike<number>, rule: RebalanceRule = 'weekly'): Int32Array {
+  const cal = new Calendar(dates);
+  return Int32Array.from(rebalanceRows(rule, cal), (row) => cal.dates[row]!);
+}
+
+/**
  * The study's quantile ("10-group") backtest of a factor.
  *
  * At each rebalance date T: the eligible stocks are those of `returns.assets` with a finite factor
