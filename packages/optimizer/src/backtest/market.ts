@@ -38,8 +38,16 @@ export interface BacktestIndexInput {
   ret: Float64Array;
 }
 
-/** Style exposures as dates x assets panels (their dates must include every rebalance date). */
-export type StylePanels = StyleExposures | readonly Panel[] | Readonly<Record<string, Panel>>;
+/**
+ * Style exposures as dates x assets panels (their dates must include every rebalance date): this
+ * package's `StyleExposures` (`{ names, panels }`), `{ names, [name]: Panel }` (the shape of
+ * `@hfq/sim`'s `market.styles()`), an array of panels, or a record of panels.
+ */
+export type StylePanels =
+  | StyleExposures
+  | { readonly names: readonly string[]; readonly [name: string]: Panel | readonly string[] }
+  | readonly Panel[]
+  | Readonly<Record<string, Panel>>;
 
 /** Everything the backtest reads about the market. */
 export interface BacktestMarket {

@@ -383,10 +383,36 @@ function resolveStyles(market: BacktestMarket, dates: number[]): { names: string
     return { names: e.names, panels: e.panels };
   }
   if (Array.isArray(s)) return { names: s.map((_, j) => `style${j}`), panels: [...(s as Panel[])] };
-  if ('names' in s && 'panels' in s && Array.isArray((s as { panels: unknown }).panels)) {
-    const e = s as { names: string[]; panels: Panel[] };
-    return { names: [...e.names], panels: [...e.panels] };
+  const obj = s as Readonly<Record<string, unknown>>;
+  if (Array.isArray(obj.panels) && Array.isArray(obj.names)) {
+    // This package's StyleExposures: names[] beside panels[].
+    return { names: [...(obj.names as string[])], panels: [...(obj.panels as Panel[])] };
   }
-  const rec = s as Readonly<Record<string, Panel>>;
-  return { names: Object.keys(rec), panels: Object.values(rec) };
+  if (Array.isArray(obj.names)) {
+    // { names, [name]: Panel } (the shape of @hfq/sim's styles()).
+    const names = obj.names as string[];
+    return {
+      names: [...names],
+      panels: names.map((name) => {
+        const p = obj[name];
+        if (!(p instanceof Panel)) {
+          throw new HfqError('OPT_BAD_INPUT', `styles.${name} is listed in styles.names but is not a Panel`, {
+            field: 'styles',
+          });
+        }
+        return p;
+      }),
+    };
+  }
+  const names = Object.keys(obj);
+  return {
+    names,
+    panels: names.map((name) => {
+      const p = obj[name];
+      if (!(p instanceof Panel)) {
+        throw new HfqError('OPT_BAD_INPUT', `styles.${name} is not a Panel`, { field: 'styles' });
+      }
+      return p;
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { addCalendarDays, Panel, Rng, weekdays } from '@hfq/core';
+import { addCalendarDays, Calendar, Panel, Rng, weekdays } from '@hfq/core';
 import type { BacktestMarket } from '../backtest/market.js';
 
 /** Builds a float64 panel from rows (dates x assets). */
@@ -28,7 +28,10 @@ export interface RandomMarketSpec {
   styles?: number;
   /** Probability a stock-day is suspended (default 0.003). */
   suspendRate?: number;
-  /** Give style panels (random normal, at week ends) instead of letting the backtest compute them. */
+  /**
+   * Give style panels (random normal, dated at week ends only, to keep N = 4000 markets small)
+   * instead of letting the backtest compute them.
+   */
   randomStyles?: boolean;
   seed?: number;
 }
@@ -135,11 +138,12 @@ export function randomMarket(spec: RandomMarketSpec): {
   };
   if (spec.randomStyles) {
     const ns = spec.styles ?? 10;
+    const weekEnds = Array.from(new Calendar(dates).weekEndIndices(), (t) => dates[t]!);
     const styles: Record<string, Panel> = {};
     for (let s = 0; s < ns; s++) {
-      const v = new Float64Array(size);
-      for (let x = 0; x < size; x++) v[x] = rng.normal();
-      styles[`s${s}`] = P(v);
+      const v = new Float64Array(weekEnds.length * n);
+      for (let x = 0; x < v.length; x++) v[x] = rng.normal();
+      styles[`s${s}`] = new Panel(weekEnds, assets, v);
     }
     market.styles = styles;
   }
