@@ -117,7 +117,9 @@ export function buildGraph(asts: readonly FactorAst[], source: SourceKind): Fact
     if (op === undefined) throw new Error(`unchecked operator ${ast.op}`);
     if (op.impl.kind === 'macro') {
       const bindings = new Map<string, FactorAst>();
-      op.args.forEach((a, k) => bindings.set(a.name, ast.args[k]!));
+      op.args.forEach((a, k) => {
+        bindings.set(a.name, ast.args[k]!);
+      });
       return build(substitute(macroBody(op), bindings));
     }
     const args: GraphNode[] = [];

@@ -47,7 +47,11 @@ function caretSnippet(text: string, position: number): string {
   const from = Math.max(0, p - 40);
   const to = Math.min(text.length, p + 40);
   // Control characters would break the two-line layout; show them as '?'.
-  const shown = text.slice(from, to).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  let shown = '';
+  for (const ch of text.slice(from, to)) {
+    const c = ch.codePointAt(0)!;
+    shown += c < 32 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 ? '?' : ch;
+  }
   const lead = from > 0 ? '...' : '';
   const tail = to < text.length ? '...' : '';
   return `  ${lead}${shown}${tail}\n  ${' '.repeat(lead.length + p - from)}^`;

@@ -1,0 +1,195 @@
+import { equalVolumeBars } from '@hfq/bars';
+import { FactorCube, ProgressReporter, type TaskOptions } from '@hfq/core';
+import { dslError } from '../language/errors.js';
+import type { SourceKind } from '../ops/spec.js';
+import { compileFactorSet, type FactorDef, type FactorSet, type FactorSetOptions } from './factor-set.js';
+import { type Frame, packFrames } from './frames.js';
+import { DailyVolumes, type FactorMarket, marketFrames } from './market.js';
+import { FactorWorkerPool } from './pool.js';
+import type { MarketFactory } from './protocol.js';
+
+/** Options of `evaluateFactors`. */
+export interface EvaluateOptions extends TaskOptions, FactorSetOptions {
+  /** Calendar indices of the days to evaluate, increasing (default: every day of the calendar). */
+  days?: ArrayLike<number>;
+  /** Asset indices to evaluate (default: every asset). */
+  assets?: ArrayLike<number>;
+  /**
+   * Worker threads (default 1: evaluate in this thread). With more, frames are fetched here and
+   * evaluated by workers, or, given `factory`, each worker builds its own market and fetches its
+   * own frames (in parallel: the fast way with the simulator, whose frame generation dominates).
+   */
+  threads?: number;
+  factory?: MarketFactory;
+  /** Days per worker request (default 4). */
+  daysPerTask?: number;
+}
+
+function indexList(x: ArrayLike<number> | undefined, n: number, what: string): Int32Array {
+  if (x === undefined) return Int32Array.from({ length: n }, (_, i) => i);
+  const out = Int32Array.from(x);
+  for (let k = 0; k < out.length; k++) {
+    if (out[k] !== x[k] || out[k]! < 0 || out[k]! >= n) {
+      throw dslError('DSL_INPUT', `${what}[${k}] = ${x[k]} is not an index in [0, ${n - 1}]`, {
+        field: what,
+        row: k,
+      });
+    }
+    if (what === 'days' && k > 0 && out[k]! <= out[k - 1]!) {
+      throw dslError('DSL_INPUT', 'days must be increasing', { field: what, row: k });
+    }
+  }
+  return out;
+}
+
+/**
+ * Evaluates factors over stock-days of a market into a `FactorCube` (per day an assets x factors
+ * float32 matrix, factors in the order given, NaN where a stock did not trade or a formula has no
+ * finite value).
+ *
+ * No look-ahead: the value of stock-day (a, T) reads only day T's frames of stock a, plus, for
+ * `vbar` factors, the daily volumes of the `vbar.lookback` days before T that size the bars.
+ *
+ * @throws HfqError `DSL_*` for a formula that does not check, `DSL_INPUT` for bad options,
+ * `ABORTED` when `signal` aborts; errors of the market (and `@hfq/bars`) pass through.
+ */
+export async function evaluateFactors(
+  market: FactorMarket,
+  factors: readonly FactorDef[],
+  options: EvaluateOptions = {},
+): Promise<FactorCube> {
+  const set = compileFactorSet(factors, options);
+  const calendar = market.calendar.dates;
+  const days = indexList(options.days, calendar.length, 'days');
+  const assets = indexList(options.assets, market.assets.length, 'assets');
+  const nf = set.nFactors;
+  const nA = assets.length;
+  const matrices = Array.from({ length: days.length }, () => new Float32Array(nA * nf));
+  const volumes = set.reads('vbar') ? new DailyVolumes(market) : undefined;
+  const sizeOf = (a: number, t: number) => (volumes === undefined ? NaN : volumes.barSize(a, t, set.vbar));
+  const progress = new ProgressReporter(options, 'factors', days.length, 'days');
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) {
+    throw dslError('DSL_INPUT', `threads must be a positive integer, got ${threads}`, { field: 'threads' });
+  }
+
+  if (threads === 1) {
+    for (let d = 0; d < days.length; d++) {
+      const t = days[d]!;
+      const m = matrices[d]!;
+      for (let k = 0; k < nA; k++) {
+        const a = assets[k]!;
+        set.evaluateStockDay(marketFrames(market, a, t, set.reads('vbar') ? sizeOf(a, t) : NaN), m, k * nf);
+      }
+      progress.tick();
+    }
+  } else {
+    const pool = await FactorWorkerPool.create(factors, {
+      threads,
+      ...(options.factory !== undefined ? { factory: options.factory } : {}),
+      ...(options.limits !== undefined ? { limits: options.limits } : {}),
+      ...(options.nodesPerKernel !== undefined ? { nodesPerKernel: options.nodesPerKernel } : {}),
+      ...(options.vbar !== undefined ? { vbar: options.vbar } : {}),
+    });
+    try {
+      if (options.factory !== undefined) {
+        await viaFactory(pool, set, days, assets, sizeOf, matrices, options.daysPerTask ?? 4, progress);
+      } else {
+        await viaBlocks(pool, set, market, days, assets, sizeOf, matrices, progress);
+      }
+    } finally {
+      await pool.close();
+    }
+  }
+  return new FactorCube(
+    Int32Array.from(days, (t) => calendar[t]!),
+    Array.from(assets, (a) => market.assets[a]!),
+    set.ids,
+    matrices,
+  );
+}
+
+async function viaFactory(
+  pool: FactorWorkerPool,
+  set: FactorSet,
+  days: Int32Array,
+  assets: Int32Array,
+  sizeOf: (a: number, t: number) => number,
+  matrices: Float32Array[],
+  daysPerTask: number,
+  progress: ProgressReporter,
+): Promise<void> {
+  const nA = assets.length;
+  const nf = set.nFactors;
+  for (let d0 = 0; d0 < days.length; d0 += daysPerTask) {
+    const d1 = Math.min(days.length, d0 + daysPerTask);
+    // Asset-major pairs so that each worker gets whole stocks (the simulator caches per-stock paths).
+    const n = nA * (d1 - d0);
+    const pa = new Int32Array(n);
+    const pt = new Int32Array(n);
+    const sizes = set.reads('vbar') ? new Float64Array(n) : null;
+    let k = 0;
+    for (let i = 0; i < nA; i++) {
+      for (let d = d0; d < d1; d++, k++) {
+        pa[k] = assets[i]!;
+        pt[k] = days[d]!;
+        if (sizes !== null) sizes[k] = sizeOf(assets[i]!, days[d]!);
+      }
+    }
+    const out = await pool.evaluateStockDays(pa, pt, sizes);
+    k = 0;
+    for (let i = 0; i < nA; i++) {
+      for (let d = d0; d < d1; d++, k++) matrices[d]!.set(out.subarray(k * nf, (k + 1) * nf), i * nf);
+    }
+    progress.tick(d1 - d0);
+  }
+}
+
+async function viaBlocks(
+  pool: FactorWorkerPool,
+  set: FactorSet,
+  market: FactorMarket,
+  days: Int32Array,
+  assets: Int32Array,
+  sizeOf: (a: number, t: number) => number,
+  matrices: Float32Array[],
+  progress: ProgressReporter,
+): Promise<void> {
+  const nA = assets.length;
+  const nf = set.nFactors;
+  for (let d = 0; d < days.length; d++) {
+    const t = days[d]!;
+    const frames = new Map<SourceKind, (Frame | null)[]>();
+    const minutes =
+      set.reads('minute') || set.reads('vbar') ? Array.from(assets, (a) => market.minuteBars(a, t)) : [];
+    if (set.reads('minute')) frames.set('minute', minutes);
+    if (set.reads('vbar')) {
+      frames.set(
+        'vbar',
+        minutes.map((m, k) => {
+          const size = sizeOf(assets[k]!, t);
+          return m !== null && size > 0 && Number.isFinite(size) ? equalVolumeBars(m, size) : null;
+        }),
+      );
+    }
+    if (set.reads('tick')) {
+      if (typeof market.ticks !== 'function') {
+        throw dslError('DSL_INPUT', 'tick factors need a market with ticks(asset, t)', { field: 'ticks' });
+      }
+      frames.set(
+        'tick',
+        Array.from(assets, (a) => market.ticks!(a, t)),
+      );
+    }
+    const m = matrices[d]!;
+    for (const [source, list] of frames) {
+      const part = set.parts.get(source)!;
+      const out = await pool.evaluateBlock(packFrames(source, list, true));
+      const cols = part.columns;
+      for (let k = 0; k < nA; k++) {
+        for (let j = 0; j < cols.length; j++) m[k * nf + cols[j]!] = out[k * cols.length + j]!;
+      }
+    }
+    progress.tick();
+  }
+}
