@@ -38,9 +38,9 @@ export interface IcDecay {
 export function icDecay(factor: Panel, close: Panel, options: IcDecayOptions = {}): IcDecay {
   const horizons = options.horizons ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const from = checkIntOption(options.from ?? 1, 'from', 0);
-  horizons.forEach((h, i) => checkIntOption(h, `horizons[${i}]`, 1));
+  for (let i = 0; i < horizons.length; i++) checkIntOption(horizons[i]!, `horizons[${i}]`, 1);
   const sampled = options.dates ? factor.alignTo(options.dates, factor.assets) : factor;
-  const summaries = horizons.map((h) => {
+  const summaries = horizons.map((h, k) => {
     const a = options.mode === 'single' ? from + h - 1 : from;
     const fwd = forwardReturns(close, a, from + h, options.adjFactor ? { adjFactor: options.adjFactor } : {});
     const series = icSeries(sampled, fwd, {
@@ -50,7 +50,7 @@ export function icDecay(factor: Panel, close: Panel, options: IcDecayOptions = {
     });
     options.onProgress?.({
       stage: 'icDecay',
-      done: horizons.indexOf(h) + 1,
+      done: k + 1,
       total: horizons.length,
       unit: 'horizons',
     });
