@@ -1,12 +1,23 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Package names resolved to their TypeScript sources, so tests never need a build first. */
-const packages = ['core', 'bars', 'sim', 'factor-dsl', 'metrics', 'models', 'optimizer'] as const;
-
+/**
+ * Vite aliases that resolve `@hfq/<name>` and its subpaths to TypeScript sources, so tests never
+ * need a build first. Read from each package's `exports` map (its `source` condition), which is
+ * the single statement of what a package exposes.
+ */
 const root = fileURLToPath(new URL('.', import.meta.url));
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
-/** Vite aliases: `@hfq/<name>` and `@hfq/<name>/<sub>` -> `packages/<name>/src/...`. */
-export const hfqAliases = packages.flatMap((name) => [
-  { find: new RegExp(`^@hfq/${name}$`), replacement: `${root}packages/${name}/src/index.ts` },
-  { find: new RegExp(`^@hfq/${name}/(.+)$`), replacement: `${root}packages/${name}/src/$1.ts` },
-]);
+export const hfqAliases = readdirSync(join(root, 'packages')).flatMap((dir) => {
+  const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as {
+    name: string;
+    exports?: Record<string, string | { source?: string }>;
+  };
+  return Object.entries(pkg.exports ?? {}).flatMap(([sub, target]) => {
+    if (typeof target === 'string' || !target.source) return [];
+    const spec = sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
+    return [{ find: new RegExp(`^${escape(spec)}$`), replacement: join(root, 'packages', dir, target.source) }];
+  });
+});
