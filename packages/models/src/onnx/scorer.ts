@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import type { FactorSource, Panel } from '@hfq/core';
+import type { InferenceSession } from 'onnxruntime-node';
+import { type FeatureSection, FeatureWindows, type PreprocessSpec } from '../data/features.js';
+import { modelsError } from '../errors.js';
+import type { ModelConfig } from '../models/config.js';
+import type { Predictor } from '../train/predictor.js';
+import { META } from './export.js';
+import { decodeModel } from './proto.js';
+
+/** What an exported file says about itself (from its metadata). */
+export interface OnnxModelInfo {
+  config: ModelConfig;
+  features: string[];
+  preprocess: PreprocessSpec | null;
+  horizonWeights: number[] | null;
+  /** Input layout in words. */
+  layout: string;
+}
+
+/** Reads the hfq metadata of an ONNX file. @throws `MODELS_FORMAT` for a file hfq did not write. */
+export function readOnnxInfo(bytes: Uint8Array, source?: string): OnnxModelInfo {
+  let props: Map<string, string>;
+  try {
+    props = new Map((decodeModel(bytes).metadataProps ?? []).map((p) => [p.key, p.value]));
+  } catch (e) {
+    throw modelsError('MODELS_FORMAT', 'not a readable ONNX file', { source }, e);
+  }
+  if (props.get(META.format) !== 'hfq-onnx/1') {
+    throw modelsError('MODELS_FORMAT', 'ONNX file lacks hfq metadata (not exported by @hfq/models)', {
+      source,
+    });
+  }
+  const parse = (key: string) => JSON.parse(props.get(key) ?? 'null');
+  return {
+    config: parse(META.config),
+    features: parse(META.features),
+    preprocess: parse(META.preprocess),
+    horizonWeights: parse(META.horizonWeights),
+    layout: props.get(META.layout) ?? '',
+  };
+}
+
+/** Options of `OnnxScorer.load`. */
+export interface OnnxScorerOptions {
+  /**
+   * The features the caller will supply, by name (checked in order) or by count. A mismatch
+   * throws `MODELS_FEATURES` at load time rather than scoring garbage.
+   */
+  expectFeatures?: readonly string[] | number;
+  /** Stocks per `session.run` (default 1024). */
+  chunk?: number;
+  /** onnxruntime session options (threads, providers). */
+  sessionOptions?: InferenceSession.SessionOptions;
+}
+
+/**
+ * An exported model running on onnxruntime-node. Usable as a `Predictor` (ensembles of ONNX
+ * files work like ensembles of tfjs models), on raw `[stocks, window, features]` arrays (`run`),
+ * or straight on a `FactorSource` date (`scoreDate`, which applies the file's own preprocessing).
+ */
+export class OnnxScorer implements Predictor {
+  readonly features: readonly string[];
+  readonly window: number;
+  readonly info: OnnxModelInfo;
+  private readonly chunk: number;
+  private readonly windowsBySource = new WeakMap<FactorSource, FeatureWindows>();
+
+  private constructor(
+    private readonly session: InferenceSession,
+    private readonly ort: typeof import('onnxruntime-node'),
+    info: OnnxModelInfo,
+    chunk: number,
+  ) {
+    this.info = info;
+    this.features = Object.freeze([...info.features]);
+    this.window = info.config.window;
+    this.chunk = chunk;
+  }
+
+  /**
+   * Opens an exported file (path or bytes).
+   * @throws `MODELS_FORMAT` for a non-hfq file; `MODELS_FEATURES` when `expectFeatures` differs
+   *   from the file's feature list.
+   */
+  static async load(file: string | Uint8Array, options: OnnxScorerOptions = {}): Promise<OnnxScorer> {
+    const source = typeof file === 'string' ? file : undefined;
+    let bytes: Uint8Array;
+    try {
+      bytes = typeof file === 'string' ? readFileSync(file) : file;
+    } catch (e) {
+      throw modelsError('MODELS_FORMAT', `could not read ${String(file)}`, { source }, e);
+    }
+    const info = readOnnxInfo(bytes, source);
+    const want = options.expectFeatures;
+    if (typeof want === 'number' && want !== info.features.length) {
+      throw modelsError(
+        'MODELS_FEATURES',
+        `model expects ${info.features.length} features, caller supplies ${want}`,
+        { source, field: 'features', expected: info.features.length, actual: want },
+      );
+    }
+    if (typeof want === 'object') {
+      const i = info.features.findIndex((f, k) => want[k] !== f);
+      if (want.length !== info.features.length || i >= 0) {
+        throw modelsError(
+          'MODELS_FEATURES',
+          want.length !== info.features.length
+            ? `model expects ${info.features.length} features, caller supplies ${want.length}`
+            : `feature ${i} is ${String(want[i])}, model expects ${info.features[i]}`,
+          { source, field: 'features', expected: info.features.length, actual: want.length },
+        );
+      }
+    }
+    const ort = await import('onnxruntime-node');
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, options.sessionOptions ?? {});
+    } catch (e) {
+      throw modelsError('MODELS_ONNX', 'onnxruntime could not load the model', { source }, e);
+    }
+    return new OnnxScorer(session, ort, info, options.chunk ?? 1024);
+  }
+
+  /**
+   * Runs the model on `n` stocks' inputs (`n x window x nFeatures`, row-major, already
+   * standardised). Returns `score` (length n) and, for the sequence model, `returns` (n x horizon).
+   * @throws `MODELS_SHAPE` when `x` has the wrong length.
+   */
+  async run(x: Float32Array, n: number): Promise<{ score: Float32Array; returns?: Float32Array }> {
+    const { window: L, nFeatures: F } = this.info.config;
+    if (x.length !== n * L * F) {
+      throw modelsError('MODELS_SHAPE', `input has ${x.length} values, expected ${n} x ${L} x ${F}`, {
+        field: 'x',
+        expected: n * L * F,
+        actual: x.length,
+      });
+    }
+    const H = this.info.config.kind === 'seq2seq' ? this.info.config.horizon : 0;
+    const score = new Float32Array(n);
+    const returns = H > 0 ? new Float32Array(n * H) : undefined;
+    for (let s = 0; s < n; s += this.chunk) {
+      const m = Math.min(this.chunk, n - s);
+      const input = new this.ort.Tensor('float32', x.subarray(s * L * F, (s + m) * L * F), [m, L, F]);
+      let out: InferenceSession.OnnxValueMapType;
+      try {
+        out = await this.session.run({ x: input });
+      } catch (e) {
+        throw modelsError('MODELS_ONNX', 'onnxruntime failed to run the model', {}, e);
+      }
+      score.set(out.score!.data as Float32Array, s);
+      if (returns !== undefined) returns.set(out.returns!.data as Float32Array, s * H);
+    }
+    return returns === undefined ? { score } : { score, returns };
+  }
+
+  /** `Predictor.score`: the model's score for each row of a prepared cross-section. */
+  async score(cs: FeatureSection): Promise<Float32Array> {
+    return (await this.run(cs.x, cs.n)).score;
+  }
+
+  /**
+   * Scores every asset of `source` on `date` (yyyymmdd) with the file's own preprocessing
+   * (window, clip, missing-share filter) and feature list, looked up by name in the source.
+   * NaN for stocks left out. @throws `MODELS_FEATURES` when the source lacks a model feature.
+   */
+  async scoreDate(
+    source: FactorSource,
+    date: number,
+    options: { universe?: Panel } = {},
+  ): Promise<Float32Array> {
+    let windows = options.universe === undefined ? this.windowsBySource.get(source) : undefined;
+    if (windows === undefined) {
+      const pre = this.info.preprocess;
+      windows = new FeatureWindows(source, {
+        window: this.window,
+        features: this.features,
+        clip: pre?.clip ?? 5,
+        maxMissingShare: pre?.maxMissingShare ?? 0.5,
+        universe: options.universe,
+      });
+      if (options.universe === undefined) this.windowsBySource.set(source, windows);
+    }
+    const t = source.dates.indexOf(date);
+    if (t < 0) throw modelsError('MODELS_DATA', 'date not in the factor source', { date });
+    const cs = windows.section(t);
+    const s = await this.score(cs);
+    const out = new Float32Array(source.assets.length).fill(Number.NaN);
+    for (let i = 0; i < cs.n; i++) out[cs.assets[i]!] = s[i]!;
+    return out;
+  }
+
+  /** Frees the onnxruntime session. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,505 @@
+import { ProgressReporter, Rng, type TaskOptions, throwIfAborted } from '@hfq/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { ensureBackend } from '../backend/backend.js';
+import type { CrossSection, StockDataset } from '../data/dataset.js';
+import type { Split } from '../data/split.js';
+import { checkIntOption, checkNumOption, modelsError } from '../errors.js';
+import { finiteMean, pearson, rankIC } from '../eval/ic.js';
+import { icLoss, maskedMSE, segmentMatrix } from '../loss/ic-loss.js';
+import { type ModelConfig, type ModelConfigInput, resolveConfig } from '../models/config.js';
+import { initialWeights, Model } from '../models/model.js';
+import {
+  type CheckpointState,
+  type EpochRecord,
+  fingerprintOf,
+  readCheckpoint,
+  writeCheckpoint,
+} from './checkpoint.js';
+
+export type { EpochRecord } from './checkpoint.js';
+
+/** Options of `trainModel`. Defaults in brackets. */
+export interface TrainOptions extends TaskOptions {
+  /** Seed of weight initialisation, shuffling, stock subsampling and dropout [0]. */
+  seed?: number;
+  /** Maximum epochs [30]. */
+  epochs?: number;
+  /** Early stopping: stop after this many epochs without a better validation score [5]. */
+  patience?: number;
+  /** An epoch counts as better only if it beats the best score by more than this [0]. */
+  minDelta?: number;
+  /** Adam learning rate [1e-3] (beta1 0.9, beta2 0.999, epsilon 1e-8). */
+  learningRate?: number;
+  /** Sample dates per optimiser step; the loss averages their per-date ICs [1]. */
+  datesPerBatch?: number;
+  /** Random subsample of each date's stocks per step, 0 = all [0]. A speed knob. */
+  maxStocksPerDate?: number;
+  /**
+   * Stocks per forward pass. A step over more stocks runs in two passes (scores of all stocks,
+   * the exact IC-loss gradient with respect to them, then one backward pass per chunk): same
+   * gradient, bounded memory. 0 = choose from `memoryBudgetMB` by measuring one small step [0].
+   */
+  stocksPerChunk?: number;
+  /** Memory for one forward/backward pass when choosing `stocksPerChunk` [768]. */
+  memoryBudgetMB?: number;
+  /** Sequence model: weight of the masked MSE term that keeps outputs on the label scale [0.1]; others [0]. */
+  auxMseWeight?: number;
+  /** Validation score: mean per-date Pearson `ic` of the score with the standardised label, or `rankIC` [ic]. */
+  validMetric?: 'ic' | 'rankIC';
+  /**
+   * Checkpoint file, rewritten atomically after every epoch. If it exists when training starts,
+   * the run continues from it (it must come from the same data, model and options) and ends with
+   * bit-identical weights to an uninterrupted run.
+   */
+  checkpoint?: string;
+  /** Cache standardised cross-sections in memory up to this many MB [512]. */
+  cacheMB?: number;
+  /** Progress stage name [`train:<kind>`]. */
+  stage?: string;
+}
+
+/** What `trainModel` returns. */
+export interface TrainResult {
+  /** The model with the weights of the best validation epoch. Dispose it when done. */
+  model: Model;
+  history: EpochRecord[];
+  /** 1-based epoch whose weights were kept. */
+  bestEpoch: number;
+  bestScore: number;
+  stoppedEarly: boolean;
+  /** Completed epochs found in the checkpoint at start (0 = fresh run). */
+  resumedFromEpoch: number;
+  /** Stocks per forward pass used. */
+  stocksPerChunk: number;
+}
+
+/** Score combination for the sequence model when validating (sum of horizons). */
+function collapse(pred: Float32Array, n: number, k: number, weights?: ArrayLike<number>): Float32Array {
+  if (k === 1) return pred;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let h = 0; h < k; h++) s += pred[i * k + h]! * (weights === undefined ? 1 : weights[h]!);
+    out[i] = s;
+  }
+  return out;
+}
+
+/** A cache of cross-sections bounded by bytes (first come, kept). */
+class SectionCache {
+  private readonly map = new Map<string, CrossSection>();
+  private bytes = 0;
+  constructor(private readonly limit: number) {}
+  get(ds: StockDataset, t: number, labels: 'total' | 'both', requireLabel: boolean): CrossSection {
+    const key = `${t}/${labels}/${requireLabel}`;
+    const hit = this.map.get(key);
+    if (hit !== undefined) return hit;
+    const cs = ds.crossSection(t, labels, requireLabel);
+    const size = cs.x.byteLength + (cs.seq?.byteLength ?? 0) * 2 + cs.n * 16;
+    if (this.bytes + size <= this.limit) {
+      this.map.set(key, cs);
+      this.bytes += size;
+    }
+    return cs;
+  }
+}
+
+interface Batch {
+  n: number;
+  nDates: number;
+  x: Float32Array;
+  segments: Int32Array;
+  /** Targets `[n]` or `[n, H]` and their mask. */
+  y: Float32Array;
+  mask: Float32Array;
+  k: number;
+}
+
+function buildBatch(
+  sections: CrossSection[],
+  sequence: boolean,
+  H: number,
+  maxStocks: number,
+  rng: Rng,
+): Batch {
+  const picks: Int32Array[] = sections.map((cs) => {
+    const all = Int32Array.from({ length: cs.n }, (_, i) => i);
+    if (maxStocks <= 0 || cs.n <= maxStocks) return all;
+    for (let i = all.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const tmp = all[i]!;
+      all[i] = all[j]!;
+      all[j] = tmp;
+    }
+    return all.subarray(0, maxStocks).sort();
+  });
+  const n = picks.reduce((s, p) => s + p.length, 0);
+  const row = sections[0]!.x.length / Math.max(1, sections[0]!.n);
+  const k = sequence ? H : 1;
+  const x = new Float32Array(n * row);
+  const y = new Float32Array(n * k);
+  const mask = new Float32Array(n * k);
+  const segments = new Int32Array(n);
+  let r = 0;
+  sections.forEach((cs, d) => {
+    for (const i of picks[d]!) {
+      x.set(cs.x.subarray(i * row, (i + 1) * row), r * row);
+      if (sequence) {
+        y.set(cs.seq!.subarray(i * H, (i + 1) * H), r * H);
+        mask.set(cs.seqMask!.subarray(i * H, (i + 1) * H), r * H);
+      } else {
+        y[r] = cs.y![i]!;
+        mask[r] = cs.yMask![i]!;
+      }
+      segments[r] = d;
+      r++;
+    }
+  });
+  return { n, nDates: sections.length, x, segments, y, mask, k };
+}
+
+/** The loss of a batch from predictions (tensors). */
+function batchLoss(pred: tf.Tensor, y: tf.Tensor, w: tf.Tensor2D, mask: tf.Tensor, aux: number): tf.Scalar {
+  const ic = icLoss(pred, y, w, mask);
+  return aux > 0 ? (tf.add(ic, tf.mul(tf.scalar(aux), maskedMSE(pred, y, mask))) as tf.Scalar) : ic;
+}
+
+/**
+ * One optimiser step. Over `chunk` stocks the step runs in two passes: forward every chunk
+ * without a tape to get all predictions, take the exact gradient of the loss with respect to
+ * them, then one forward/backward per chunk of `sum(pred * dLoss/dpred)`, accumulating
+ * parameter gradients. Same gradient as one pass (up to float summation order), bounded memory.
+ */
+function step(
+  model: Model,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  chunk: number,
+  dropoutSeed: number,
+  aux: number,
+): number {
+  const { window: L, nFeatures: F } = model.config;
+  const sequence = model.config.kind === 'seq2seq';
+  const { n, k } = batch;
+  const vars = model.variables();
+  const w = tf.tensor2d(segmentMatrix(batch.segments, batch.nDates), [batch.nDates, n]);
+  const yT = k === 1 ? tf.tensor1d(batch.y) : tf.tensor2d(batch.y, [n, k]);
+  const mT = k === 1 ? tf.tensor1d(batch.mask) : tf.tensor2d(batch.mask, [n, k]);
+  const xChunk = (s: number, m: number) =>
+    tf.tensor3d(batch.x.subarray(s * L * F, (s + m) * L * F), [m, L, F]);
+  const tChunk = (s: number, m: number) =>
+    sequence ? tf.tensor2d(batch.y.subarray(s * k, (s + m) * k), [m, k]) : undefined;
+  const fwd = (s: number, m: number, c: number) =>
+    model.forward(xChunk(s, m), {
+      training: true,
+      dropoutSeed: dropoutSeed + c * 100_003,
+      teacher: tChunk(s, m),
+    });
+  let lossValue: number;
+  if (n <= chunk) {
+    const { value, grads } = tf.variableGrads(() => batchLoss(fwd(0, n, 0), yT, w, mT, aux), vars);
+    lossValue = value.dataSync()[0]!;
+    optimizer.applyGradients(grads);
+    tf.dispose([value, ...Object.values(grads)]);
+  } else {
+    const preds = new Float32Array(n * k);
+    for (let s = 0, c = 0; s < n; s += chunk, c++) {
+      const m = Math.min(chunk, n - s);
+      const p = tf.tidy(() => fwd(s, m, c));
+      preds.set(p.dataSync() as Float32Array, s * k);
+      p.dispose();
+    }
+    const pT = k === 1 ? tf.tensor1d(preds) : tf.tensor2d(preds, [n, k]);
+    const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => batchLoss(p, yT, w, mT, aux))(pT);
+    lossValue = value.dataSync()[0]!;
+    const g = grad.dataSync() as Float32Array;
+    tf.dispose([pT, value, grad]);
+    const acc = new Map<string, tf.Tensor>();
+    for (let s = 0, c = 0; s < n; s += chunk, c++) {
+      const m = Math.min(chunk, n - s);
+      const gc =
+        k === 1 ? tf.tensor1d(g.subarray(s, s + m)) : tf.tensor2d(g.subarray(s * k, (s + m) * k), [m, k]);
+      const { value: v, grads } = tf.variableGrads(() => tf.sum(tf.mul(fwd(s, m, c), gc)) as tf.Scalar, vars);
+      for (const [name, t] of Object.entries(grads)) {
+        const prev = acc.get(name);
+        if (prev === undefined) acc.set(name, t);
+        else {
+          acc.set(name, tf.add(prev, t));
+          tf.dispose([prev, t]);
+        }
+      }
+      tf.dispose([v, gc]);
+    }
+    const named: Record<string, tf.Tensor> = {};
+    for (const v of vars) named[v.name] = acc.get(v.name)!;
+    optimizer.applyGradients(named);
+    tf.dispose([...acc.values()]);
+  }
+  tf.dispose([w, yT, mT]);
+  return lossValue;
+}
+
+/** Peak bytes of one training pass per stock, measured on `probe` stocks of random input. */
+async function bytesPerStock(model: Model, probe: number, sequence: boolean, aux: number): Promise<number> {
+  const { window: L, nFeatures: F } = model.config;
+  const H = model.outputSize;
+  const before = tf.memory().numBytes;
+  const x = tf.zeros([probe, L, F]);
+  const y = sequence ? tf.zeros([probe, H]) : tf.zeros([probe]);
+  const m = tf.onesLike(y);
+  const w = tf.ones([1, probe]) as tf.Tensor2D;
+  const info = await tf.profile(() => {
+    const { value, grads } = tf.variableGrads(
+      () => batchLoss(model.forward(x, { training: true, teacher: sequence ? y : undefined }), y, w, m, aux),
+      model.variables(),
+    );
+    tf.dispose([value, ...Object.values(grads)]);
+  });
+  tf.dispose([x, y, m, w]);
+  return Math.max(1, (info.peakBytes - before) / probe);
+}
+
+/** Resolves the options with their defaults (also what the fingerprint covers). */
+function resolveOptions(config: ModelConfig, o: TrainOptions) {
+  return {
+    seed: checkIntOption(o.seed ?? 0, 'seed', 0),
+    epochs: checkIntOption(o.epochs ?? 30, 'epochs', 1, 100000),
+    patience: checkIntOption(o.patience ?? 5, 'patience', 1, 100000),
+    minDelta: checkNumOption(o.minDelta ?? 0, 'minDelta', 0),
+    learningRate: checkNumOption(o.learningRate ?? 1e-3, 'learningRate', 1e-9, 10),
+    datesPerBatch: checkIntOption(o.datesPerBatch ?? 1, 'datesPerBatch', 1, 10000),
+    maxStocksPerDate: checkIntOption(o.maxStocksPerDate ?? 0, 'maxStocksPerDate', 0),
+    stocksPerChunk: checkIntOption(o.stocksPerChunk ?? 0, 'stocksPerChunk', 0),
+    memoryBudgetMB: checkNumOption(o.memoryBudgetMB ?? 768, 'memoryBudgetMB', 1),
+    auxMseWeight: checkNumOption(o.auxMseWeight ?? (config.kind === 'seq2seq' ? 0.1 : 0), 'auxMseWeight', 0),
+    validMetric: o.validMetric ?? 'ic',
+    cacheMB: checkNumOption(o.cacheMB ?? 512, 'cacheMB', 0),
+  };
+}
+
+/**
+ * Scores of the model on cross-sections of `dates`, collapsed to one per stock (the sequence
+ * model's horizons summed), and the mean per-date validation metric.
+ */
+function validate(model: Model, sections: CrossSection[], metric: 'ic' | 'rankIC', chunk: number): number {
+  const k = model.outputSize;
+  const scores = sections.map((cs) => {
+    const s = collapse(model.predict(cs.x, cs.n, chunk), cs.n, k);
+    const y = new Float64Array(cs.n);
+    for (let i = 0; i < cs.n; i++) y[i] = cs.yMask![i]! > 0 ? cs.y![i]! : Number.NaN;
+    return metric === 'ic' ? pearson(s, y) : rankIC(s, y);
+  });
+  return finiteMean(scores);
+}
+
+/**
+ * Trains one model with the IC loss: Adam, shuffled sample dates, early stopping on the validation
+ * score (keeping the best epoch's weights), a checkpoint after every epoch (resumable), progress
+ * events per step (`stage`, unit `steps`) and abort between steps.
+ *
+ * Deterministic: the same dataset, config, split and options on the same backend give the same
+ * weights (initialisation from `seed`, shuffling from `Rng(seed, 'shuffle', epoch)`, dropout masks
+ * from seeded streams).
+ *
+ * @param config a full `ModelConfig` or a partial one (`{ kind: 'transformer', dModel: 64 }`) for
+ *   the dataset's features and window.
+ */
+export async function trainModel(
+  ds: StockDataset,
+  config: ModelConfigInput | ModelConfig,
+  split: Split,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  await ensureBackend();
+  const cfg = resolveConfig(
+    { ...config, window: (config as { window?: number }).window ?? ds.window },
+    ds.nFeatures,
+  );
+  if (cfg.window !== ds.window) {
+    throw modelsError('MODELS_CONFIG', `model window ${cfg.window} differs from the dataset's ${ds.window}`, {
+      field: 'window',
+    });
+  }
+  const sequence = cfg.kind === 'seq2seq';
+  if (sequence && cfg.horizon !== ds.timing.horizon) {
+    throw modelsError(
+      'MODELS_CONFIG',
+      `sequence horizon ${cfg.horizon} differs from the label horizon ${ds.timing.horizon}`,
+      {
+        field: 'horizon',
+      },
+    );
+  }
+  if (sequence && !ds.hasSequence) {
+    throw modelsError('MODELS_LABEL', 'the sequence model needs close prices or daily returns', {
+      field: 'returns',
+    });
+  }
+  if (split.train.length === 0 || split.valid.length === 0) {
+    throw modelsError('MODELS_DATA', 'training needs at least one training and one validation date', {
+      field: 'split',
+    });
+  }
+  const o = resolveOptions(cfg, options);
+  const fingerprint = fingerprintOf(
+    JSON.stringify({
+      cfg,
+      features: ds.features,
+      data: [
+        ds.window,
+        ds.stride,
+        ds.timing,
+        ds.clip,
+        ds.maxMissingShare,
+        ds.labelTransform,
+        ds.dates[0],
+        ds.nAssets,
+      ],
+      o: { ...o, epochs: 0, patience: 0, cacheMB: 0 },
+      train: Array.from(split.train),
+      valid: Array.from(split.valid),
+    }),
+  );
+  const stage = options.stage ?? `train:${cfg.kind}`;
+  const H = ds.timing.horizon;
+  const labels = sequence ? 'both' : 'total';
+  const cache = new SectionCache(o.cacheMB * 1e6);
+
+  const model = new Model(cfg, initialWeights(cfg, o.seed), ds.features);
+  model.preprocess = ds.preprocess;
+  const optimizer = tf.train.adam(o.learningRate, 0.9, 0.999, 1e-8);
+  const shapes = new Map(model.specs.map((s) => [s.name, s.shape] as const));
+  const adamPrivate = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
+
+  const state: CheckpointState | undefined =
+    options.checkpoint !== undefined ? readCheckpoint(options.checkpoint, fingerprint) : undefined;
+  const resumedFromEpoch = state?.epoch ?? 0;
+  let chunk: number;
+  if (state !== undefined) {
+    model.setWeights(state.weights);
+    if (state.adam.m.length > 0) {
+      const vars = model.variables();
+      await optimizer.setWeights([
+        { name: 'iter', tensor: tf.scalar(state.adam.iterations, 'int32') },
+        ...state.adam.m.map((m, i) => ({ name: `${vars[i]!.name}/m`, tensor: tf.tensor(m, vars[i]!.shape) })),
+        ...state.adam.v.map((v, i) => ({ name: `${vars[i]!.name}/v`, tensor: tf.tensor(v, vars[i]!.shape) })),
+      ]);
+      // setWeights recomputes beta^t with pow(); restore the running products bit for bit instead.
+      adamPrivate.accBeta1.assign(tf.scalar(state.adam.accBeta1));
+      adamPrivate.accBeta2.assign(tf.scalar(state.adam.accBeta2));
+    }
+    chunk = state.chunk;
+  } else if (o.stocksPerChunk > 0) {
+    chunk = o.stocksPerChunk;
+  } else {
+    const probe = 16;
+    const per = await bytesPerStock(model, probe, sequence, o.auxMseWeight);
+    chunk = Math.max(8, Math.floor((o.memoryBudgetMB * 1e6) / per));
+  }
+
+  let best = state?.best ?? model.getWeights();
+  let bestScore = state?.bestScore ?? Number.NEGATIVE_INFINITY;
+  let bestEpoch = state?.bestEpoch ?? 0;
+  let badEpochs = state?.badEpochs ?? 0;
+  const history: EpochRecord[] = [...(state?.history ?? [])];
+  let finished = state?.finished ?? false;
+  const stepsPerEpoch = Math.ceil(split.train.length / o.datesPerBatch);
+  const progress = new ProgressReporter(
+    options,
+    stage,
+    (o.epochs - resumedFromEpoch) * stepsPerEpoch,
+    'steps',
+  );
+  const predictChunk = Math.max(chunk * 4, 64);
+
+  for (let epoch = resumedFromEpoch + 1; epoch <= o.epochs && !finished; epoch++) {
+    const t0 = performance.now();
+    const order = Array.from(split.train);
+    const rng = new Rng(o.seed, 'shuffle', epoch);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const tmp = order[i]!;
+      order[i] = order[j]!;
+      order[j] = tmp;
+    }
+    let lossSum = 0;
+    for (let b = 0; b < stepsPerEpoch; b++) {
+      throwIfAborted(options.signal, stage);
+      const dates = order.slice(b * o.datesPerBatch, (b + 1) * o.datesPerBatch);
+      const sections = dates.map((t) => cache.get(ds, t, labels, true)).filter((cs) => cs.n >= 3);
+      if (sections.length === 0) continue;
+      const batch = buildBatch(
+        sections,
+        sequence,
+        H,
+        o.maxStocksPerDate,
+        new Rng(o.seed, 'stocks', epoch, b),
+      );
+      const dropoutSeed = new Rng(o.seed, 'dropout', epoch, b).nextUint32();
+      lossSum += step(model, optimizer, batch, chunk, dropoutSeed, o.auxMseWeight);
+      progress.tick(1, `epoch ${epoch} step ${b + 1}/${stepsPerEpoch}`);
+    }
+    const validSections = Array.from(split.valid, (t) => cache.get(ds, t, labels, false));
+    const score = validate(model, validSections, o.validMetric, predictChunk);
+    const record: EpochRecord = {
+      epoch,
+      trainLoss: lossSum / stepsPerEpoch,
+      validScore: score,
+      seconds: (performance.now() - t0) / 1000,
+    };
+    history.push(record);
+    if (Number.isFinite(score) && score > bestScore + o.minDelta) {
+      bestScore = score;
+      bestEpoch = epoch;
+      best = model.getWeights();
+      badEpochs = 0;
+    } else {
+      badEpochs++;
+    }
+    finished = badEpochs >= o.patience || epoch === o.epochs;
+    progress.emit(
+      `epoch ${epoch} loss ${record.trainLoss.toFixed(4)} valid ${o.validMetric} ${score.toFixed(4)}`,
+    );
+    if (options.checkpoint !== undefined) {
+      const adamWeights = await optimizer.getWeights();
+      const moments = adamWeights.slice(1).map((w) => w.tensor.dataSync().slice() as Float32Array);
+      const half = moments.length / 2;
+      writeCheckpoint(
+        options.checkpoint,
+        {
+          fingerprint,
+          epoch,
+          finished,
+          chunk,
+          bestEpoch,
+          bestScore,
+          badEpochs,
+          history,
+          adam: {
+            iterations: adamWeights[0]!.tensor.dataSync()[0]!,
+            accBeta1: adamPrivate.accBeta1.dataSync()[0]!,
+            accBeta2: adamPrivate.accBeta2.dataSync()[0]!,
+            m: moments.slice(0, half),
+            v: moments.slice(half),
+          },
+          weights: model.getWeights(),
+          best,
+        },
+        shapes,
+      );
+      tf.dispose(adamWeights.slice(0, 1).map((w) => w.tensor));
+    }
+  }
+  optimizer.dispose();
+  model.setWeights(best);
+  const last = history[history.length - 1];
+  return {
+    model,
+    history,
+    bestEpoch,
+    bestScore,
+    stoppedEarly: last !== undefined && last.epoch < o.epochs,
+    resumedFromEpoch,
+    stocksPerChunk: chunk,
+  };
+}
