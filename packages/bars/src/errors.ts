@@ -32,6 +32,7 @@ import { HfqError, type HfqErrorContext } from '@hfq/core';
  * - `BARS_PARSE_NUMBER` / `BARS_PARSE_TIME` / `BARS_PARSE_DATE`: a cell that cannot be read.
  * - `BARS_CSV_FIELD_COUNT`: a CSV row with a different number of fields than the header.
  * - `BARS_FILE_FORMAT`: not a Parquet / Arrow file, or a truncated or corrupt one.
+ * - `BARS_FILE_NOT_FOUND`: no file at the path.
  * - `BARS_COLUMN_TYPE`: a Parquet / Arrow column of the wrong type (text where numbers belong).
  * - `BARS_NONCONTIGUOUS_GROUP`: a stock-day whose rows are split across the file (streaming
  *   readers need each stock-day's rows together).
@@ -66,6 +67,7 @@ export type BarsErrorCode =
   | 'BARS_PARSE_DATE'
   | 'BARS_CSV_FIELD_COUNT'
   | 'BARS_FILE_FORMAT'
+  | 'BARS_FILE_NOT_FOUND'
   | 'BARS_COLUMN_TYPE'
   | 'BARS_NONCONTIGUOUS_GROUP'
   | 'BARS_EMPTY_FILE';

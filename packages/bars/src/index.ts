@@ -8,6 +8,8 @@
 export type { DailyBars, IndexData } from './daily.js';
 export * from './equal-volume/index.js';
 export { type BarsError, type BarsErrorCode, barsError } from './errors.js';
+export * from './io/index.js';
 export { MINUTE_BAR_END_TIMES, MINUTES_PER_DAY, minuteIndexOf, SESSION } from './session.js';
+export * from './ticks/index.js';
 export * from './types.js';
 export * from './validate/index.js';

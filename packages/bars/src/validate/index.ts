@@ -1,3 +1,4 @@
+export { compareMinuteBars, type FieldAgreement, type MinuteBarAgreement } from './compare.js';
 export {
   type ResolvedValidationOptions,
   resolveValidationOptions,

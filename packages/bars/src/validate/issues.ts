@@ -86,8 +86,8 @@ export class IssueList {
 }
 
 /** The first issue as an `HfqError` (context: field, asset, date, row, level, and the issue count). */
-export function issueToError(issue: ValidationIssue, total: number): BarsError {
-  const ctx: HfqErrorContext = {};
+export function issueToError(issue: ValidationIssue, total: number, extra: HfqErrorContext = {}): BarsError {
+  const ctx: HfqErrorContext = { ...extra };
   if (issue.field !== undefined) ctx.field = issue.field;
   if (issue.asset !== undefined) ctx.asset = issue.asset;
   if (issue.date !== undefined) ctx.date = issue.date;

@@ -73,7 +73,12 @@ describe('minute-bar validation', () => {
     ['time outside the day', (f) => (f.time[3] = 90_000_000), 'BARS_INVALID_TIME', 'time', 3],
     [
       'high below low',
-      (f) => ((f.high[1] = 1847), (f.low[1] = 1848), (f.open[1] = 1847.5), (f.close[1] = 1847.5)),
+      (f) => {
+        f.high[1] = 1847;
+        f.low[1] = 1848;
+        f.open[1] = 1847.5;
+        f.close[1] = 1847.5;
+      },
       'BARS_HIGH_BELOW_LOW',
       'high',
       1,
@@ -143,7 +148,10 @@ describe('tick validation', () => {
     ['bid levels not falling', (f) => (f.bidPrice[4] = 7.49), 'BARS_LEVEL_ORDER', 'bidPrice', 1],
     [
       'gap between levels',
-      (f) => ((f.askPrice[7] = 0), (f.askVolume[7] = 0)),
+      (f) => {
+        f.askPrice[7] = 0;
+        f.askVolume[7] = 0;
+      },
       'BARS_LEVEL_ORDER',
       'askPrice',
       2,
