@@ -297,6 +297,7 @@ describe('generateFactors against a local chat-completions server', () => {
       { reply: STRONG },
     );
     const res = await generateFactors({ client, source: 'minute', count: 1, maxFailedRounds: 3, sample });
+    expect(res.library.provenance.screening.sample).toBeNull();
     expect(res.failedRounds.map((f) => f.code)).toEqual(Array(3).fill('DSL_LLM_BAD_RESPONSE'));
     expect(server.requests).toHaveLength(3);
     expect(res.library.factors).toEqual([]);

@@ -241,6 +241,7 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
   const tokens = { prompt: 0, completion: 0 };
   let requests = 0;
   let failedInRow = 0;
+  let sampleShape: LibraryProvenance['screening']['sample'] = null;
   const progress = new ProgressReporter(options, 'generate', count, 'factors');
 
   for (let round = 1; round <= maxRounds && accepted.length < count; round++) {
@@ -331,6 +332,13 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
       }
       continue;
     }
+    const p0 = panels[0]!;
+    sampleShape ??= {
+      dates: p0.nDates,
+      assets: p0.nAssets,
+      firstDate: p0.dates[0] ?? 0,
+      lastDate: p0.dates[p0.nDates - 1] ?? 0,
+    };
     const verdicts = screenFactors(
       fresh.map((f, i) => ({ key: factorId(source, f.checked.hash), values: panels[i]! })),
       sample.forward,
@@ -370,7 +378,6 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
   const rejectedByReason: Record<string, number> = {};
   for (const r of report)
     if (r.reason !== undefined) rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
-  const f = sample.forward;
   const provenance: LibraryProvenance = {
     generator: '@hfq/factor-dsl generateFactors',
     model: client.model,
@@ -388,12 +395,7 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
       candidates: report.length,
       accepted: accepted.length,
       rejectedByReason,
-      sample: {
-        dates: f.nDates,
-        assets: f.nAssets,
-        firstDate: f.dates[0] ?? 0,
-        lastDate: f.dates[f.nDates - 1] ?? 0,
-      },
+      sample: sampleShape,
     },
   };
   const library: FactorLibraryFile = {

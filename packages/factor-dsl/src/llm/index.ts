@@ -50,6 +50,7 @@ export {
   type PromptOperator,
   promptHash,
 } from './prompt.js';
+export { type MarketSampleOptions, marketSample } from './sample.js';
 export {
   DEFAULT_SCREENING,
   type ScreenInput,

@@ -57,7 +57,8 @@ export interface LibraryProvenance {
     candidates: number;
     accepted: number;
     rejectedByReason: Record<string, number>;
-    sample: { dates: number; assets: number; firstDate: number; lastDate: number };
+    /** Shape of the evaluation sample (null when nothing got as far as evaluation). */
+    sample: { dates: number; assets: number; firstDate: number; lastDate: number } | null;
   };
 }
 

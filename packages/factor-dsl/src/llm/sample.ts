@@ -1,0 +1,81 @@
+import type { Panel, TaskOptions } from '@hfq/core';
+import {
+  evaluateFactors,
+  type FactorDef,
+  type FactorMarket,
+  type MarketFactory,
+  type VolumeBarOptions,
+} from '../eval/index.js';
+import type { FactorLimits } from '../language/index.js';
+import type { SourceKind } from '../ops/index.js';
+import type { GenerationSample } from './generate.js';
+import type { CheckedFactor } from './language.js';
+
+/** Options of {@link marketSample}. */
+export interface MarketSampleOptions {
+  /** Where frames come from: `createMarket(...)` of `@hfq/sim`, or a reader of real data. */
+  market: FactorMarket;
+  /** Calendar indices of the sample days, increasing. */
+  days: ArrayLike<number>;
+  /** Asset indices of the sample (default: every asset). */
+  assets?: ArrayLike<number>;
+  /**
+   * Forward returns, dates x assets, aligned by date value and asset id (it may cover more than
+   * the sample), e.g. `forwardReturns(daily.close, 1, 6, { adjFactor })` from `@hfq/metrics`.
+   */
+  forward: Panel;
+  /** Worker threads for `evaluateFactors` (default 1), and the factory workers build markets with. */
+  threads?: number;
+  factory?: MarketFactory;
+  /** Equal-volume bar settings for `vbar` formulas. */
+  vbar?: Partial<VolumeBarOptions>;
+  /** The same limits as given to `generateFactors`, when not the defaults. */
+  limits?: Partial<FactorLimits>;
+}
+
+/** Formula whose value is > 0 exactly when the stock-day has a frame with data (the coverage denominator). */
+const PRESENCE: Readonly<Record<SourceKind, string>> = Object.freeze({
+  minute: 'count(close)',
+  vbar: 'count(close)',
+  tick: 'count(last)',
+});
+
+/**
+ * A `GenerationSample` that evaluates candidates with the package's `evaluateFactors` on the
+ * stock-days `days x assets` of a market. Each call evaluates the candidates together with a
+ * presence probe (`count(close)`, or `count(last)` for ticks), so coverage is measured over
+ * stock-days that have data (a suspended stock is not a gap in the factor). Frames are fetched
+ * again on every call (one per generation round): keep the sample small (e.g. 20 days x 300
+ * stocks) or give a market that caches.
+ */
+export function marketSample(options: MarketSampleOptions): GenerationSample {
+  let present: Panel | undefined;
+  return {
+    forward: options.forward,
+    get present() {
+      return present;
+    },
+    async evaluate(factors: readonly CheckedFactor[], task: TaskOptions): Promise<Panel[]> {
+      if (factors.length === 0) return [];
+      const source = factors[0]!.source;
+      const defs: FactorDef[] = factors.map((f, i) => ({
+        id: `candidate_${i}`,
+        source: f.source,
+        formula: f.text,
+      }));
+      defs.push({ id: 'presence', source, formula: PRESENCE[source] });
+      const cube = await evaluateFactors(options.market, defs, {
+        days: options.days,
+        ...(options.assets !== undefined && { assets: options.assets }),
+        ...(options.threads !== undefined && { threads: options.threads }),
+        ...(options.factory !== undefined && { factory: options.factory }),
+        ...(options.vbar !== undefined && { vbar: options.vbar }),
+        ...(options.limits !== undefined && { limits: options.limits }),
+        ...(task.signal !== undefined && { signal: task.signal }),
+        ...(task.onProgress !== undefined && { onProgress: task.onProgress }),
+      });
+      present ??= cube.factorPanel('presence').map((v) => (v > 0 ? 1 : 0));
+      return factors.map((_, i) => cube.factorPanel(i));
+    },
+  };
+}
