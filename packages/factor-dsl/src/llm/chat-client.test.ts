@@ -212,6 +212,15 @@ describe('chat client against a local chat-completions server', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 
+  it('refuses redirects (the key never follows one) without retrying', async () => {
+    const s = await server({ status: 307, headers: { location: 'http://127.0.0.1:9/elsewhere' } });
+    const client = createChatClient({ ...fast, baseUrl: s.baseUrl, model: 'm', apiKey: KEY });
+    const e = await failure(client.complete(ask));
+    expect(e.code).toBe('DSL_LLM_HTTP');
+    expect(e.message).toMatch(/redirect/);
+    expect(s.requests).toHaveLength(1);
+  });
+
   it('retries network errors (nothing listening) then gives up', async () => {
     const s = await server();
     const url = s.baseUrl;

@@ -177,6 +177,16 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
       }
       // fetch rejects with a TypeError on connection problems; the message names no secret.
       const msg = e instanceof Error ? `${e.message}${causeText(e)}` : String(e);
+      if (/redirect/i.test(msg)) {
+        // Redirects are refused (the key must not follow them); retrying cannot help.
+        throw llmError(
+          'DSL_LLM_HTTP',
+          'the endpoint answered with a redirect; give the final URL as baseUrl',
+          {
+            source: endpoint.host,
+          },
+        );
+      }
       return {
         ok: false,
         retryable: true,
