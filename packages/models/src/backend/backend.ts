@@ -134,18 +134,28 @@ registerBackendLoader({
   load: async () => {
     await import('@tensorflow/tfjs-backend-cpu');
   },
-  describe: () => 'plain JavaScript kernels',
+  describe: () => {
+    // tfjs-backend-cpu prints a "use tfjs-node" banner on its first tensor in Node; libraries do
+    // not print, so mark the banner as shown.
+    (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+    return 'plain JavaScript kernels';
+  },
 });
 
+let wasmPathsSet = false;
 registerBackendLoader({
   name: 'wasm',
   tfName: 'wasm',
   load: async (options) => {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    const paths =
-      options.wasmPaths ??
-      `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
-    wasm.setWasmPaths(paths);
+    // setWasmPaths throws once the backend has initialised (e.g. when switching back to wasm).
+    if (!wasmPathsSet) {
+      const paths =
+        options.wasmPaths ??
+        `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+      wasm.setWasmPaths(paths);
+      wasmPathsSet = true;
+    }
     installWasmKernels();
   },
   describe: async () => {
@@ -241,8 +251,9 @@ async function activate(name: BackendName, options: BackendOptions): Promise<Bac
 /**
  * Selects the tensor backend for everything that follows (tfjs keeps one global engine).
  * `auto` tries `options.autoOrder` (default `AUTO_ORDER`: tensorflow-gpu, webgpu, tensorflow,
- * wasm, cpu), skipping those whose `plausible()` check fails, and keeps the first that loads.
- * Calling it again with the active backend is a no-op.
+ * wasm, cpu), skipping those whose `plausible()` check fails (e.g. `webgpu` without a Vulkan
+ * loader on Linux), and keeps the first that loads. Naming the active backend again is a no-op;
+ * `ensureBackend` keeps whatever is active.
  *
  * @throws `MODELS_BACKEND` when the named backend (or, for `auto`, every backend) fails to load.
  */
@@ -250,13 +261,7 @@ export async function useBackend(
   name: BackendName | 'auto' = 'auto',
   options: BackendOptions = {},
 ): Promise<BackendInfo> {
-  if (
-    active !== undefined &&
-    (name === active.name || name === 'auto') &&
-    tf.getBackend() === active.tfName
-  ) {
-    return active;
-  }
+  if (active !== undefined && name === active.name && tf.getBackend() === active.tfName) return active;
   if (name !== 'auto') return activate(name, options);
   const failures: string[] = [];
   for (const candidate of options.autoOrder ?? AUTO_ORDER) {

@@ -1,0 +1,116 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from './backend.js';
+import { GRADIENT_KERNELS } from './gradients.js';
+
+/**
+ * Every gradient we register, against central finite differences of a random projection
+ * `sum(f(x) * r)` (float32: step 1e-2, tolerance 2% of scale).
+ */
+function check(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], label: string): void {
+  const r = tf.tidy(() => tf.randomNormal(f(...inputs).shape, 0, 1, 'float32', 11));
+  const objective = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)) as tf.Scalar;
+  const grads = tf.grads(objective)(inputs);
+  inputs.forEach((x, k) => {
+    const g = grads[k]!.dataSync();
+    const base = x.dataSync().slice();
+    const eps = 1e-2;
+    for (let i = 0; i < base.length; i++) {
+      const plus = base.slice();
+      const minus = base.slice();
+      plus[i]! += eps;
+      minus[i]! -= eps;
+      const at = (v: Float32Array) =>
+        tf.tidy(
+          () => objective(...inputs.map((y, j) => (j === k ? tf.tensor(v, x.shape) : y))).dataSync()[0]!,
+        );
+      const numeric = (at(plus) - at(minus)) / (2 * eps);
+      expect(Math.abs(g[i]! - numeric), `${label} input ${k} element ${i}`).toBeLessThan(
+        0.02 * Math.max(1, Math.abs(numeric)),
+      );
+    }
+  });
+}
+
+const rnd = (shape: number[], seed: number, lo = -1, hi = 1) =>
+  tf.randomUniform(shape, lo, hi, 'float32', seed);
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+describe('registered gradients match finite differences', () => {
+  it('covers the kernels the models use', () => {
+    for (const k of [
+      'BatchMatMul',
+      'Softmax',
+      'Erf',
+      'Tile',
+      'Slice',
+      'Concat',
+      'Unpack',
+      'SplitV',
+      'Pack',
+      'Select',
+    ]) {
+      expect(GRADIENT_KERNELS).toContain(k);
+    }
+  });
+
+  it('elementwise binary ops with broadcasting', () => {
+    const a = rnd([2, 3], 1);
+    const b = rnd([3], 2, 0.5, 1.5);
+    check((x, y) => tf.add(x, y), [a, b], 'Add');
+    check((x, y) => tf.sub(x, y), [a, b], 'Sub');
+    check((x, y) => tf.mul(x, y), [a, b], 'Multiply');
+    check((x, y) => tf.div(x, y), [a, b], 'RealDiv');
+    check((x, y) => tf.maximum(x, y), [a, rnd([2, 3], 3)], 'Maximum');
+    check((x, y) => tf.squaredDifference(x, y), [a, b], 'SquaredDifference');
+  });
+
+  it('unary ops', () => {
+    const x = rnd([2, 3], 4);
+    const pos = rnd([2, 3], 5, 0.5, 2);
+    check((v) => tf.neg(v), [x], 'Neg');
+    check((v) => tf.square(v), [x], 'Square');
+    check((v) => tf.sqrt(v), [pos], 'Sqrt');
+    check((v) => tf.rsqrt(v), [pos], 'Rsqrt');
+    check((v) => tf.relu(tf.add(v, tf.scalar(0.05))), [tf.tensor([0.3, -0.4, 0.6, -0.8])], 'Relu');
+    check((v) => tf.erf(v), [x], 'Erf');
+    check((v) => tf.tanh(v), [x], 'Tanh');
+    check((v) => tf.sigmoid(v), [x], 'Sigmoid');
+    check((v) => tf.exp(v), [x], 'Exp');
+    check((v) => tf.softmax(v), [x], 'Softmax');
+    check((v) => tf.cast(v, 'float32'), [x], 'Cast');
+  });
+
+  it('matrix products, plain, transposed and batched with broadcasting', () => {
+    check((a, b) => tf.matMul(a, b), [rnd([3, 4], 6), rnd([4, 2], 7)], 'MatMul');
+    check((a, b) => tf.matMul(a, b, false, true), [rnd([3, 4], 8), rnd([2, 4], 9)], 'MatMul NT');
+    check((a, b) => tf.matMul(a, b, true, false), [rnd([4, 3], 10), rnd([4, 2], 11)], 'MatMul TN');
+    check((a, b) => tf.matMul(a, b), [rnd([2, 3, 4], 12), rnd([2, 4, 2], 13)], 'BatchMatMul');
+    check((a, b) => tf.matMul(a, b), [rnd([2, 3, 4], 14), rnd([1, 4, 2], 15)], 'BatchMatMul broadcast');
+  });
+
+  it('shape ops', () => {
+    const x = rnd([2, 3, 4], 16);
+    check((v) => tf.reshape(v, [6, 4]), [x], 'Reshape');
+    check((v) => tf.expandDims(v, 1), [x], 'ExpandDims');
+    check((v) => tf.transpose(v, [2, 0, 1]), [x], 'Transpose');
+    check((a, b) => tf.concat([a, b], 1), [x, rnd([2, 2, 4], 17)], 'Concat');
+    check((v) => tf.slice(v, [0, 1, 1], [2, 2, -1]), [x], 'Slice');
+    check((v) => tf.mul(tf.split(v, 2, 2)[1]!, tf.scalar(3)), [x], 'SplitV');
+    check((v) => tf.unstack(v, 1)[2]!, [x], 'Unpack');
+    check((a, b) => tf.stack([a, b], 1), [rnd([2, 3], 18), rnd([2, 3], 19)], 'Pack');
+    check((v) => tf.tile(v, [3, 1, 2]), [rnd([1, 2, 2], 20)], 'Tile');
+  });
+
+  it('reductions and select', () => {
+    const x = rnd([2, 3, 4], 21);
+    check((v) => tf.sum(v, [1]), [x], 'Sum');
+    check((v) => tf.sum(v, -1, true), [x], 'Sum keepDims');
+    check((v) => tf.mean(v, [0, 2]), [x], 'Mean');
+    const cond = tf.tensor([true, false, true, false, true, false], [2, 3], 'bool');
+    check((a, b) => tf.where(cond, a, b), [rnd([2, 3], 22), rnd([2, 3], 23)], 'Select');
+  });
+});
