@@ -195,10 +195,12 @@ export async function backtestEnhancedIndex(
     };
     await Promise.all(Array.from({ length: workerCount }, lane));
   } else {
-    const optimizer = await createEnhancedIndexOptimizer(optimizerOptions);
-    raws = names.map((name) =>
-      runScenario(prep, limitsOf.get(name)!, optimizer, costs, () => progress.tick(1, name)),
-    );
+    // One optimiser (engine state, warm-start basis) per scenario, exactly as in the workers.
+    raws = [];
+    for (const name of names) {
+      const optimizer = await createEnhancedIndexOptimizer(optimizerOptions);
+      raws.push(runScenario(prep, limitsOf.get(name)!, optimizer, costs, () => progress.tick(1, name)));
+    }
   }
 
   const days = prep.days;
