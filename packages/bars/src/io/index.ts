@@ -1,3 +1,12 @@
+export {
+  type ArrowWriteOptions,
+  readArrowFrames,
+  readMinuteBarsArrow,
+  readTickSnapshotsArrow,
+  writeArrowFrames,
+  writeMinuteBarsArrow,
+  writeTickSnapshotsArrow,
+} from './arrow.js';
 export type { FrameReadOptions } from './assemble.js';
 export { normalizeSymbol, parseDateCell, parseNumberCell, parseTimeCell } from './cells.js';
 export {
@@ -23,3 +32,12 @@ export {
   sseNativeSnapshotMapping,
   VENDOR_1MIN_BARS,
 } from './mappings.js';
+export {
+  type ParquetWriteOptions,
+  readMinuteBarsParquet,
+  readParquetFrames,
+  readTickSnapshotsParquet,
+  writeMinuteBarsParquet,
+  writeParquetFrames,
+  writeTickSnapshotsParquet,
+} from './parquet.js';

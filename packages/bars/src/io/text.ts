@@ -25,7 +25,7 @@ export function isGzipFile(path: string): boolean {
 }
 
 /**
- * The lines of a text file or stream, in batches (one batch per decoded chunk of about 1 MB, so
+ * The lines of a text file or stream, in batches (one batch per decoded chunk of 256 KB, so
  * the consumer loops synchronously and pays one await per chunk, not per line), decompressing
  * gzip (detected by its magic bytes) through a `node:zlib` stream. `\r\n` and `\n` both end a
  * line. Memory: one chunk at a time, whatever the file size.
@@ -34,8 +34,8 @@ export async function* textLineBatches(source: string | Readable): AsyncGenerato
   let input: Readable;
   if (typeof source === 'string') {
     if (!existsSync(source)) throw barsError('BARS_FILE_NOT_FOUND', `no file at ${source}`, { source });
-    const raw = createReadStream(source, { highWaterMark: 1 << 20 });
-    input = isGzipFile(source) ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
+    const raw = createReadStream(source, { highWaterMark: 1 << 18 });
+    input = isGzipFile(source) ? raw.pipe(createGunzip({ chunkSize: 1 << 18 })) : raw;
     raw.on('error', (e) => input.destroy(e));
   } else {
     input = source;
