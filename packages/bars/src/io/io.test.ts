@@ -41,7 +41,9 @@ const tickFrames = (): TickSnapshots[] => [
 
 function expectSame(a: (MinuteBars | TickSnapshots)[], b: (MinuteBars | TickSnapshots)[]) {
   expect(b.length).toBe(a.length);
-  a.forEach((f, i) => expect(diffFrames(f, b[i]!)).toBe(''));
+  a.forEach((f, i) => {
+    expect(diffFrames(f, b[i]!)).toBe('');
+  });
 }
 
 describe('round trips are exact (NaN included) in every format', () => {
