@@ -1,6 +1,6 @@
 import type { ColumnSpec } from '../ops/fields.js';
 import { FRAME_COLUMNS } from '../ops/fields.js';
-import type { EmitCtx, OpSpec, SourceKind } from '../ops/spec.js';
+import type { EmitCtx, OpImpl, OpSpec, SourceKind } from '../ops/spec.js';
 import type { GraphNode } from './graph.js';
 import { numberLiteral } from './literal.js';
 
@@ -84,6 +84,8 @@ class KernelBuilder {
   private readonly i32 = new Map<number, string>();
   private readonly f64 = new Map<number, string>();
   private readonly prologue: string[] = [];
+  /** Columns read at the current row by the loop being generated (loaded once per row into `x<k>`). */
+  private loopCols: Set<number> | undefined;
   private localSlots = 0;
   private i32Slots = 0;
   private readonly byId = new Map<number, GraphNode>();
@@ -185,10 +187,19 @@ class KernelBuilder {
     }
   }
 
+  /** Code of column `name` at the current row: a per-row local inside a loop. */
+  private colNow(name: string): string {
+    const c = this.col(name);
+    if (this.loopCols === undefined) return `${c}[off + i]`;
+    const k = this.colIndex.get(name)!;
+    this.loopCols.add(k);
+    return `x${k}`;
+  }
+
   /** Code of series node `n` at row expression `row` (it must be a column or buffered). */
   private at(n: GraphNode, row: string): string {
     const direct = directColumn(n);
-    if (direct !== undefined) return `${this.col(direct)}[off + ${row}]`;
+    if (direct !== undefined) return row === 'i' ? this.colNow(direct) : `${this.col(direct)}[off + ${row}]`;
     const b = this.buffered.get(n.id);
     if (b === undefined) throw new Error(`node ${n.id} is not materialised`);
     return `${b}[${row}]`;
@@ -200,7 +211,7 @@ class KernelBuilder {
     if (n.type === 'scalar') return `s${n.id}`;
     if (n.type === 'levels') throw new Error('levels value used as a series');
     const direct = directColumn(n);
-    if (direct !== undefined) return `${this.col(direct)}[off + i]`;
+    if (direct !== undefined) return this.colNow(direct);
     if (!this.isInput(n) && this.phase.get(n.id) === p) return `${SERIES_PREFIX}${n.id}`;
     return this.at(n, 'i');
   }
@@ -214,15 +225,19 @@ class KernelBuilder {
 
   private ctx(n: GraphNode, p: number, out: string): EmitCtx {
     const args = n.args;
+    const self = this;
     return {
       a: args.map((a) => (a.type === 'levels' ? 'NaN' : this.cur(a, p))),
       lit: args.map((a) => (a.kind === 'num' ? a.value : undefined)),
       p: n.params,
       s: `t${n.id}_`,
+      g: `g${args.map((a) => a.id).join('_')}_`,
       out,
       x: (k, j) => this.at(args[k]!, j),
       lv: (k, l) => this.curLevel(args[k]!, l, p),
-      t: `${this.col(this.cols[0]!.name)}[off + i]`,
+      get t() {
+        return self.colNow(self.cols[0]!.name);
+      },
       num: numberLiteral,
       i32: this.i32.get(n.id) ?? 'Q_none',
       f64: this.f64.get(n.id) ?? 'F_none',
@@ -272,6 +287,8 @@ class KernelBuilder {
     const need = this.levelNeeds(p);
     const usesLevels = need.size > 0;
     const loop: string[] = [];
+    const seen = new Set<string>();
+    this.loopCols = new Set();
     for (const n of nodes) {
       if (this.isInput(n)) continue;
       if (n.type === 'levels') {
@@ -293,12 +310,14 @@ class KernelBuilder {
         n.op!.impl.kind === 'reduce' &&
         this.ready.get(n.id) === p + 1
       ) {
-        loop.push(n.op!.impl.acc(this.ctx(n, p, `s${n.id}`)));
+        pushOnce(loop, seen, n.op!.impl.acc(this.ctx(n, p, `s${n.id}`)));
       }
     }
+    const cols = [...this.loopCols].sort((a, b) => a - b).map((k) => `const x${k} = c${k}[off + i];`);
+    this.loopCols = undefined;
     body.push(`for (let i = 0; i < n; i++) {`);
     if (usesLevels) body.push(`const rl = (off + i) * ${numberLiteral(this.plan.levels)};`);
-    body.push(...loop, '}');
+    body.push(...cols, ...loop, '}');
   }
 
   private levelValue(n: GraphNode, l: number, p: number): string {
@@ -342,16 +361,35 @@ class KernelBuilder {
     }
   }
 
-  /** Scalar nodes that are not reducers, ready at `r` (emitted before loop r). */
+  /**
+   * Scalars ready before loop `r`: the reducers that accumulated in loop r - 1 (their second
+   * passes fused into one loop, then their results), then the elementwise scalar nodes.
+   */
   private emitScalars(r: number, body: string[]): void {
+    const seen = new Set<string>();
+    const reducers: GraphNode[] = [];
+    for (const n of this.plan.nodes) {
+      if (n.type !== 'scalar' || n.kind !== 'op' || this.isInput(n)) continue;
+      if (n.op!.impl.kind === 'reduce' && this.ready.get(n.id) === r && r > 0) reducers.push(n);
+    }
+    const rows: string[] = [];
+    const rowSeen = new Set<string>();
+    for (const n of reducers) {
+      const impl = n.op!.impl as Extract<OpImpl, { kind: 'reduce' }>;
+      if (impl.pass2 === undefined) continue;
+      const c = this.ctx(n, r - 1, `s${n.id}`);
+      pushOnce(body, seen, impl.pass2.pre(c));
+      pushOnce(rows, rowSeen, impl.pass2.row(c));
+    }
+    if (rows.length > 0) body.push('for (let j = 0; j < n; j++) {', ...rows, '}');
+    for (const n of reducers) {
+      const impl = n.op!.impl as Extract<OpImpl, { kind: 'reduce' }>;
+      pushOnce(body, seen, impl.final(this.ctx(n, r - 1, `s${n.id}`)));
+    }
     for (const n of this.plan.nodes) {
       if (n.type !== 'scalar' || n.kind !== 'op' || this.isInput(n)) continue;
       const impl = n.op!.impl;
-      if (impl.kind === 'reduce') {
-        if (this.ready.get(n.id) === r && r > 0) body.push(impl.final(this.ctx(n, r - 1, `s${n.id}`)));
-        continue;
-      }
-      if (this.ready.get(n.id) !== r) continue;
+      if (impl.kind === 'reduce' || this.ready.get(n.id) !== r) continue;
       if (impl.kind !== 'map') throw new Error(`scalar result from a ${impl.kind} operator`);
       body.push(`const s${n.id} = ${impl.expr(this.ctx(n, r, `s${n.id}`))};`);
     }
@@ -366,11 +404,13 @@ class KernelBuilder {
 
   private initCode(r: number, body: string[]): void {
     // State of the reducers that accumulate in loop r and of the rolling operators of loop r.
+    const seen = new Set<string>();
     for (const n of this.plan.nodes) {
       if (n.kind !== 'op' || this.isInput(n)) continue;
       const impl = n.op!.impl;
       if (impl.kind === 'reduce' && this.ready.get(n.id) === r + 1) {
-        body.push(`let s${n.id} = NaN; ${impl.init(this.ctx(n, r, `s${n.id}`))}`);
+        body.push(`let s${n.id} = NaN;`);
+        pushOnce(body, seen, impl.init(this.ctx(n, r, `s${n.id}`)));
       }
       if (impl.kind === 'rolling' && this.phase.get(n.id) === r)
         body.push(impl.init(this.ctx(n, r, `v${n.id}`)));
@@ -409,6 +449,15 @@ class KernelBuilder {
       '};',
     ].join('\n');
     return { code, f64Slots: this.plan.localBase + this.localSlots, i32Slots: this.i32Slots };
+  }
+}
+
+/** Appends the statement(s), skipping ones already emitted in this section (shared reducer state). */
+function pushOnce(out: string[], seen: Set<string>, code: string | readonly string[]): void {
+  for (const line of typeof code === 'string' ? [code] : code) {
+    if (line === '' || seen.has(line)) continue;
+    seen.add(line);
+    out.push(line);
   }
 }
 

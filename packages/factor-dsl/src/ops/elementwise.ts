@@ -6,6 +6,8 @@ import type { OpSpec } from './spec.js';
  * broadcasting scalars. Comparisons and logic return 1 or 0, and NaN when an input is NaN.
  */
 const PROPAGATES = 'NaN if any input is NaN';
+// Comparisons and logic are written branch-free (`+(a < b)`): their outcome is often a coin flip
+// (the sign of a return), and a mispredicted branch costs more than the comparison.
 
 const infix = (symbol: string, prec: number, assoc: 'left' | 'right' | 'none' = 'left') =>
   ({ kind: 'infix', symbol, prec, assoc }) as const;
@@ -99,7 +101,10 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     nan: PROPAGATES,
     doc: '1 if a < b else 0',
     example: 'mean(close < open)',
-    impl: { kind: 'map', expr: (c) => `(${c.a[0]} < ${c.a[1]} ? 1 : ${c.a[0]} >= ${c.a[1]} ? 0 : NaN)` },
+    impl: {
+      kind: 'map',
+      expr: (c) => `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +(${c.a[0]} < ${c.a[1]}) : NaN)`,
+    },
   },
   {
     name: 'le',
@@ -111,7 +116,10 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     nan: PROPAGATES,
     doc: '1 if a <= b else 0',
     example: 'mean(close <= open)',
-    impl: { kind: 'map', expr: (c) => `(${c.a[0]} <= ${c.a[1]} ? 1 : ${c.a[0]} > ${c.a[1]} ? 0 : NaN)` },
+    impl: {
+      kind: 'map',
+      expr: (c) => `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +(${c.a[0]} <= ${c.a[1]}) : NaN)`,
+    },
   },
   {
     name: 'gt',
@@ -123,7 +131,10 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     nan: PROPAGATES,
     doc: '1 if a > b else 0',
     example: 'mean(close > open)',
-    impl: { kind: 'map', expr: (c) => `(${c.a[0]} > ${c.a[1]} ? 1 : ${c.a[0]} <= ${c.a[1]} ? 0 : NaN)` },
+    impl: {
+      kind: 'map',
+      expr: (c) => `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +(${c.a[0]} > ${c.a[1]}) : NaN)`,
+    },
   },
   {
     name: 'ge',
@@ -135,7 +146,10 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     nan: PROPAGATES,
     doc: '1 if a >= b else 0',
     example: 'mean(close >= vwap)',
-    impl: { kind: 'map', expr: (c) => `(${c.a[0]} >= ${c.a[1]} ? 1 : ${c.a[0]} < ${c.a[1]} ? 0 : NaN)` },
+    impl: {
+      kind: 'map',
+      expr: (c) => `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +(${c.a[0]} >= ${c.a[1]}) : NaN)`,
+    },
   },
   {
     name: 'eq',
@@ -150,8 +164,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     example: 'mean(close == high)',
     impl: {
       kind: 'map',
-      expr: (c) =>
-        `(${c.a[0]} === ${c.a[1]} ? 1 : ${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? 0 : NaN)`,
+      expr: (c) => `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +(${c.a[0]} === ${c.a[1]}) : NaN)`,
     },
   },
   {
@@ -167,8 +180,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     example: 'mean(close != open)',
     impl: {
       kind: 'map',
-      expr: (c) =>
-        `(${c.a[0]} === ${c.a[1]} ? 0 : ${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? 1 : NaN)`,
+      expr: (c) => `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +(${c.a[0]} !== ${c.a[1]}) : NaN)`,
     },
   },
   {
@@ -184,7 +196,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'map',
       expr: (c) =>
-        `(${c.a[0]} !== ${c.a[0]} || ${c.a[1]} !== ${c.a[1]} ? NaN : ${c.a[0]} !== 0 && ${c.a[1]} !== 0 ? 1 : 0)`,
+        `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +((${c.a[0]} !== 0) & (${c.a[1]} !== 0)) : NaN)`,
     },
   },
   {
@@ -200,7 +212,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'map',
       expr: (c) =>
-        `(${c.a[0]} !== ${c.a[0]} || ${c.a[1]} !== ${c.a[1]} ? NaN : ${c.a[0]} !== 0 || ${c.a[1]} !== 0 ? 1 : 0)`,
+        `(${c.a[0]} === ${c.a[0]} && ${c.a[1]} === ${c.a[1]} ? +((${c.a[0]} !== 0) | (${c.a[1]} !== 0)) : NaN)`,
     },
   },
   {
@@ -212,7 +224,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
     nan: PROPAGATES,
     doc: '1 if a is 0 else 0',
     example: 'mean(not(close > open))',
-    impl: { kind: 'map', expr: (c) => `(${c.a[0]} !== ${c.a[0]} ? NaN : ${c.a[0]} === 0 ? 1 : 0)` },
+    impl: { kind: 'map', expr: (c) => `(${c.a[0]} === ${c.a[0]} ? +(${c.a[0]} === 0) : NaN)` },
   },
   {
     name: 'if',

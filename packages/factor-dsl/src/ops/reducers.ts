@@ -10,42 +10,48 @@ import type { EmitCtx, OpSpec } from './spec.js';
 const SKIPS = 'skips missing bars';
 const finite = (v: string) => `${v} - ${v} === 0`;
 
-/** First pass shared by the moment reducers: sum and count of the finite values. */
-const sumCount = {
-  init: (c: EmitCtx) => `let ${c.s}s = 0, ${c.s}c = 0;`,
-  acc: (c: EmitCtx) => `{ const v = ${c.a[0]}; if (${finite('v')}) { ${c.s}s += v; ${c.s}c++; } }`,
+/**
+ * The moment reducers of one input (`mean`, `std`, `var`, `skew`, `kurt`) share their state under
+ * the group prefix `c.g`: one first pass (sum, count) and one second pass (central sums m2, m3, m4
+ * about the mean); the identical statements they emit are generated once.
+ */
+const moments = {
+  init: (c: EmitCtx) => `let ${c.g}s = 0, ${c.g}c = 0;`,
+  acc: (c: EmitCtx) => `{ const v = ${c.a[0]}; if (${finite('v')}) { ${c.g}s += v; ${c.g}c++; } }`,
 };
 
-/** Second pass of the moment reducers: central sums m2 (and m3, m4) about the mean. */
-function centralMoments(c: EmitCtx, order: 2 | 3 | 4): string {
-  const s = c.s;
-  const m3 = order >= 3 ? ` ${s}m3 += d2 * d;` : '';
-  const m4 = order >= 4 ? ` ${s}m4 += d2 * d2;` : '';
-  return `const ${s}mu = ${s}s / ${s}c; let ${s}m2 = 0, ${s}m3 = 0, ${s}m4 = 0;
-  for (let j = 0; j < n; j++) { const v = ${c.x(0, 'j')}; if (${finite('v')}) { const d = v - ${s}mu, d2 = d * d; ${s}m2 += d2;${m3}${m4} } }`;
-}
+/** Second pass of the moment reducers: central sums m2, m3, m4 about the mean. */
+const centralMoments = {
+  pre: (c: EmitCtx) => `const ${c.g}mu = ${c.g}s / ${c.g}c; let ${c.g}m2 = 0, ${c.g}m3 = 0, ${c.g}m4 = 0;`,
+  row: (c: EmitCtx) =>
+    `{ const v = ${c.x(0, 'j')}; if (${finite('v')}) { const d = v - ${c.g}mu, d2 = d * d; ${c.g}m2 += d2; ${c.g}m3 += d2 * d; ${c.g}m4 += d2 * d2; } }`,
+};
 
-/** First pass of the pair reducers: sums over rows where both are finite. */
+/** The pair reducers of one (x, y) (`corr`, `cov`) share sums over rows where both are finite. */
 const pairSums = {
-  init: (c: EmitCtx) => `let ${c.s}sx = 0, ${c.s}sy = 0, ${c.s}c = 0;`,
+  init: (c: EmitCtx) => `let ${c.g}sx = 0, ${c.g}sy = 0, ${c.g}c = 0;`,
   acc: (c: EmitCtx) =>
-    `{ const x = ${c.a[0]}, y = ${c.a[1]}; if (${finite('x')} && ${finite('y')}) { ${c.s}sx += x; ${c.s}sy += y; ${c.s}c++; } }`,
+    `{ const x = ${c.a[0]}, y = ${c.a[1]}; if (${finite('x')} && ${finite('y')}) { ${c.g}sx += x; ${c.g}sy += y; ${c.g}c++; } }`,
 };
 
 /** Second pass of the pair reducers: centred cross products. */
-function pairMoments(c: EmitCtx): string {
-  const s = c.s;
-  return `const ${s}mx = ${s}sx / ${s}c, ${s}my = ${s}sy / ${s}c; let ${s}xx = 0, ${s}yy = 0, ${s}xy = 0;
-  for (let j = 0; j < n; j++) { const x = ${c.x(0, 'j')}, y = ${c.x(1, 'j')};
-    if (${finite('x')} && ${finite('y')}) { const dx = x - ${s}mx, dy = y - ${s}my; ${s}xx += dx * dx; ${s}yy += dy * dy; ${s}xy += dx * dy; } }`;
-}
+const pairMoments = {
+  pre: (c: EmitCtx) =>
+    `const ${c.g}mx = ${c.g}sx / ${c.g}c, ${c.g}my = ${c.g}sy / ${c.g}c; let ${c.g}xx = 0, ${c.g}yy = 0, ${c.g}xy = 0;`,
+  row: (c: EmitCtx) =>
+    `{ const x = ${c.x(0, 'j')}, y = ${c.x(1, 'j')}; if (${finite('x')} && ${finite('y')}) { const dx = x - ${c.g}mx, dy = y - ${c.g}my; ${c.g}xx += dx * dx; ${c.g}yy += dy * dy; ${c.g}xy += dx * dy; } }`,
+};
+
+/** Order statistics: the finite values gathered in the second pass, sorted after it. */
+const gather = {
+  pre: (c: EmitCtx) => `let ${c.s}k = 0;`,
+  row: (c: EmitCtx) => `{ const v = ${c.x(0, 'j')}; if (${finite('v')}) ${c.f64}[${c.s}k++] = v; }`,
+};
 
 /** Quantile with linear interpolation between order statistics (numpy's default). */
 function quantile(c: EmitCtx, q: string): string {
   const s = c.s;
-  const b = c.f64;
-  return `let ${s}k = 0; for (let j = 0; j < n; j++) { const v = ${c.x(0, 'j')}; if (${finite('v')}) ${b}[${s}k++] = v; }
-  if (${s}k === 0) ${c.out} = NaN; else { const srt = ${b}.subarray(0, ${s}k).sort(); const pos = ${q} * (${s}k - 1); const lo = Math.floor(pos), hi = Math.ceil(pos);
+  return `if (${s}k === 0) ${c.out} = NaN; else { const srt = ${c.f64}.subarray(0, ${s}k).sort(); const pos = ${q} * (${s}k - 1); const lo = Math.floor(pos), hi = Math.ceil(pos);
     ${c.out} = srt[lo] + (srt[hi] - srt[lo]) * (pos - lo); }`;
 }
 
@@ -96,8 +102,8 @@ export const REDUCER_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'reduce',
       buffered: [],
-      ...sumCount,
-      final: (c) => `${c.out} = ${c.s}c > 0 ? ${c.s}s / ${c.s}c : NaN;`,
+      ...moments,
+      final: (c) => `${c.out} = ${c.g}c > 0 ? ${c.g}s / ${c.g}c : NaN;`,
     },
   },
   {
@@ -112,9 +118,9 @@ export const REDUCER_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'reduce',
       buffered: [0],
-      ...sumCount,
-      final: (c) => `${centralMoments(c, 2)}
-  ${c.out} = ${c.s}c > 1 ? Math.sqrt(${c.s}m2 / (${c.s}c - 1)) : NaN;`,
+      ...moments,
+      pass2: centralMoments,
+      final: (c) => [`${c.out} = ${c.g}c > 1 ? Math.sqrt(${c.g}m2 / (${c.g}c - 1)) : NaN;`],
     },
   },
   {
@@ -129,9 +135,9 @@ export const REDUCER_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'reduce',
       buffered: [0],
-      ...sumCount,
-      final: (c) => `${centralMoments(c, 2)}
-  ${c.out} = ${c.s}c > 1 ? ${c.s}m2 / (${c.s}c - 1) : NaN;`,
+      ...moments,
+      pass2: centralMoments,
+      final: (c) => [`${c.out} = ${c.g}c > 1 ? ${c.g}m2 / (${c.g}c - 1) : NaN;`],
     },
   },
   {
@@ -146,9 +152,11 @@ export const REDUCER_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'reduce',
       buffered: [0],
-      ...sumCount,
-      final: (c) => `${centralMoments(c, 3)}
-  ${c.s}m2 /= ${c.s}c; ${c.s}m3 /= ${c.s}c; ${c.out} = ${c.s}c > 2 && ${c.s}m2 > 0 ? ${c.s}m3 / Math.pow(${c.s}m2, 1.5) : NaN;`,
+      ...moments,
+      pass2: centralMoments,
+      final: (c) => [
+        `${c.out} = ${c.g}c > 2 && ${c.g}m2 > 0 ? (${c.g}m3 / ${c.g}c) / Math.pow(${c.g}m2 / ${c.g}c, 1.5) : NaN;`,
+      ],
     },
   },
   {
@@ -163,9 +171,11 @@ export const REDUCER_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'reduce',
       buffered: [0],
-      ...sumCount,
-      final: (c) => `${centralMoments(c, 4)}
-  ${c.s}m2 /= ${c.s}c; ${c.s}m4 /= ${c.s}c; ${c.out} = ${c.s}c > 3 && ${c.s}m2 > 0 ? ${c.s}m4 / (${c.s}m2 * ${c.s}m2) - 3 : NaN;`,
+      ...moments,
+      pass2: centralMoments,
+      final: (c) => [
+        `${c.out} = ${c.g}c > 3 && ${c.g}m2 > 0 ? (${c.g}m4 / ${c.g}c) / ((${c.g}m2 / ${c.g}c) * (${c.g}m2 / ${c.g}c)) - 3 : NaN;`,
+      ],
     },
   },
   {
@@ -218,6 +228,7 @@ export const REDUCER_OPS: readonly OpSpec[] = [
       f64: true,
       init: () => '',
       acc: () => '',
+      pass2: gather,
       final: (c) => quantile(c, '0.5'),
     },
   },
@@ -237,6 +248,7 @@ export const REDUCER_OPS: readonly OpSpec[] = [
       f64: true,
       init: () => '',
       acc: () => '',
+      pass2: gather,
       final: (c) => quantile(c, c.num(c.p[0]!)),
     },
   },
@@ -322,8 +334,10 @@ export const REDUCER_OPS: readonly OpSpec[] = [
       kind: 'reduce',
       buffered: [0, 1],
       ...pairSums,
-      final: (c) => `${pairMoments(c)}
-  { const den = Math.sqrt(${c.s}xx * ${c.s}yy); ${c.out} = ${c.s}c > 1 && den > 0 ? ${c.s}xy / den : NaN; }`,
+      pass2: pairMoments,
+      final: (c) => [
+        `{ const den = Math.sqrt(${c.g}xx * ${c.g}yy); ${c.out} = ${c.g}c > 1 && den > 0 ? ${c.g}xy / den : NaN; }`,
+      ],
     },
   },
   {
@@ -340,8 +354,8 @@ export const REDUCER_OPS: readonly OpSpec[] = [
       kind: 'reduce',
       buffered: [0, 1],
       ...pairSums,
-      final: (c) => `${pairMoments(c)}
-  ${c.out} = ${c.s}c > 1 ? ${c.s}xy / (${c.s}c - 1) : NaN;`,
+      pass2: pairMoments,
+      final: (c) => [`${c.out} = ${c.g}c > 1 ? ${c.g}xy / (${c.g}c - 1) : NaN;`],
     },
   },
   {
@@ -360,13 +374,13 @@ export const REDUCER_OPS: readonly OpSpec[] = [
       // y is argument 0 and x argument 1: accumulate as (x, y) = (a[1], a[0]).
       acc: (c) =>
         `{ const y = ${c.a[0]}, x = ${c.a[1]}; if (${finite('x')} && ${finite('y')}) { ${c.s}sx += x; ${c.s}sy += y; ${c.s}c++; } }`,
-      final: (c) => {
-        const s = c.s;
-        return `const ${s}mx = ${s}sx / ${s}c, ${s}my = ${s}sy / ${s}c; let ${s}xx = 0, ${s}xy = 0;
-  for (let j = 0; j < n; j++) { const y = ${c.x(0, 'j')}, x = ${c.x(1, 'j')};
-    if (${finite('x')} && ${finite('y')}) { const dx = x - ${s}mx; ${s}xx += dx * dx; ${s}xy += dx * (y - ${s}my); } }
-  ${c.out} = ${s}c > 1 && ${s}xx > 0 ? ${s}xy / ${s}xx : NaN;`;
+      pass2: {
+        pre: (c) =>
+          `const ${c.s}mx = ${c.s}sx / ${c.s}c, ${c.s}my = ${c.s}sy / ${c.s}c; let ${c.s}xx = 0, ${c.s}xy = 0;`,
+        row: (c) =>
+          `{ const y = ${c.x(0, 'j')}, x = ${c.x(1, 'j')}; if (${finite('x')} && ${finite('y')}) { const dx = x - ${c.s}mx; ${c.s}xx += dx * dx; ${c.s}xy += dx * (y - ${c.s}my); } }`,
       },
+      final: (c) => `${c.out} = ${c.s}c > 1 && ${c.s}xx > 0 ? ${c.s}xy / ${c.s}xx : NaN;`,
     },
   },
   {
@@ -383,12 +397,13 @@ export const REDUCER_OPS: readonly OpSpec[] = [
       buffered: [0],
       init: (c) => `let ${c.s}sx = 0, ${c.s}sy = 0, ${c.s}c = 0;`,
       acc: (c) => `{ const y = ${c.a[0]}; if (${finite('y')}) { ${c.s}sx += i; ${c.s}sy += y; ${c.s}c++; } }`,
-      final: (c) => {
-        const s = c.s;
-        return `const ${s}mx = ${s}sx / ${s}c, ${s}my = ${s}sy / ${s}c; let ${s}xx = 0, ${s}xy = 0;
-  for (let j = 0; j < n; j++) { const y = ${c.x(0, 'j')}; if (${finite('y')}) { const dx = j - ${s}mx; ${s}xx += dx * dx; ${s}xy += dx * (y - ${s}my); } }
-  ${c.out} = ${s}c > 1 ? ${s}xy / ${s}xx : NaN;`;
+      pass2: {
+        pre: (c) =>
+          `const ${c.s}mx = ${c.s}sx / ${c.s}c, ${c.s}my = ${c.s}sy / ${c.s}c; let ${c.s}xx = 0, ${c.s}xy = 0;`,
+        row: (c) =>
+          `{ const y = ${c.x(0, 'j')}; if (${finite('y')}) { const dx = j - ${c.s}mx; ${c.s}xx += dx * dx; ${c.s}xy += dx * (y - ${c.s}my); } }`,
       },
+      final: (c) => `${c.out} = ${c.s}c > 1 ? ${c.s}xy / ${c.s}xx : NaN;`,
     },
   },
   {
@@ -400,14 +415,7 @@ export const REDUCER_OPS: readonly OpSpec[] = [
     nan: 'each sum skips its missing bars; NaN when sum(total) is 0',
     doc: 'sum(part) / sum(total): share of the total, e.g. of volume in a time window (a fraction)',
     example: 'share(first_minutes(volume, 30), volume)',
-    impl: {
-      kind: 'reduce',
-      buffered: [],
-      init: (c) => `let ${c.s}a = 0, ${c.s}b = 0;`,
-      acc: (c) =>
-        `{ const a = ${c.a[0]}, b = ${c.a[1]}; if (${finite('a')}) ${c.s}a += a; if (${finite('b')}) ${c.s}b += b; }`,
-      final: (c) => `${c.out} = ${c.s}b !== 0 ? ${c.s}a / ${c.s}b : NaN;`,
-    },
+    impl: { kind: 'macro', body: 'sum($part) / sum($total)' },
   },
   {
     name: 'autocorr',

@@ -82,6 +82,12 @@ export interface EmitCtx {
   readonly p: readonly number[];
   /** Unique prefix for this node's variables. */
   readonly s: string;
+  /**
+   * Prefix shared by every node with the same value arguments (e.g. `std(x)` and `skew(x)`): state
+   * declared under it is computed once when the templates emit identical statements (the code
+   * generator drops exact duplicates within a section).
+   */
+  readonly g: string;
   /** Variable the statement templates assign the node's value to. */
   readonly out: string;
   /** Code of value argument `k` at row expression `j` (only for arguments the op marks as history/buffered). */
@@ -134,17 +140,25 @@ export interface RollingImpl {
 
 /**
  * Reducer to one number per frame: `init` before the row loop, `acc` each row (current values in
- * `c.a`), `final` after the loop (assigns `c.out`; may loop again over `c.x(k, j)`, j < n, for the
- * arguments listed in `buffered`).
+ * `c.a`), then `final` after the loop (assigns `c.out`). A reducer that needs a second look at
+ * the rows (centred moments, order statistics) also has `pass2`: `pre` after the row loop, `row`
+ * for each row `j` (values through `c.x(k, 'j')` for the arguments listed in `buffered`), `post`
+ * after it; the second passes of all reducers that finish together are fused into one loop.
+ * Each part returns one statement or several; identical statements of several nodes are emitted
+ * once (how `std(x)` and `skew(x)` share their sums).
  */
 export interface ReduceImpl {
   readonly kind: 'reduce';
   readonly buffered: readonly number[];
   /** Needs a Float64Array scratch buffer of length n (sorting for quantiles). */
   readonly f64?: boolean;
-  init(c: EmitCtx): string;
-  acc(c: EmitCtx): string;
-  final(c: EmitCtx): string;
+  init(c: EmitCtx): string | readonly string[];
+  acc(c: EmitCtx): string | readonly string[];
+  final(c: EmitCtx): string | readonly string[];
+  readonly pass2?: {
+    pre(c: EmitCtx): string | readonly string[];
+    row(c: EmitCtx): string | readonly string[];
+  };
 }
 
 /**
