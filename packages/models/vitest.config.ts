@@ -3,5 +3,6 @@ import { hfqAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: hfqAliases },
-  test: { name: 'models', include: ['src/**/*.test.ts'], environment: 'node' },
+  // Training tests take seconds each on a shared 2-core machine; the default 5 s is too tight.
+  test: { name: 'models', include: ['src/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
 });

@@ -104,7 +104,8 @@ class SectionCache {
   }
 }
 
-interface Batch {
+/** Stacked cross-sections of one step. */
+export interface Batch {
   n: number;
   nDates: number;
   x: Float32Array;
@@ -115,7 +116,8 @@ interface Batch {
   k: number;
 }
 
-function buildBatch(
+/** Stacks cross-sections (optionally subsampling each to `maxStocks`) into one batch. */
+export function buildBatch(
   sections: CrossSection[],
   sequence: boolean,
   H: number,
@@ -165,19 +167,19 @@ function batchLoss(pred: tf.Tensor, y: tf.Tensor, w: tf.Tensor2D, mask: tf.Tenso
 }
 
 /**
- * One optimiser step. Over `chunk` stocks the step runs in two passes: forward every chunk
- * without a tape to get all predictions, take the exact gradient of the loss with respect to
- * them, then one forward/backward per chunk of `sum(pred * dLoss/dpred)`, accumulating
- * parameter gradients. Same gradient as one pass (up to float summation order), bounded memory.
+ * Loss and parameter gradients of one batch. Over `chunk` stocks it runs in two passes: forward
+ * every chunk without a tape to get all predictions, take the exact gradient of the loss with
+ * respect to them, then one forward/backward per chunk of `sum(pred * dLoss/dpred)`,
+ * accumulating parameter gradients. Same gradient as one pass (up to float summation order),
+ * bounded memory. The caller owns (and disposes) the returned tensors.
  */
-function step(
+export function batchGradients(
   model: Model,
-  optimizer: tf.Optimizer,
   batch: Batch,
   chunk: number,
   dropoutSeed: number,
   aux: number,
-): number {
+): { loss: number; grads: Record<string, tf.Tensor> } {
   const { window: L, nFeatures: F } = model.config;
   const sequence = model.config.kind === 'seq2seq';
   const { n, k } = batch;
@@ -195,12 +197,13 @@ function step(
       dropoutSeed: dropoutSeed + c * 100_003,
       teacher: tChunk(s, m),
     });
-  let lossValue: number;
+  let loss: number;
+  const grads: Record<string, tf.Tensor> = {};
   if (n <= chunk) {
-    const { value, grads } = tf.variableGrads(() => batchLoss(fwd(0, n, 0), yT, w, mT, aux), vars);
-    lossValue = value.dataSync()[0]!;
-    optimizer.applyGradients(grads);
-    tf.dispose([value, ...Object.values(grads)]);
+    const r = tf.variableGrads(() => batchLoss(fwd(0, n, 0), yT, w, mT, aux), vars);
+    loss = r.value.dataSync()[0]!;
+    r.value.dispose();
+    for (const v of vars) grads[v.name] = r.grads[v.name]!;
   } else {
     const preds = new Float32Array(n * k);
     for (let s = 0, c = 0; s < n; s += chunk, c++) {
@@ -211,32 +214,43 @@ function step(
     }
     const pT = k === 1 ? tf.tensor1d(preds) : tf.tensor2d(preds, [n, k]);
     const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => batchLoss(p, yT, w, mT, aux))(pT);
-    lossValue = value.dataSync()[0]!;
+    loss = value.dataSync()[0]!;
     const g = grad.dataSync() as Float32Array;
     tf.dispose([pT, value, grad]);
-    const acc = new Map<string, tf.Tensor>();
     for (let s = 0, c = 0; s < n; s += chunk, c++) {
       const m = Math.min(chunk, n - s);
       const gc =
         k === 1 ? tf.tensor1d(g.subarray(s, s + m)) : tf.tensor2d(g.subarray(s * k, (s + m) * k), [m, k]);
-      const { value: v, grads } = tf.variableGrads(() => tf.sum(tf.mul(fwd(s, m, c), gc)) as tf.Scalar, vars);
-      for (const [name, t] of Object.entries(grads)) {
-        const prev = acc.get(name);
-        if (prev === undefined) acc.set(name, t);
+      const r = tf.variableGrads(() => tf.sum(tf.mul(fwd(s, m, c), gc)) as tf.Scalar, vars);
+      for (const v of vars) {
+        const t = r.grads[v.name]!;
+        const prev = grads[v.name];
+        if (prev === undefined) grads[v.name] = t;
         else {
-          acc.set(name, tf.add(prev, t));
+          grads[v.name] = tf.add(prev, t);
           tf.dispose([prev, t]);
         }
       }
-      tf.dispose([v, gc]);
+      tf.dispose([r.value, gc]);
     }
-    const named: Record<string, tf.Tensor> = {};
-    for (const v of vars) named[v.name] = acc.get(v.name)!;
-    optimizer.applyGradients(named);
-    tf.dispose([...acc.values()]);
   }
   tf.dispose([w, yT, mT]);
-  return lossValue;
+  return { loss, grads };
+}
+
+/** One optimiser step on `batch`; returns the batch loss. */
+function step(
+  model: Model,
+  optimizer: tf.Optimizer,
+  batch: Batch,
+  chunk: number,
+  dropoutSeed: number,
+  aux: number,
+): number {
+  const { loss, grads } = batchGradients(model, batch, chunk, dropoutSeed, aux);
+  optimizer.applyGradients(grads);
+  tf.dispose(Object.values(grads));
+  return loss;
 }
 
 /** Peak bytes of one training pass per stock, measured on `probe` stocks of random input. */
