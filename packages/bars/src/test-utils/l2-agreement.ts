@@ -125,8 +125,14 @@ export interface L2AgreementResult {
   }[];
 }
 
-/** Runs every comparison; `real` is `../shared/data/real`. */
-export async function l2Agreement(real: string): Promise<L2AgreementResult> {
+/**
+ * Runs every comparison; `real` is `../shared/data/real`. `dailyTotals: false` skips the day
+ * totals (they scan the 30 MB daily file).
+ */
+export async function l2Agreement(
+  real: string,
+  options: { dailyTotals?: boolean } = {},
+): Promise<L2AgreementResult> {
   const l2 = `${real}/cn-l2-dolphindb`;
   const [ticks] = await collectFrames(
     readCsvFrames(`${l2}/snapshots/sh600519_20230201_snapshot.csv.gz`, sseNativeSnapshotMapping(20230201)),
@@ -144,21 +150,30 @@ export async function l2Agreement(real: string): Promise<L2AgreementResult> {
     { time: 'TradTime', price: 'TradPrice', qty: 'TradVolume', money: 'TradeMoney' },
     { asset: '600519.SH', date: 20230201 },
   );
-  const totals = [
-    ...(await snapshotTotals(
-      `${l2}/snapshots/sh600519_20230201_snapshot.csv.gz`,
-      sseNativeSnapshotMapping(20230201),
-    )),
-    ...(await snapshotTotals(`${l2}/snapshots/sz_5stocks_20220601_snapshot.csv.gz`, SZSE_LEVEL2_SNAPSHOT)),
-  ];
+  const totals =
+    options.dailyTotals === false
+      ? []
+      : [
+          ...(await snapshotTotals(
+            `${l2}/snapshots/sh600519_20230201_snapshot.csv.gz`,
+            sseNativeSnapshotMapping(20230201),
+          )),
+          ...(await snapshotTotals(
+            `${l2}/snapshots/sz_5stocks_20220601_snapshot.csv.gz`,
+            SZSE_LEVEL2_SNAPSHOT,
+          )),
+        ];
   const qlib = (a: string) => {
     const [code, ex] = a.split('.');
     return `${ex}${code}`;
   };
-  const daily = await dailyRows(
-    `${real}/cn-daily-universe/daily_core_20200102-20260508.csv.gz`,
-    new Set(totals.map((t) => `${qlib(t.asset)}|${t.date}`)),
-  );
+  const daily =
+    totals.length === 0
+      ? new Map<string, { close: number; volume: number }>()
+      : await dailyRows(
+          `${real}/cn-daily-universe/daily_core_20200102-20260508.csv.gz`,
+          new Set(totals.map((t) => `${qlib(t.asset)}|${t.date}`)),
+        );
   return {
     stockDay: '600519.SH 2023-02-01',
     snapshotsVsDerivedBars: compareMinuteBars(fromSnapshots, derived),
