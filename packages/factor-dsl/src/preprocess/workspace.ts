@@ -37,12 +37,58 @@ export function gatherFinite(x: ArrayLike<number>, buf: Float64Array): number {
   return n;
 }
 
-/** Median of the first `n` entries of `buf`, sorting them in place (NaN when `n = 0`). */
+/**
+ * Median of the first `n` entries of `buf` (NaN when `n = 0`; the mean of the two middle values
+ * for even `n`), reordering them in place. Expected O(n) by quickselect; falls back to a sort when
+ * partitioning stops shrinking (so never worse than O(n log n)). Entries must not be NaN.
+ */
 export function medianInPlace(buf: Float64Array, n: number): number {
   if (n === 0) return NaN;
-  const s = buf.subarray(0, n).sort();
   const h = n >> 1;
-  return n % 2 === 1 ? s[h]! : 0.5 * (s[h - 1]! + s[h]!);
+  selectInPlace(buf, n, h);
+  if (n % 2 === 1) return buf[h]!;
+  // After selection every entry left of h is <= buf[h]: the largest of them is order statistic h-1.
+  let lo = buf[0]!;
+  for (let i = 1; i < h; i++) if (buf[i]! > lo) lo = buf[i]!;
+  return 0.5 * (lo + buf[h]!);
+}
+
+/** Rearranges `a[0..n)` so that `a[k]` is the k-th smallest, smaller-or-equal before it, larger-or-equal after. */
+function selectInPlace(a: Float64Array, n: number, k: number): void {
+  let left = 0;
+  let right = n - 1;
+  let budget = 2 * Math.ceil(Math.log2(n + 1)) + 8;
+  while (right > left) {
+    if (budget-- === 0) {
+      a.subarray(left, right + 1).sort();
+      return;
+    }
+    // Median of three as the pivot, Hoare partition.
+    const mid = (left + right) >>> 1;
+    let x = a[left]!;
+    let y = a[mid]!;
+    let z = a[right]!;
+    if (x > y) [x, y] = [y, x];
+    if (y > z) [y, z] = [z, y];
+    if (x > y) [x, y] = [y, x];
+    const pivot = y;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else return;
+  }
 }
 
 /** First index in sorted `s[0..n)` whose value is >= `v`. */
