@@ -95,7 +95,7 @@ export function equalVolumeBarsBatch(
   for (let k = 0; k < nDays; k++) {
     const start = dayStarts[k]!;
     const end = dayStarts[k + 1]!;
-    checkOption(end >= start, 'dayStarts', `offsets must not decrease (stock-day ${k})`);
+    if (!(end >= start)) checkOption(false, 'dayStarts', `offsets must not decrease (stock-day ${k})`);
     dayBarStarts[k] = j;
     let V: number;
     if (trailing) {

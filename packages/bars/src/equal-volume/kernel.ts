@@ -132,6 +132,13 @@ export function equalVolumeBarsKernel(
   key?: { asset?: string; date?: number },
 ): number {
   const { high, low, volume, amount } = src;
+  const oh = out.high;
+  const ol = out.low;
+  const ov = out.volume;
+  const oa = out.amount;
+  const of = out.firstRow;
+  const om = out.minutes;
+  const oid = out.id;
   const V = barVolume;
   let j = outStart;
   let cum = 0;
@@ -142,10 +149,10 @@ export function equalVolumeBarsKernel(
   let bl = Infinity;
   let bv = 0;
   let ba = 0;
-  // One flat pass. The running high/low are updated by selecting from a 4-slot scratch array
-  // with the comparison as the index: no data-dependent branch, so a new high inside a short bar
-  // costs no branch misprediction (Math.max and `if` both branch in V8; this halves the kernel).
-  // A NaN price compares false and is skipped.
+  // One flat pass over high, low, volume, amount. The running high/low are updated by selecting
+  // from a 4-slot scratch array with the comparison as the index: no data-dependent branch, so a
+  // new high inside a short bar costs no branch misprediction (Math.max and `if` both branch in
+  // V8). A NaN price compares false and is skipped. open/close are gathered after the pass.
   const sel = SELECT;
   for (let i = start; i < end; i++) {
     const v = volume[i]!;
@@ -164,7 +171,15 @@ export function equalVolumeBarsKernel(
     if (cum >= guard) {
       const kk = Math.floor(cum / V);
       if (kk > k) {
-        writeBar(src, out, j++, first, i + 1, bh, bl, bv, ba, k, false);
+        oh[j] = bh;
+        ol[j] = bl;
+        ov[j] = bv;
+        oa[j] = ba;
+        of[j] = first;
+        om[j] = i + 1 - first;
+        oid[j] = k;
+        out.partial[j] = 0;
+        j++;
         k = kk;
         guard = (k + 1) * V * GUARD;
         first = i + 1;
@@ -175,46 +190,43 @@ export function equalVolumeBarsKernel(
       }
     }
   }
-  if (first < end && keepPartial) writeBar(src, out, j++, first, end, bh, bl, bv, ba, k, true);
+  if (first < end && keepPartial) {
+    oh[j] = bh;
+    ol[j] = bl;
+    ov[j] = bv;
+    oa[j] = ba;
+    of[j] = first;
+    om[j] = end - first;
+    oid[j] = k;
+    out.partial[j] = 1;
+    j++;
+  }
+  finishBars(src, out, outStart, j);
   out.dayVolume = cum;
   return j - outStart;
 }
 
-function writeBar(
-  src: MinuteColumns,
-  out: VolumeBarColumns,
-  j: number,
-  first: number,
-  endRow: number,
-  bh: number,
-  bl: number,
-  bv: number,
-  ba: number,
-  id: number,
-  partial: boolean,
-): void {
-  const last = endRow - 1;
-  let o = src.open[first]!;
-  // A minute without trades may carry NaN prices: the bar opens at the first priced minute and
-  // closes at the last one (all NaN when none is priced).
-  for (let r = first + 1; Number.isNaN(o) && r <= last; r++) o = src.open[r]!;
-  let c = src.close[last]!;
-  for (let r = last - 1; Number.isNaN(c) && r >= first; r--) c = src.close[r]!;
-  out.open[j] = o;
-  out.high[j] = bh === -Infinity ? NaN : bh;
-  out.low[j] = bl === Infinity ? NaN : bl;
-  out.close[j] = c;
-  out.volume[j] = bv;
-  out.amount[j] = ba;
-  out.vwap[j] = ba / bv;
-  out.minutes[j] = endRow - first;
-  out.firstRow[j] = first;
-  out.partial[j] = partial ? 1 : 0;
-  out.id[j] = id;
-  const t = src.time;
-  if (t !== undefined) {
-    out.startTime[j] = t[first]!;
-    out.endTime[j] = t[last]!;
+/** Fills open, close, vwap and times of bars [from, to) and turns empty ranges into NaN. */
+function finishBars(src: MinuteColumns, out: VolumeBarColumns, from: number, to: number): void {
+  const { open, close, time } = src;
+  for (let b = from; b < to; b++) {
+    const first = out.firstRow[b]!;
+    const last = first + out.minutes[b]! - 1;
+    let o = open[first]!;
+    // A minute without trades may carry NaN prices: the bar opens at the first priced minute and
+    // closes at the last one (all NaN when none is priced).
+    for (let r = first + 1; Number.isNaN(o) && r <= last; r++) o = open[r]!;
+    let c = close[last]!;
+    for (let r = last - 1; Number.isNaN(c) && r >= first; r--) c = close[r]!;
+    out.open[b] = o;
+    out.close[b] = c;
+    if (out.high[b] === -Infinity) out.high[b] = NaN;
+    if (out.low[b] === Infinity) out.low[b] = NaN;
+    out.vwap[b] = out.amount[b]! / out.volume[b]!;
+    if (time !== undefined) {
+      out.startTime[b] = time[first]!;
+      out.endTime[b] = time[last]!;
+    }
   }
 }
 
