@@ -317,3 +317,39 @@ describe('backtestEnhancedIndex on a random market', () => {
     expect(seen.length).toBeGreaterThan(0);
   });
 });
+
+describe('HiGHS warm start across rebalances', () => {
+  it('reaches the same optimum every week as cold solves (the basis carried by column key)', async () => {
+    const { createEnhancedIndexOptimizer } = await import('../enhanced-index/optimize.js');
+    const { prepareBacktest } = await import('./prepare.js');
+    const { runScenario } = await import('./run-scenario.js');
+    const { market, signal: sig } = randomMarket({
+      n: 60,
+      days: 200,
+      constituents: 35,
+      seed: 13,
+      randomStyles: true,
+      styles: 4,
+    });
+    const prep = prepareBacktest(sig, market, {});
+    const limits = {
+      maxDeviation: 0.02,
+      industryBand: 0.02,
+      styleBand: 0.3,
+      maxTurnover: 0.3,
+      minConstituentWeight: 0.8,
+    };
+    const warm = runScenario(prep, limits, await createEnhancedIndexOptimizer({ numIndustries: prep.k }));
+    const cold = runScenario(
+      prep,
+      limits,
+      await createEnhancedIndexOptimizer({ numIndustries: prep.k, highs: { warmStart: false } }),
+    );
+    for (let j = 0; j < prep.r; j++) {
+      expect(Math.abs(warm.objective[j]! - cold.objective[j]!)).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(cold.objective[j]!)),
+      );
+    }
+    expect(Math.abs(warm.nav[warm.nav.length - 1]! - cold.nav[cold.nav.length - 1]!)).toBeLessThan(1e-9);
+  });
+});

@@ -107,6 +107,21 @@ describe('optimizeEnhancedIndex behaviour', () => {
     expect(bound).toBeGreaterThan(0); // some flags actually bind
   });
 
+  it('folds pinned trades out of the LP: with maxDeviation 0 every trade is fixed and w = b', async () => {
+    const f = byName('medium');
+    for (const engine of ['highs', 'jsLPSolver'] as const) {
+      const r = await optimizeEnhancedIndex(
+        { ...f.problem, limits: { ...f.problem.limits, maxDeviation: 0, maxTurnover: 2 } },
+        { engine },
+      );
+      expect(r.status).toBe('optimal');
+      let worst = 0;
+      for (let i = 0; i < r.weights.length; i++)
+        worst = Math.max(worst, Math.abs(r.weights[i]! - f.problem.benchmark[i]!));
+      expect(worst).toBeLessThan(1e-15);
+    }
+  });
+
   it('gives the same portfolio whatever the scale of the scores', async () => {
     const f = byName('medium');
     const a = await optimizeEnhancedIndex(f.problem);

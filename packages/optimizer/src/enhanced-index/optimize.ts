@@ -162,7 +162,7 @@ export class EnhancedIndexOptimizer {
         engine,
       };
     }
-    const weights = weightsFromTrades(problem, first.sol.x);
+    const weights = weightsFromTrades(problem, first.sol.x, first.layout);
     const { exposures, turnover } = verifyPortfolio(problem, k, weights, limits, first.box, tol);
     let objective = 0;
     for (let i = 0; i < n; i++) objective += problem.scores[i]! * weights[i]!;

@@ -66,6 +66,14 @@ export interface TradeModelSpec {
 /** Row/column layout of the last build, for reading the solution back. */
 export interface TradeModelLayout {
   n: number;
+  /**
+   * Which (side, stock) each LP column is: key = side * n + stock (side 0 buy, 1 sell); elastic
+   * columns have keys 2n + their index in `elastic`. The HiGHS engine maps its warm-start basis by
+   * these keys when the set of columns changes from one week to the next.
+   */
+  colKey: Int32Array;
+  /** Value of every trade, by key (2n): fixed trades folded out of the LP keep their value here. */
+  fixedTrade: Float64Array;
   /** Column index of each elastic group's column. */
   elasticColumn: Partial<Record<RelaxableLimit, number>>;
 }
@@ -73,9 +81,11 @@ export interface TradeModelLayout {
 /**
  * Builds the enhanced-index LP in trade variables: w = w0 + buy - sell with buy, sell >= 0, so
  * the per-stock box and tradability become column bounds on the trades and the turnover bound is
- * one row, sum(buy + sell) <= T. Columns: buy_0..buy_{N-1}, sell_0..sell_{N-1}, then elastic
- * columns. Rows: budget, industries, styles, constituent floor, turnover, and (only when the
- * per-stock band is elastic) two band rows per stock.
+ * one row, sum(buy + sell) <= T. Trades whose bounds pin them (lower = upper: a stock not held
+ * cannot be sold, an untradable one cannot move) are not LP columns at all: their value is folded
+ * into the row bounds. At N = 4000 that halves the matrix (most stocks are not held). Columns: the
+ * free buys, the free sells, then elastic columns. Rows: budget, industries, styles, constituent
+ * floor, turnover, and (only when the per-stock band is elastic) two band rows per stock.
  *
  * The builder keeps its buffers and grows them only when a bigger model arrives, so a backtest
  * refills the same memory every week.
@@ -84,6 +94,7 @@ export class TradeModelBuilder {
   private colCost = new Float64Array(0);
   private colLower = new Float64Array(0);
   private colUpper = new Float64Array(0);
+  private colKey = new Int32Array(0);
   private rowLower = new Float64Array(0);
   private rowUpper = new Float64Array(0);
   private starts = new Int32Array(0);
@@ -91,6 +102,8 @@ export class TradeModelBuilder {
   private values = new Float64Array(0);
   private indOffset = new Float64Array(0);
   private styleOffset = new Float64Array(0);
+  private tradeLo = new Float64Array(0);
+  private tradeHi = new Float64Array(0);
 
   build(
     p: EnhancedIndexProblem,
@@ -118,23 +131,54 @@ export class TradeModelBuilder {
     const rDev = rTurn + (hasTurn ? 1 : 0);
     const numRows = rDev + (eDev ? 2 * n : 0);
 
+    // Trade bounds by key (side * n + i), and which trades are LP columns.
+    if (this.tradeLo.length < 2 * n) {
+      this.tradeLo = new Float64Array(2 * n);
+      this.tradeHi = new Float64Array(2 * n);
+    }
+    const tLo = this.tradeLo;
+    const tHi = this.tradeHi;
+    const fixedTrade = new Float64Array(2 * n);
+    let free = 0;
+    for (let i = 0; i < n; i++) {
+      const w0 = p.previous[i]!;
+      if (eDev && box.held[i] === 0) {
+        // Band moved into rows; the box keeps only w >= 0 and tradability.
+        tLo[i] = 0;
+        tHi[i] = p.canBuy && p.canBuy[i] === 0 ? 0 : Number.POSITIVE_INFINITY;
+        tLo[n + i] = 0;
+        tHi[n + i] = p.canSell && p.canSell[i] === 0 ? 0 : w0;
+      } else {
+        tLo[i] = Math.max(0, box.lo[i]! - w0);
+        tHi[i] = Math.max(0, box.hi[i]! - w0);
+        tLo[n + i] = Math.max(0, w0 - box.hi[i]!);
+        tHi[n + i] = Math.max(0, w0 - box.lo[i]!);
+      }
+      if (tHi[i]! > tLo[i]!) free++;
+      else fixedTrade[i] = tLo[i]!;
+      if (tHi[n + i]! > tLo[n + i]!) free++;
+      else fixedTrade[n + i] = tLo[n + i]!;
+    }
+
     // Column layout.
     const elasticColumn: Partial<Record<RelaxableLimit, number>> = {};
-    let numCols = 2 * n;
-    for (const g of spec.elastic) elasticColumn[g] = numCols++;
+    const numCols = free + spec.elastic.length;
+    spec.elastic.forEach((g, j) => {
+      elasticColumn[g] = free + j;
+    });
 
     let nConstituents = 0;
     for (let i = 0; i < n; i++) nConstituents += p.constituent[i]!;
     const perTrade = 1 + (eInd ? 2 : 1) * 1 + (eSty ? 2 : 1) * nStyles + (hasTurn ? 1 : 0) + (eDev ? 2 : 0);
     const nnzMax =
-      2 * n * perTrade +
+      free * perTrade +
       (hasFloor ? 2 * nConstituents : 0) +
       (eInd ? 2 * k : 0) +
       (eSty ? 2 * nStyles : 0) +
       (eDev ? 2 * n : 0) +
       2;
     this.reserve(numCols, numRows, nnzMax);
-    const { colCost, colLower, colUpper, rowLower, rowUpper, starts, indices, values } = this;
+    const { colCost, colLower, colUpper, colKey, rowLower, rowUpper, starts, indices, values } = this;
 
     // Offsets: active exposure of the current weights, sum (w0 - b) per industry and per style.
     if (this.indOffset.length < k) this.indOffset = new Float64Array(k);
@@ -200,82 +244,77 @@ export class TradeModelBuilder {
       }
     }
 
-    // Columns: trades.
+    // The entries of trade (side, i): written as a column, or folded into the row bounds.
+    let nz = 0;
+    const put = (row: number, v: number, fold: number) => {
+      if (fold === 0) {
+        indices[nz] = row;
+        values[nz++] = v;
+      } else {
+        rowLower[row] = rowLower[row]! - v * fold;
+        rowUpper[row] = rowUpper[row]! - v * fold;
+      }
+    };
+    const entries = (side: number, i: number, fold: number) => {
+      const sign = side === 0 ? 1 : -1;
+      put(0, sign, fold);
+      const ind = p.industry[i]!;
+      if (eInd) {
+        put(rInd + 2 * ind, sign, fold);
+        put(rInd + 2 * ind + 1, sign, fold);
+      } else put(rInd + ind, sign, fold);
+      for (let s = 0; s < nStyles; s++) {
+        const x = sign * p.styles[s]![i]!;
+        if (eSty) {
+          put(rSty + 2 * s, x, fold);
+          put(rSty + 2 * s + 1, x, fold);
+        } else put(rSty + s, x, fold);
+      }
+      if (hasFloor && p.constituent[i] === 1) put(rFloor, sign, fold);
+      if (hasTurn) put(rTurn, 1, fold);
+      if (eDev) {
+        put(rDev + 2 * i, sign, fold);
+        put(rDev + 2 * i + 1, sign, fold);
+      }
+    };
+
+    // Columns: free trades (buys, then sells); fixed nonzero trades folded.
     const scoreObjective = spec.minimise === undefined;
     const inv = 1 / (spec.scoreScale ?? 1);
-    let nz = 0;
+    let col = 0;
     for (let side = 0; side < 2; side++) {
       const sign = side === 0 ? 1 : -1;
       for (let i = 0; i < n; i++) {
-        const col = side * n + i;
+        const key = side * n + i;
+        const lo = tLo[key]!;
+        const hi = tHi[key]!;
+        if (!(hi > lo)) {
+          if (lo !== 0) entries(side, i, lo);
+          continue;
+        }
         starts[col] = nz;
-        const w0 = p.previous[i]!;
-        if (eDev && box.held[i] === 0) {
-          // Band moved into rows; the box keeps only w >= 0 and tradability.
-          colLower[col] = 0;
-          if (side === 0) colUpper[col] = p.canBuy && p.canBuy[i] === 0 ? 0 : Number.POSITIVE_INFINITY;
-          else colUpper[col] = p.canSell && p.canSell[i] === 0 ? 0 : w0;
-        } else if (side === 0) {
-          colLower[col] = Math.max(0, box.lo[i]! - w0);
-          colUpper[col] = Math.max(0, box.hi[i]! - w0);
-        } else {
-          colLower[col] = Math.max(0, w0 - box.hi[i]!);
-          colUpper[col] = Math.max(0, w0 - box.lo[i]!);
-        }
+        colLower[col] = lo;
+        colUpper[col] = hi;
+        colKey[col] = key;
         colCost[col] = scoreObjective ? sign * p.scores[i]! * inv : 0;
-        indices[nz] = 0;
-        values[nz++] = sign;
-        const ind = p.industry[i]!;
-        if (eInd) {
-          indices[nz] = rInd + 2 * ind;
-          values[nz++] = sign;
-          indices[nz] = rInd + 2 * ind + 1;
-          values[nz++] = sign;
-        } else {
-          indices[nz] = rInd + ind;
-          values[nz++] = sign;
-        }
-        for (let s = 0; s < nStyles; s++) {
-          const x = sign * p.styles[s]![i]!;
-          if (eSty) {
-            indices[nz] = rSty + 2 * s;
-            values[nz++] = x;
-            indices[nz] = rSty + 2 * s + 1;
-            values[nz++] = x;
-          } else {
-            indices[nz] = rSty + s;
-            values[nz++] = x;
-          }
-        }
-        if (hasFloor && p.constituent[i] === 1) {
-          indices[nz] = rFloor;
-          values[nz++] = sign;
-        }
-        if (hasTurn) {
-          indices[nz] = rTurn;
-          values[nz++] = 1;
-        }
-        if (eDev) {
-          indices[nz] = rDev + 2 * i;
-          values[nz++] = sign;
-          indices[nz] = rDev + 2 * i + 1;
-          values[nz++] = sign;
-        }
+        entries(side, i, 0);
+        col++;
       }
     }
 
     // Columns: elastic widenings, e >= 0, each loosening every row of its group by e.
-    for (const g of spec.elastic) {
-      const col = elasticColumn[g]!;
-      starts[col] = nz;
-      colLower[col] = 0;
-      colUpper[col] = Number.POSITIVE_INFINITY;
-      colCost[col] = spec.minimise === g ? 1 : 0;
+    spec.elastic.forEach((g, j) => {
+      const c = elasticColumn[g]!;
+      starts[c] = nz;
+      colLower[c] = 0;
+      colUpper[c] = Number.POSITIVE_INFINITY;
+      colCost[c] = spec.minimise === g ? 1 : 0;
+      colKey[c] = 2 * n + j;
       const pairRows = (base: number, count: number) => {
-        for (let j = 0; j < count; j++) {
-          indices[nz] = base + 2 * j;
+        for (let r = 0; r < count; r++) {
+          indices[nz] = base + 2 * r;
           values[nz++] = -1;
-          indices[nz] = base + 2 * j + 1;
+          indices[nz] = base + 2 * r + 1;
           values[nz++] = 1;
         }
       };
@@ -289,7 +328,7 @@ export class TradeModelBuilder {
         indices[nz] = rTurn;
         values[nz++] = -1;
       }
-    }
+    });
     starts[numCols] = nz;
 
     const lp: LinearProgram = {
@@ -304,16 +343,18 @@ export class TradeModelBuilder {
       starts: starts.subarray(0, numCols + 1),
       indices: indices.subarray(0, nz),
       values: values.subarray(0, nz),
+      colKeys: colKey.subarray(0, numCols),
     };
-    return { lp, layout: { n, elasticColumn } };
+    return { lp, layout: { n, colKey: lp.colKeys!, fixedTrade, elasticColumn } };
   }
 
   private reserve(cols: number, rows: number, nnz: number): void {
-    if (this.colCost.length < cols) {
+    if (this.starts.length < cols + 1) {
       const c = Math.ceil(cols * 1.25);
       this.colCost = new Float64Array(c);
       this.colLower = new Float64Array(c);
       this.colUpper = new Float64Array(c);
+      this.colKey = new Int32Array(c);
       this.starts = new Int32Array(c + 1);
     }
     if (this.rowLower.length < rows) {
@@ -329,10 +370,22 @@ export class TradeModelBuilder {
   }
 }
 
-/** Weights from a trade-model solution: w_i = w0_i + buy_i - sell_i (a fresh array). */
-export function weightsFromTrades(p: EnhancedIndexProblem, x: Float64Array): Float64Array {
+/**
+ * Weights from a trade-model solution: w_i = w0_i + buy_i - sell_i, reading free trades from the
+ * LP solution `x` and fixed ones from the layout (a fresh array).
+ */
+export function weightsFromTrades(
+  p: EnhancedIndexProblem,
+  x: Float64Array,
+  layout: TradeModelLayout,
+): Float64Array {
   const n = p.scores.length;
+  const trade = layout.fixedTrade.slice();
+  for (let c = 0; c < layout.colKey.length; c++) {
+    const key = layout.colKey[c]!;
+    if (key < 2 * n) trade[key] = x[c]!;
+  }
   const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = p.previous[i]! + x[i]! - x[n + i]!;
+  for (let i = 0; i < n; i++) w[i] = p.previous[i]! + trade[i]! - trade[n + i]!;
   return w;
 }

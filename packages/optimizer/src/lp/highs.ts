@@ -1,7 +1,7 @@
 import { HfqError } from '@hfq/core';
 import highsModule, { type Basis, type Highs, type InitOptions, type Model } from 'highs';
 import { interopDefault } from './interop.js';
-import type { LinearProgram, LpSolution, LpSolver } from './types.js';
+import { type LinearProgram, type LpSolution, type LpSolver, solveEmptyLp } from './types.js';
 
 /** HiGHS options that change the answer; see `createHighsSolver`. */
 export interface HighsEngineOptions {
@@ -57,10 +57,11 @@ export async function createHighsSolver(options: HighsEngineOptions = {}): Promi
   const { optimal, infeasible, unboundedOrInfeasible } = highs.constants.modelStatus;
   const sense = highs.constants.objectiveSense;
   const warmStart = options.warmStart ?? true;
-  let lastBasis: Basis | undefined;
+  let last: { basis: Basis; keys: Int32Array | undefined } | undefined;
   return {
     name: 'highs',
     solve(lp: LinearProgram): LpSolution {
+      if (lp.numCols === 0) return solveEmptyLp(lp);
       let model: Model | undefined;
       try {
         model = highs.createModel({
@@ -82,18 +83,14 @@ export async function createHighsSolver(options: HighsEngineOptions = {}): Promi
           },
         });
         model.options.set(settings);
-        if (
-          warmStart &&
-          lastBasis &&
-          lastBasis.colStatus.length === lp.numCols &&
-          lastBasis.rowStatus.length === lp.numRows
-        ) {
-          model.setBasis(lastBasis);
+        if (warmStart && last) {
+          const start = carryBasis(last.basis, last.keys, lp);
+          if (start) model.setBasis(start);
         }
         model.run();
         const status = model.getModelStatus();
         if (status === optimal) {
-          if (warmStart) lastBasis = model.getBasis();
+          if (warmStart) last = { basis: model.getBasis(), keys: lp.colKeys?.slice() };
           return {
             status: 'optimal',
             x: model.getSolution().colValue,
@@ -112,6 +109,57 @@ export async function createHighsSolver(options: HighsEngineOptions = {}): Promi
       }
     },
   };
+}
+
+const BASIC = 1;
+const AT_LOWER = 0;
+const AT_UPPER = 2;
+
+/**
+ * The previous optimal basis carried onto `lp`: by column key when both LPs have keys (columns
+ * that are new start at their lower bound), by position when the shapes are equal, not at all
+ * when the rows differ. Keeps exactly numRows basic entries (HiGHS's consistency rule): missing
+ * ones become basic row slacks, extra ones leave the basis at their lower bound.
+ */
+function carryBasis(prev: Basis, prevKeys: Int32Array | undefined, lp: LinearProgram): Basis | undefined {
+  if (prev.rowStatus.length !== lp.numRows) return undefined;
+  let colStatus: Int32Array;
+  if (prevKeys && lp.colKeys) {
+    let maxKey = 0;
+    for (let c = 0; c < prevKeys.length; c++) maxKey = Math.max(maxKey, prevKeys[c]!);
+    const byKey = new Int8Array(maxKey + 1).fill(-1);
+    for (let c = 0; c < prevKeys.length; c++) byKey[prevKeys[c]!] = prev.colStatus[c]!;
+    colStatus = new Int32Array(lp.numCols);
+    for (let c = 0; c < lp.numCols; c++) {
+      const key = lp.colKeys[c]!;
+      const st = key <= maxKey ? byKey[key]! : -1;
+      colStatus[c] = st < 0 ? AT_LOWER : st;
+    }
+  } else if (prev.colStatus.length === lp.numCols) {
+    colStatus = prev.colStatus.slice();
+  } else {
+    return undefined;
+  }
+  const rowStatus = prev.rowStatus.slice();
+  let basic = 0;
+  for (let c = 0; c < colStatus.length; c++) {
+    if (colStatus[c] === AT_UPPER && !Number.isFinite(lp.colUpper[c]!)) colStatus[c] = AT_LOWER;
+    if (colStatus[c] === BASIC) basic++;
+  }
+  for (let r = 0; r < rowStatus.length; r++) if (rowStatus[r] === BASIC) basic++;
+  for (let r = 0; r < rowStatus.length && basic < lp.numRows; r++) {
+    if (rowStatus[r] !== BASIC) {
+      rowStatus[r] = BASIC;
+      basic++;
+    }
+  }
+  for (let c = 0; c < colStatus.length && basic > lp.numRows; c++) {
+    if (colStatus[c] === BASIC) {
+      colStatus[c] = AT_LOWER;
+      basic--;
+    }
+  }
+  return { colStatus, rowStatus };
 }
 
 /** HiGHS wants its own infinity value for missing bounds; finite entries pass through. */

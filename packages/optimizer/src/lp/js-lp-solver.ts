@@ -1,7 +1,7 @@
 import { HfqError } from '@hfq/core';
 import jsLPSolverModule from 'javascript-lp-solver';
 import { interopDefault } from './interop.js';
-import type { LinearProgram, LpSolution, LpSolver } from './types.js';
+import { type LinearProgram, type LpSolution, type LpSolver, solveEmptyLp } from './types.js';
 
 /** Options of the javascript-lp-solver engine. */
 export interface JsLpSolverEngineOptions {
@@ -38,6 +38,7 @@ export function createJsLpSolver(options: JsLpSolverEngineOptions = {}): LpSolve
   return {
     name: 'jsLPSolver',
     solve(lp: LinearProgram): LpSolution {
+      if (lp.numCols === 0) return solveEmptyLp(lp);
       const { model, shift, kept } = toJsModel(lp);
       let res: Record<string, unknown>;
       try {

@@ -25,6 +25,11 @@ export interface LinearProgram {
   starts: Int32Array;
   indices: Int32Array;
   values: Float64Array;
+  /**
+   * Optional stable identity of each column across a sequence of related LPs (unique within one
+   * LP). Lets an engine carry a warm-start basis over when columns come and go.
+   */
+  colKeys?: Int32Array;
 }
 
 /** What an engine reports. `x` is meaningful only when `status === 'optimal'`. */
@@ -42,4 +47,22 @@ export interface LpSolution {
 export interface LpSolver {
   readonly name: LpEngineName;
   solve(lp: LinearProgram): LpSolution;
+}
+
+/**
+ * An LP without columns (every variable was fixed and folded out): feasible when 0 lies within
+ * every row's bounds (tolerance `tol`), with objective 0. Engines answer it without solving.
+ */
+export function solveEmptyLp(lp: LinearProgram, tol = 1e-9): LpSolution {
+  for (let r = 0; r < lp.numRows; r++) {
+    if (lp.rowLower[r]! > tol || lp.rowUpper[r]! < -tol) {
+      return {
+        status: 'infeasible',
+        x: new Float64Array(0),
+        objective: Number.NaN,
+        detail: `empty LP, row ${r} excludes 0`,
+      };
+    }
+  }
+  return { status: 'optimal', x: new Float64Array(0), objective: 0, detail: 'empty LP' };
 }
