@@ -1,0 +1,263 @@
+import { allocTickSnapshots, type FrameKey, type TickSnapshots } from '@hfq/bars';
+import { Rng } from '@hfq/core';
+import type { MarketConfig } from '../config.js';
+import { fastExp, fastNormal } from '../random.js';
+import type { StockPath } from '../universe/stock-path.js';
+import type { StockStatic } from '../universe/stocks.js';
+import {
+  CLOSE_AUCTION_SLOT,
+  CONTINUOUS_MINUTES,
+  minuteFirstSlot,
+  N_SLOTS,
+  OPEN_AUCTION_SLOT,
+  SLOTS_PER_MINUTE,
+  slotTime,
+} from './grid.js';
+import { FOOTPRINT, type MinuteDay } from './minutes.js';
+
+/**
+ * The print path of one stock-day on the fine 3 s grid: per slot the lots, trades and price
+ * (cents) printed there (0 lots = no print). Built from a `MinuteDay`'s buckets with the stream
+ * `(seed, 'prints', i, t)`; independent of the snapshot cadence.
+ */
+export class PrintPath {
+  readonly lots = new Float64Array(N_SLOTS);
+  readonly trades = new Float64Array(N_SLOTS);
+  readonly price = new Int32Array(N_SLOTS);
+  private readonly chosen = new Int32Array(SLOTS_PER_MINUTE);
+  private readonly perBucket = new Int32Array(4);
+  private readonly wts = new Float64Array(SLOTS_PER_MINUTE);
+
+  build(cfg: Readonly<MarketConfig>, i: number, t: number, day: MinuteDay): this {
+    const rng = new Rng(cfg.seed, 'prints', i, t);
+    this.lots.fill(0);
+    this.trades.fill(0);
+    this.price.fill(0);
+    this.lots[OPEN_AUCTION_SLOT] = day.openLots;
+    this.trades[OPEN_AUCTION_SLOT] = day.openTrades;
+    this.price[OPEN_AUCTION_SLOT] = day.openPrice;
+    this.lots[CLOSE_AUCTION_SLOT] = day.closeLots;
+    this.trades[CLOSE_AUCTION_SLOT] = day.closeTrades;
+    this.price[CLOSE_AUCTION_SLOT] = day.closePrice;
+    const per = this.perBucket;
+    const chosen = this.chosen;
+    for (let j = 0; j < CONTINUOUS_MINUTES; j++) {
+      const k = day.nb[j]!;
+      if (k === 0) continue;
+      const maxPer = Math.floor(SLOTS_PER_MINUTE / k);
+      let m = 0;
+      for (let b = 0; b < k; b++) {
+        const v = day.bucketLots[4 * j + b]!;
+        const tr = day.bucketTrades[4 * j + b]!;
+        const want = Math.max(1, Math.round(tr * (0.3 + 0.7 * (rng.nextUint32() * U32))));
+        per[b] = Math.min(v, tr, maxPer, want);
+        m += per[b]!;
+      }
+      // Choose m of the minute's 20 slots (selection sampling keeps them in time order).
+      let need = m;
+      let c = 0;
+      for (let q = 0; q < SLOTS_PER_MINUTE && need > 0; q++) {
+        if (rng.nextUint32() * U32 * (SLOTS_PER_MINUTE - q) < need) {
+          chosen[c++] = q;
+          need--;
+        }
+      }
+      const first = minuteFirstSlot(j);
+      let cursor = 0;
+      for (let b = 0; b < k; b++) {
+        const n = per[b]!;
+        const price = day.bucketPrice[4 * j + b]!;
+        this.spread(rng, day.bucketLots[4 * j + b]!, day.bucketTrades[4 * j + b]!, n, first, cursor, price);
+        cursor += n;
+      }
+    }
+    return this;
+  }
+
+  /** Spreads `lots` and `trades` of one price over `n` chosen slots, each at least 1 lot and 1 trade. */
+  private spread(
+    rng: Rng,
+    lots: number,
+    trades: number,
+    n: number,
+    first: number,
+    cursor: number,
+    price: number,
+  ): void {
+    const w = this.wts;
+    let wsum = 0;
+    for (let q = 0; q < n; q++) {
+      const r = -Math.log(1 - rng.nextUint32() * U32) + 0.05;
+      w[q] = r;
+      wsum += r;
+    }
+    let restLots = lots - n;
+    let restTrades = trades - n;
+    for (let q = 0; q < n; q++) {
+      const slot = first + this.chosen[cursor + q]!;
+      let addL: number;
+      let addT: number;
+      if (q === n - 1) {
+        addL = restLots;
+        addT = restTrades;
+      } else {
+        addL = Math.floor(((lots - n) * w[q]!) / wsum);
+        addT = Math.floor(((trades - n) * w[q]!) / wsum);
+        restLots -= addL;
+        restTrades -= addT;
+      }
+      this.lots[slot] = 1 + addL;
+      this.trades[slot] = 1 + addT;
+      this.price[slot] = price;
+    }
+  }
+}
+
+/** 2^-32: turns `nextUint32()` into a uniform on [0, 1). */
+const U32 = 2.3283064365386963e-10;
+
+/** Log-depth noise: sd and AR(1) coefficient between consecutive snapshots. */
+const DEPTH_SD = 0.45;
+const DEPTH_RHO = 0.85;
+/** Depth at the best level as a share of the day's traded lots. */
+const DEPTH_SHARE = 0.0015;
+
+/**
+ * Samples the print path at the snapshot slots and builds a `levels`-deep book at each: best
+ * bid <= last <= best ask with a spread of at least one tick, levels a tick or more apart,
+ * nothing beyond the price limits (empty levels are price 0, volume 0, orders 0; at limit-up the
+ * ask side is empty and the bid is sealed), depth with persistent noise and a bid/ask imbalance
+ * that carries the alpha footprint. Volumes in shares (lots x 100), amounts in yuan.
+ */
+export function buildTickSnapshots(
+  cfg: Readonly<MarketConfig>,
+  i: number,
+  t: number,
+  s: StockStatic,
+  path: StockPath,
+  day: MinuteDay,
+  prints: PrintPath,
+  slots: Int32Array,
+  key: FrameKey,
+): TickSnapshots {
+  const L = cfg.levels;
+  const n = slots.length;
+  const out = allocTickSnapshots(n, L, key);
+  const rng = new Rng(cfg.seed, 'book', i, t);
+  const signal = path.alpha[t]! + cfg.footprintNoise * rng.normal();
+  const imb = cfg.footprintStrength * FOOTPRINT.BOOK * signal;
+  const bidBias = Math.exp(imb / 2);
+  const askBias = Math.exp(-imb / 2);
+  const up = day.upLimit;
+  const down = day.downLimit;
+  const V = path.volumeTarget[t]!;
+  const depth1 = Math.max(1, DEPTH_SHARE * V);
+  const priceYuan = path.preClose[t]! / 100;
+  const orderLots = Math.max(1, s.lotsPerTrade * (10 / priceYuan) ** 0.6 * 0.8);
+  const bidNoise = new Float64Array(L);
+  const askNoise = new Float64Array(L);
+  for (let k = 0; k < L; k++) {
+    bidNoise[k] = DEPTH_SD * rng.normal();
+    askNoise[k] = DEPTH_SD * rng.normal();
+  }
+  const noiseC = DEPTH_SD * Math.sqrt(1 - DEPTH_RHO * DEPTH_RHO);
+
+  let cumLots = 0;
+  let cumAmount = 0;
+  let cumTrades = 0;
+  let last = day.openPrice;
+  let prevPrint = day.openPrice;
+  let dir = 0; // +1 after an uptick, -1 after a downtick
+  let s0 = 0;
+  for (let q = 0; q < n; q++) {
+    const slot = slots[q]!;
+    for (; s0 <= slot; s0++) {
+      const lots = prints.lots[s0]!;
+      if (lots === 0) continue;
+      const price = prints.price[s0]!;
+      cumLots += lots;
+      cumAmount += lots * price;
+      cumTrades += prints.trades[s0]!;
+      if (price !== prevPrint) dir = price > prevPrint ? 1 : -1;
+      prevPrint = price;
+      last = price;
+    }
+    out.time[q] = slotTime(slot);
+    out.last[q] = last / 100;
+    out.volume[q] = cumLots * 100;
+    out.amount[q] = cumAmount;
+    out.trades[q] = cumTrades;
+
+    const spreadTicks = Math.max(1, Math.round(last * 0.0008 * (0.6 + 0.8 * (rng.nextUint32() * U32))));
+    const gap0 = Math.max(1, Math.round(last * 0.0004));
+    const ud = rng.nextUint32() * U32;
+    // Last trade at the ask after an uptick, at the bid after a downtick, else anywhere between.
+    const offset =
+      dir > 0
+        ? ud < 0.8
+          ? spreadTicks
+          : 0
+        : dir < 0
+          ? ud < 0.8
+            ? 0
+            : spreadTicks
+          : Math.floor(ud * (spreadTicks + 1));
+    let bid = last - offset;
+    let ask = bid + spreadTicks;
+    let bidOpen = true;
+    let askOpen = true;
+    let sealBid = 1;
+    let sealAsk = 1;
+    if (last >= up) {
+      bid = up;
+      askOpen = false;
+      sealBid = 20;
+    } else if (last <= down) {
+      ask = down;
+      bidOpen = false;
+      sealAsk = 20;
+    } else {
+      if (ask > up) ask = up;
+      if (bid < down) bid = down;
+    }
+    const base = q * L;
+    let bp = bid;
+    let ap = ask;
+    for (let k = 0; k < L; k++) {
+      // One 32-bit draw per level: 8 bits for each side's order count, 4 bits for each side's gap.
+      const bits = rng.nextUint32();
+      const bn = DEPTH_RHO * bidNoise[k]! + noiseC * fastNormal(rng);
+      const an = DEPTH_RHO * askNoise[k]! + noiseC * fastNormal(rng);
+      bidNoise[k] = bn;
+      askNoise[k] = an;
+      if (k > 0) {
+        bp -= gap0 + (((bits >>> 16) & 15) < 3 ? 1 : 0);
+        ap += gap0 + (((bits >>> 20) & 15) < 3 ? 1 : 0);
+      }
+      const shape = 1 + 0.15 * k;
+      if (bidOpen && bp >= down) {
+        const lots = Math.max(1, Math.round(depth1 * shape * bidBias * sealBid * fastExp(bn)));
+        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * (bits & 0xff)));
+        out.bidPrice[base + k] = bp / 100;
+        out.bidVolume[base + k] = lots * 100;
+        out.bidOrders[base + k] = orders < 1 ? 1 : Math.min(orders, lots);
+      } else {
+        out.bidPrice[base + k] = 0;
+        out.bidVolume[base + k] = 0;
+        out.bidOrders[base + k] = 0;
+      }
+      if (askOpen && ap <= up) {
+        const lots = Math.max(1, Math.round(depth1 * shape * askBias * sealAsk * fastExp(an)));
+        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * ((bits >>> 8) & 0xff)));
+        out.askPrice[base + k] = ap / 100;
+        out.askVolume[base + k] = lots * 100;
+        out.askOrders[base + k] = orders < 1 ? 1 : Math.min(orders, lots);
+      } else {
+        out.askPrice[base + k] = 0;
+        out.askVolume[base + k] = 0;
+        out.askOrders[base + k] = 0;
+      }
+    }
+  }
+  return out;
+}
