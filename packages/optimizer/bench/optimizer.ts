@@ -90,6 +90,12 @@ async function solveBench() {
   // Cold solves: re-solving one problem from its own optimal basis would measure nothing.
   const highsOpt = await createEnhancedIndexOptimizer({ engine: 'highs', highs: { warmStart: false } });
   const jsOpt = await createEnhancedIndexOptimizer({ engine: 'jsLPSolver' });
+  // JIT warm-up of the JavaScript around the engines (validation, model building, checks).
+  const small = randomProblem({ n: 300, industries: 30, styles: 10, seed: 99 });
+  for (let k = 0; k < 5; k++) {
+    highsOpt.solve(small);
+    jsOpt.solve(small);
+  }
   const rows = [];
   let jslpHopeless = false;
   for (const n of sizes) {
