@@ -57,11 +57,13 @@ describe.runIf(real.available)('real data in ../shared (every file parses and pa
     expect(r.tradesVsDerivedBars.priceExactShare).toEqual({ open: 1, high: 1, low: 1, close: 1 });
     // snapshots: the day's volume exactly, each minute's within the snapshot cadence
     const s = r.snapshotsVsTrades;
+    const p = r.snapshotsVsTradesBoundaryPrevious;
     expect(s.volume.totalA).toBe(s.volume.totalB);
     expect(s.volume.totalA).toBe(3_397_389);
-    expect(s.volume.misplacedShare).toBeLessThan(0.01);
-    expect(s.volume.exactShare).toBeGreaterThan(0.35);
-    expect(s.volume.misplacedShare).toBeLessThan(r.snapshotsVsTradesBoundaryNext.volume.misplacedShare);
+    expect(s.volume.misplacedShare).toBeLessThan(0.015);
+    expect(p.volume.misplacedShare).toBeLessThan(0.01);
+    expect(p.volume.exactShare).toBeGreaterThan(0.35);
+    expect(p.volume.misplacedShare).toBeLessThan(s.volume.misplacedShare);
   }, 60_000);
 
   it('reads 15-minute bars (stream, first stocks) and cuts equal-volume bars from them', async () => {

@@ -111,8 +111,8 @@ export interface L2AgreementResult {
   stockDay: string;
   snapshotsVsDerivedBars: MinuteBarAgreement;
   snapshotsVsTrades: MinuteBarAgreement;
-  /** The same with `boundary: 'next'` (a snapshot stamped on a minute boundary opens the next minute). */
-  snapshotsVsTradesBoundaryNext: MinuteBarAgreement;
+  /** The same with `boundary: 'previous'` (a snapshot stamped on a minute boundary reports the minute that ends there). */
+  snapshotsVsTradesBoundaryPrevious: MinuteBarAgreement;
   tradesVsDerivedBars: MinuteBarAgreement;
   dayTotals: {
     asset: string;
@@ -178,8 +178,8 @@ export async function l2Agreement(
     stockDay: '600519.SH 2023-02-01',
     snapshotsVsDerivedBars: compareMinuteBars(fromSnapshots, derived),
     snapshotsVsTrades: compareMinuteBars(fromSnapshots, fromTrades),
-    snapshotsVsTradesBoundaryNext: compareMinuteBars(
-      ticksToMinuteBars(ticks as TickSnapshots, { boundary: 'next' }),
+    snapshotsVsTradesBoundaryPrevious: compareMinuteBars(
+      ticksToMinuteBars(ticks as TickSnapshots, { boundary: 'previous' }),
       fromTrades,
     ),
     tradesVsDerivedBars: compareMinuteBars(fromTrades, derived),

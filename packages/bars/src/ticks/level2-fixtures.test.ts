@@ -75,8 +75,9 @@ describe('real Level-2 fixtures: snapshots -> minutes against the trades of the 
     const [t] = await collectFrames(
       readTickSnapshotsCsv(fx('sh600519_20230201_snapshot_trim.csv.gz'), sseNativeSnapshotMapping(20230201)),
     );
-    const fromTicks = ticksToMinuteBars(t!);
-    const fromTicksNext = ticksToMinuteBars(t!, { boundary: 'next' });
+    // real SSE stamps lag the trades: boundary 'previous' is the setting for exchange feeds
+    const fromTicks = ticksToMinuteBars(t!, { boundary: 'previous' });
+    const fromTicksNext = ticksToMinuteBars(t!);
     const fromTrades = await tradesToMinutes(
       fx('sh600519_20230201_trades_trim.csv.gz'),
       { time: 'TradTime', price: 'TradPrice', qty: 'TradVolume', money: 'TradeMoney' },
@@ -90,8 +91,10 @@ describe('real Level-2 fixtures: snapshots -> minutes against the trades of the 
     for (let m = 231; m < 240; m++) rows.push(m); // 14:52 .. 15:00
     const cmp = compareMinuteBars(takeMinuteRows(fromTicks, rows), takeMinuteRows(fromTrades, rows));
     const cmpNext = compareMinuteBars(takeMinuteRows(fromTicksNext, rows), takeMinuteRows(fromTrades, rows));
-    // the closing auction is one print at 15:00:00: exact in both; 14:57-14:59 had no trades
+    // the closing auction is one print at 15:00:00: exact under both rules; 14:57-14:59 had no
+    // trades (the 14:57:00 snapshot still reports the last trades of 14:56)
     expect(fromTicks.volume[239]).toBe(fromTrades.volume[239]);
+    expect(fromTicksNext.volume[239]).toBe(fromTrades.volume[239]);
     expect(fromTicks.amount[239]).toBeCloseTo(fromTrades.amount[239]!, 2);
     expect([fromTicks.volume[237], fromTicks.volume[238]]).toEqual([0, 0]);
     // the lunch break adds nothing; 11:30:00 belongs to the 11:30 bar

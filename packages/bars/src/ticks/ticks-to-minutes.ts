@@ -22,12 +22,13 @@ export interface TicksToMinutesOptions {
   outsideSession?: 'error' | 'ignore';
   /**
    * Where the increment of a snapshot stamped exactly on a minute boundary E (e.g. 09:45:00.000)
-   * goes. `'previous'` (default): a snapshot reports the trades up to its stamp, so its increment
-   * belongs to the minute ending at E (it is assigned at E - 1 ms). `'next'`: to the minute
-   * starting at E (assigned at E). Stamps inside a minute are unaffected, and 13:00:00 always opens
-   * the 13:01 bar (nothing trades in the lunch break). On the SSE sample (600519, 2023-02-01)
-   * `'previous'` matches the bars from trades better (see the README); the simulator never stamps
-   * a snapshot on a boundary, so both give it the same bars.
+   * goes. `'next'` (default): to `minuteIndexOf(E)`, the minute that starts at E: a print at E
+   * belongs there, and a snapshot stamped E carries it (the simulator's convention: its 3 s
+   * snapshot at 09:31:00 holds the 09:31:00 print of the 09:32 bar). `'previous'`: to the minute
+   * that ends at E (assigned at E - 1 ms; 13:00:00 still opens the 13:01 bar, nothing trades in
+   * the lunch break). Real SSE stamps are truncated to the second and mostly carry the last
+   * seconds of the ending minute, so `'previous'` places more volume correctly there (0.70 % vs
+   * 1.19 % misplaced on 600519, see the README). Stamps inside a minute are unaffected.
    */
   boundary?: 'previous' | 'next';
 }
@@ -36,9 +37,9 @@ export interface TicksToMinutesOptions {
  * Minute bars of one stock-day from its Level-2 snapshots, using the cumulative fields.
  *
  * Each snapshot's increments over the previous one (volume, amount, trades; the day starts at 0)
- * go to the minute `minuteIndexOf(snapshot time)` (`minuteIndexOf(stamp - 1 ms)` for a stamp on a
- * minute boundary, see `boundary`): the same function the simulator uses for its prints, so
- * simulated ticks aggregate exactly to simulated minutes. Hence: the opening call
+ * go to the minute `minuteIndexOf(snapshot time)`: the same function the simulator uses for its
+ * prints, so simulated ticks aggregate exactly to simulated minutes (see `boundary` for real
+ * feeds whose stamps lag the trades). Hence: the opening call
  * auction (matched at 09:25, first printed by the 09:25 snapshot) lands in the 09:31 bar; trades
  * until 11:30:00 and anything in the lunch break in the 11:30 bar; 13:00:00 opens the 13:01 bar;
  * the closing auction (14:57-15:00, printed at 15:00) lands in the 15:00 bar. Repeated snapshots
@@ -59,7 +60,7 @@ export function ticksToMinuteBars(ticks: TickSnapshots, options: TicksToMinutesO
   const emptyMinutes = options.emptyMinutes ?? 'carry';
   checkOption(emptyMinutes === 'carry' || emptyMinutes === 'nan', 'emptyMinutes', `must be 'carry' or 'nan'`);
   const outside = options.outsideSession ?? 'error';
-  const boundary = options.boundary ?? 'previous';
+  const boundary = options.boundary ?? 'next';
   checkOption(boundary === 'previous' || boundary === 'next', 'boundary', `must be 'previous' or 'next'`);
   const shift = boundary === 'previous' ? 1 : 0;
   checkOption(outside === 'error' || outside === 'ignore', 'outsideSession', `must be 'error' or 'ignore'`);

@@ -1,5 +1,6 @@
 import { HfqError, timeOfDay } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
+import { minuteIndexOf } from '../session.js';
 import { allocTickSnapshots, type TickSnapshots } from '../types.js';
 import { findMinuteBarIssues } from '../validate/minute-bars.js';
 import {
@@ -50,8 +51,8 @@ const day: Snap[] = [
 ];
 
 describe('ticksToMinuteBars', () => {
-  it("aggregates auctions, the lunch break, repeats and gaps into the 240 vendor bars (hand-computed, boundary: 'next')", () => {
-    const b = ticksToMinuteBars(snaps(day), { boundary: 'next' });
+  it('aggregates auctions, the lunch break, repeats and gaps into the 240 vendor bars (hand-computed)', () => {
+    const b = ticksToMinuteBars(snaps(day));
     expect(b.time.length).toBe(240);
     expect(b.time[0]).toBe(timeOfDay(9, 31));
     const row = (m: number) => [
@@ -77,8 +78,8 @@ describe('ticksToMinuteBars', () => {
     expect(findMinuteBarIssues(b)).toEqual([]);
   });
 
-  it("puts a snapshot stamped on a minute boundary into the minute that ends there (default boundary: 'previous')", () => {
-    const b = ticksToMinuteBars(snaps(day));
+  it("puts a snapshot stamped on a minute boundary into the minute that ends there with boundary: 'previous'", () => {
+    const b = ticksToMinuteBars(snaps(day), { boundary: 'previous' });
     const row = (m: number) => [
       b.open[m],
       b.high[m],
@@ -98,6 +99,57 @@ describe('ticksToMinuteBars', () => {
     expect(row(119)).toEqual([10.1, 10.11, 10.1, 10.11, 200, 2021, 2]);
     expect(row(120)).toEqual([10.12, 10.12, 10.12, 10.12, 100, 1012, 1]);
     expect(row(239)).toEqual([10.15, 10.15, 10.15, 10.15, 1000, 10150, 3]);
+  });
+
+  it('aggregates simulator-style ticks exactly: prints on a 3 s grid bucketed by minuteIndexOf', () => {
+    // one print per 3 s slot (09:25 auction, 09:30:00 .. 11:29:57, 13:00:00 .. 14:56:57, 15:00
+    // auction), price and size varying; a snapshot at every slot (3 s cadence, stamps on minute
+    // boundaries included) and at every second slot (6 s)
+    const slots: number[] = [timeOfDay(9, 25)];
+    for (let t = timeOfDay(9, 30); t < timeOfDay(11, 30); t += 3000) slots.push(t);
+    for (let t = timeOfDay(13, 0); t < timeOfDay(14, 57); t += 3000) slots.push(t);
+    slots.push(timeOfDay(15, 0));
+    const price = slots.map((_, i) => (1000 + ((i * 37) % 23) - 11) / 100);
+    const size = slots.map((_, i) => 100 * (1 + ((i * 53) % 7)));
+    const direct = {
+      volume: new Float64Array(240),
+      amount: new Float64Array(240),
+      trades: new Float64Array(240),
+      close: new Float64Array(240).fill(NaN),
+      high: new Float64Array(240).fill(-Infinity),
+    };
+    slots.forEach((t, i) => {
+      const m = minuteIndexOf(t);
+      direct.volume[m]! += size[i]!;
+      direct.amount[m]! += size[i]! * price[i]!;
+      direct.trades[m]! += 1;
+      direct.close[m] = price[i]!;
+      direct.high[m] = Math.max(direct.high[m]!, price[i]!);
+    });
+    for (const every of [1, 2]) {
+      const rows: Snap[] = [];
+      let v = 0;
+      let a = 0;
+      slots.forEach((t, i) => {
+        v += size[i]!;
+        a += size[i]! * price[i]!;
+        if (i % every === 0 || i === slots.length - 1) {
+          const s = t / 1000;
+          rows.push([[Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60], price[i]!, v, a, i + 1]);
+        }
+      });
+      const b = ticksToMinuteBars(snaps(rows));
+      expect(Array.from(b.volume)).toEqual(Array.from(direct.volume));
+      expect(Array.from(b.trades)).toEqual(Array.from(direct.trades));
+      for (let m = 0; m < 240; m++) expect(b.amount[m]).toBeCloseTo(direct.amount[m]!, 6);
+      if (every === 1) {
+        // every print seen: prices exact too
+        expect(Array.from(b.close)).toEqual(
+          Array.from(direct.close).map((c, m) => (direct.volume[m] === 0 ? b.close[m]! : c)),
+        );
+        for (let m = 0; m < 240; m++) if (direct.volume[m]! > 0) expect(b.high[m]).toBe(direct.high[m]);
+      }
+    }
   });
 
   it('gives the same bars under both boundary rules when no stamp sits on a minute boundary (the simulator case)', () => {
@@ -130,7 +182,7 @@ describe('ticksToMinuteBars', () => {
     t.trades.fill(NaN);
     const b = ticksToMinuteBars(t);
     expect(b.trades[0]).toBeNaN();
-    expect(b.volume[0]).toBe(1800);
+    expect(b.volume[0]).toBe(1700);
   });
 
   it('refuses decreasing cumulative fields and volume outside the session', () => {
