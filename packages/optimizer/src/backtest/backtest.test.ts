@@ -101,7 +101,7 @@ function input(market: BacktestMarket, costs = { buy: 0.001, sell: 0.003 }): Enh
   };
 }
 
-describe('backtestEnhancedIndex on a 3-stock market, by hand', () => {
+describe('backtestEnhancedIndex on a 3-stock market, by hand', { timeout: 60_000 }, () => {
   it('fills at T+1 VWAP with costs per side, drifts weights, marks NAV at adjusted closes', async () => {
     const res = await backtestEnhancedIndex(input(tinyMarket()));
     const sc = res.scenarios.only!;
@@ -227,7 +227,7 @@ describe('backtestEnhancedIndex on a 3-stock market, by hand', () => {
   });
 });
 
-describe('backtestEnhancedIndex on a random market', () => {
+describe('backtestEnhancedIndex on a random market', { timeout: 60_000 }, () => {
   it('has no look-ahead: perturbing prices after T leaves the weights chosen up to T unchanged', async () => {
     const { market, signal: sig } = randomMarket({ n: 30, days: 300, constituents: 20, seed: 3 });
     const run = (m: BacktestMarket) =>
@@ -318,7 +318,7 @@ describe('backtestEnhancedIndex on a random market', () => {
   });
 });
 
-describe('HiGHS warm start across rebalances', () => {
+describe('HiGHS warm start across rebalances', { timeout: 60_000 }, () => {
   it('reaches the same optimum every week as cold solves (the basis carried by column key)', async () => {
     const { createEnhancedIndexOptimizer } = await import('../enhanced-index/optimize.js');
     const { prepareBacktest } = await import('./prepare.js');
@@ -351,5 +351,19 @@ describe('HiGHS warm start across rebalances', () => {
       );
     }
     expect(Math.abs(warm.nav[warm.nav.length - 1]! - cold.nav[cold.nav.length - 1]!)).toBeLessThan(1e-9);
+  });
+});
+
+describe('scenario worker entry', () => {
+  it('uses the built .js worker from dist and a tsx bootstrap of the .ts worker from sources', async () => {
+    const { scenarioWorkerSpec } = await import('./workers.js');
+    const dist = scenarioWorkerSpec('file:///pkg/dist/backtest/workers.js');
+    expect(String(dist.entry)).toBe('file:///pkg/dist/backtest/scenario-worker.js');
+    expect(dist.options).toEqual({ eval: false, execArgv: [] });
+    const src = scenarioWorkerSpec('file:///pkg/src/backtest/workers.ts');
+    expect(src.options.eval).toBe(true);
+    expect(src.options.execArgv).toEqual(['--conditions=source']);
+    expect(String(src.entry)).toContain('file:///pkg/src/backtest/scenario-worker.ts');
+    expect(String(src.entry)).toContain('register');
   });
 });

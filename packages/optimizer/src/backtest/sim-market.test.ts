@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { styleExposures } from '../exposures/style-exposures.js';
 import { backtestEnhancedIndex } from './backtest.js';
 
-describe('backtestEnhancedIndex on a tiny @hfq/sim market', () => {
+describe('backtestEnhancedIndex on a tiny @hfq/sim market', { timeout: 60_000 }, () => {
   const sim = createMarket({
     nStocks: 70,
     nDays: 150,

@@ -109,7 +109,9 @@ function glpkOptimum(glpk: Glpk, p: EnhancedIndexProblem): { status: number; z: 
   return { status: res.result.status, z: res.result.z };
 }
 
-describe('optimizeEnhancedIndex against GLPK (independent weight-space model)', async () => {
+describe('optimizeEnhancedIndex against GLPK (independent weight-space model)', {
+  timeout: 60_000,
+}, async () => {
   const glpk = await GLPK();
   const cases = [
     { name: 'N=300, study limits', spec: { n: 300, constituents: 200, styles: 6, industries: 12, seed: 21 } },

@@ -41,6 +41,7 @@ function checkAgainstScipy(f: LpFixture, r: EnhancedIndexResult, compareWeights:
 
 describe.each(['highs', 'jsLPSolver'] as const)(
   'optimizeEnhancedIndex (%s) against scipy linprog(highs)',
+  { timeout: 60_000 },
   (engine) => {
     for (const f of fixtures) {
       // Integer scores leave many optimal portfolios: only the optimum is unique there.
@@ -54,7 +55,7 @@ describe.each(['highs', 'jsLPSolver'] as const)(
   },
 );
 
-describe('optimizeEnhancedIndex behaviour', () => {
+describe('optimizeEnhancedIndex behaviour', { timeout: 60_000 }, () => {
   it('reports infeasible (NaN weights) when relaxation is off, as scipy does', async () => {
     const f = byName('infeasible-turnover');
     expect(f.referenceNoRelax.status).toBe('infeasible');
