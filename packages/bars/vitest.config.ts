@@ -3,5 +3,6 @@ import { hfqAliases } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: hfqAliases },
-  test: { name: 'bars', include: ['src/**/*.test.ts'], environment: 'node' },
+  // the root's limit (projects do not inherit it): CI machines are 2-core and shared
+  test: { name: 'bars', include: ['src/**/*.test.ts'], environment: 'node', testTimeout: 60_000 },
 });
