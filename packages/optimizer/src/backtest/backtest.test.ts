@@ -292,6 +292,23 @@ describe('backtestEnhancedIndex on a random market', { timeout: 60_000 }, () => 
     }
   });
 
+  it('stops with ABORTED when the task signal fires', async () => {
+    const { market, signal: sig } = randomMarket({
+      n: 20,
+      days: 120,
+      constituents: 12,
+      seed: 4,
+      randomStyles: true,
+      styles: 2,
+    });
+    const ctrl = new AbortController();
+    const run = backtestEnhancedIndex(
+      { signal: sig, market, parallel: false },
+      { signal: ctrl.signal, onProgress: (e) => e.done >= 3 && ctrl.abort() },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+  });
+
   it('runs scenarios in worker threads with results identical to the in-process run', async () => {
     const { market, signal: sig } = randomMarket({
       n: 30,

@@ -84,7 +84,14 @@ export function runScenarioInWorker(
     });
     worker.on('error', (e) =>
       settle(() =>
-        reject(new HfqError('OPT_WORKER_FAILED', `scenario worker failed: ${e.message}`, {}, { cause: e })),
+        reject(
+          new HfqError(
+            'OPT_WORKER_FAILED',
+            `scenario worker failed: ${e.message} (parallel: false runs the scenarios in this thread)`,
+            {},
+            { cause: e },
+          ),
+        ),
       ),
     );
     worker.on('exit', (code) =>
