@@ -101,11 +101,15 @@ export interface MarketConfig {
   /** Bonus-share splits per stock-year. Default 0.08. */
   splitsPerYear: number;
 
-  /** Stocks whose daily paths stay cached (each ~0.2 KB per day). Default 4096. */
+  /**
+   * Stocks whose daily paths stay cached (each ~130 bytes per day). Default: as many as fit in
+   * 256 MB, at least 64 (all 250 stocks of the default market; ~650 at 3000 days). Intraday
+   * access is fastest stock by stock when the market has more stocks than this.
+   */
   pathCacheSize: number;
 }
 
-/** Defaults of every knob. `indexSize` and `indexSkipLargest` here are for the default 250 stocks. */
+/** Defaults of every knob. `indexSize`, `indexSkipLargest` and `pathCacheSize` here are for the default 250 stocks x 500 days. */
 export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = Object.freeze({
   seed: 1,
   nStocks: 250,
@@ -145,8 +149,12 @@ export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = Object.freeze({
   delistingPerYear: 0.02,
   dividendsPerYear: 0.8,
   splitsPerYear: 0.08,
-  pathCacheSize: 4096,
+  pathCacheSize: 3938,
 });
+
+/** Memory the default path cache may use, and what one stock's path takes per day. */
+const PATH_CACHE_BYTES = 256e6;
+const PATH_BYTES_PER_DAY = 130;
 
 /** Snapshot cadences (ms) that `tickIntervalMs` may take. */
 export const TICK_INTERVALS_MS: readonly number[] = Object.freeze([3000, 6000, 12000, 15000, 30000, 60000]);
@@ -207,10 +215,12 @@ export function resolveConfig(partial: Partial<MarketConfig> = {}): Readonly<Mar
   }
   const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const nStocks = (defined.nStocks as number | undefined) ?? DEFAULT_MARKET_CONFIG.nStocks;
+  const nDays = (defined.nDays as number | undefined) ?? DEFAULT_MARKET_CONFIG.nDays;
   const cfg: MarketConfig = {
     ...DEFAULT_MARKET_CONFIG,
     indexSize: Math.round(0.4 * nStocks),
     indexSkipLargest: Math.round(0.1 * nStocks),
+    pathCacheSize: Math.max(64, Math.floor(PATH_CACHE_BYTES / (PATH_BYTES_PER_DAY * Math.max(1, nDays)))),
     ...defined,
   };
   if (typeof cfg.seed !== 'string' && !Number.isSafeInteger(cfg.seed)) {

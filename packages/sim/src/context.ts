@@ -15,6 +15,9 @@ export class SimContext {
   readonly statics: readonly StockStatic[];
   readonly assets: readonly string[];
   readonly common: CommonFactors;
+  /** First listed / first delisted calendar index per stock, filled as paths are simulated (-2 = not yet). */
+  private readonly listDays: Int32Array;
+  private readonly delistDays: Int32Array;
   private readonly cache = new Map<number, StockPath>();
 
   constructor(readonly config: Readonly<MarketConfig>) {
@@ -24,6 +27,14 @@ export class SimContext {
     this.statics = Object.freeze(statics);
     this.assets = Object.freeze(assignAssetIds(statics));
     this.common = simulateCommonFactors(config);
+    this.listDays = new Int32Array(config.nStocks).fill(-2);
+    this.delistDays = new Int32Array(config.nStocks).fill(-2);
+  }
+
+  /** Stock `a`'s listing and delisting days (see `StockPath`), without keeping its path. */
+  lifetime(a: number): [listDay: number, delistDay: number] {
+    if (this.listDays[a] === -2) this.path(a);
+    return [this.listDays[a]!, this.delistDays[a]!];
   }
 
   /** Stock `a`'s daily path (cached). */
@@ -36,6 +47,8 @@ export class SimContext {
       return hit;
     }
     const p = simulateStockPath(this.config, a, this.statics[a]!, this.common);
+    this.listDays[a] = p.listDay;
+    this.delistDays[a] = p.delistDay;
     if (this.cache.size >= this.config.pathCacheSize) {
       const oldest = this.cache.keys().next().value as number;
       this.cache.delete(oldest);

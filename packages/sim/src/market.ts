@@ -205,29 +205,41 @@ class SyntheticMarket implements Market {
     return this.indexCache;
   }
 
-  private panelOf(get: (p: StockPath, t: number) => number): Panel<Float64Array> {
+  /** Fills one panel per getter in a single pass over stocks (each path simulated at most once). */
+  private panelsOf(getters: readonly ((p: StockPath, t: number) => number)[]): Panel<Float64Array>[] {
     const dates = this.calendar.dates;
     const N = this.assets.length;
-    const out = Panel.alloc(dates, this.assets, 'float64');
+    const out = getters.map(() => Panel.alloc(dates, this.assets, 'float64'));
     for (let a = 0; a < N; a++) {
       const p = this.ctx.path(a);
       for (let t = 0; t < dates.length; t++) {
-        if (p.status[t] !== NOT_LISTED) out.values[t * N + a] = get(p, t);
+        if (p.status[t] === NOT_LISTED) continue;
+        for (let g = 0; g < getters.length; g++) out[g]!.values[t * N + a] = getters[g]!(p, t);
       }
     }
     return out;
   }
 
   styles(): StyleExposures {
-    this.stylesCache ??= Object.freeze({
-      names: STYLE_NAMES,
-      size: this.panelOf((p, t) => p.size[t]!),
-      beta: this.panelOf((p) => p.beta),
-      momentum: this.panelOf((p, t) => p.momentum[t]!),
-      volatility: this.panelOf((p, t) => p.volatility[t]!),
-      liquidity: this.panelOf((p, t) => p.liquidity[t]!),
-      value: this.panelOf((p, t) => p.value[t]!),
-    });
+    if (!this.stylesCache) {
+      const [size, beta, momentum, volatility, liquidity, value] = this.panelsOf([
+        (p, t) => p.size[t]!,
+        (p) => p.beta,
+        (p, t) => p.momentum[t]!,
+        (p, t) => p.volatility[t]!,
+        (p, t) => p.liquidity[t]!,
+        (p, t) => p.value[t]!,
+      ]);
+      this.stylesCache = Object.freeze({
+        names: STYLE_NAMES,
+        size: size!,
+        beta: beta!,
+        momentum: momentum!,
+        volatility: volatility!,
+        liquidity: liquidity!,
+        value: value!,
+      });
+    }
     return this.stylesCache;
   }
 
@@ -236,15 +248,16 @@ class SyntheticMarket implements Market {
       const { common, statics } = this.ctx;
       const D = this.calendar.length;
       const K = this.config.nIndustries;
+      const [alpha, expectedReturn] = this.panelsOf([(p, t) => p.alpha[t]!, (p, t) => p.expRet[t]!]);
       this.truthCache = Object.freeze({
-        alpha: this.panelOf((p, t) => p.alpha[t]!),
-        expectedReturn: this.panelOf((p, t) => p.expRet[t]!),
+        alpha: alpha!,
+        expectedReturn: expectedReturn!,
         marketReturn: common.market.slice(BURN_IN, BURN_IN + D),
         industryReturn: common.industry.slice(BURN_IN * K, (BURN_IN + D) * K),
         beta: Float64Array.from(statics, (s) => s.beta),
         idioVol: Float64Array.from(statics, (s) => s.idioVol),
-        listDay: Int32Array.from(statics, (_, a) => this.ctx.path(a).listDay),
-        delistDay: Int32Array.from(statics, (_, a) => this.ctx.path(a).delistDay),
+        listDay: Int32Array.from(statics, (_, a) => this.ctx.lifetime(a)[0]),
+        delistDay: Int32Array.from(statics, (_, a) => this.ctx.lifetime(a)[1]),
         footprint: FOOTPRINT,
       });
     }

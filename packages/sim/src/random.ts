@@ -125,3 +125,22 @@ export function fastExp(x: number): number {
   const lo = EXP_TABLE[i]!;
   return lo + (u - i) * (EXP_TABLE[i + 1]! - lo);
 }
+
+/**
+ * Knots of a piecewise-linear standard exponential quantile over 4096 bins: `EQ[k] = -log(1 - k/4096)`,
+ * the last knot at the quantile of 1 - 1/16384 (tail cut near 9.7).
+ */
+const EQ: Float64Array = (() => {
+  const n = 4096;
+  const t = new Float64Array(n + 1);
+  for (let k = 0; k < n; k++) t[k] = -Math.log(1 - k / n);
+  t[n] = -Math.log(0.25 / n);
+  return t;
+})();
+
+/** A standard exponential draw from 16 random bits (`bits16` in [0, 65536)) through the tabulated quantile. */
+export function exponential16(bits16: number): number {
+  const k = bits16 >>> 4;
+  const lo = EQ[k]!;
+  return lo + (bits16 & 15) * 0.0625 * (EQ[k + 1]! - lo);
+}

@@ -42,7 +42,7 @@ export function buildIndex(ctx: SimContext, daily: DailyBars, options?: TaskOpti
   const close = new Float64Array(D);
   const ret = new Float64Array(D);
   const listDay = new Int32Array(N);
-  for (let a = 0; a < N; a++) listDay[a] = ctx.path(a).listDay;
+  for (let a = 0; a < N; a++) listDay[a] = ctx.lifetime(a)[0];
   const members = new Uint8Array(N);
   const score = new Float64Array(N);
   const order: number[] = [];

@@ -1,6 +1,6 @@
 import { Rng } from '@hfq/core';
 import type { MarketConfig } from '../config.js';
-import { fastExp, fastNormal } from '../random.js';
+import { exponential16, fastExp, fastNormal } from '../random.js';
 import type { StockPath } from '../universe/stock-path.js';
 import type { StockStatic } from '../universe/stocks.js';
 
@@ -88,6 +88,7 @@ export class MinuteDay {
   downLimit = 0;
   private readonly eta = new Float64Array(CONTINUOUS_MINUTES);
   private readonly w = new Float64Array(CONTINUOUS_MINUTES);
+  private readonly sw = new Float64Array(CONTINUOUS_MINUTES);
   private readonly x = new Float64Array(CONTINUOUS_MINUTES);
   private readonly seq = new Int32Array(4);
 
@@ -155,13 +156,16 @@ export class MinuteDay {
     // Minute log returns: variance follows volume; the price-volume footprint loads returns on
     // the volume surprise; the shape footprint tilts the drift; a Brownian bridge pins the end.
     const x = this.x;
+    const sw = this.sw;
     const sigIntra = path.sigma[t]! * Math.sqrt(INTRADAY_VAR_SHARE);
     const sigScale = sigIntra / Math.sqrt(wsum);
     const pv = (F * FOOTPRINT.PRICE_VOLUME * sPv) / ETA_SD;
     const shape = (F * FOOTPRINT.SHAPE * sShape * sigIntra * 2) / CONTINUOUS_MINUTES;
     let xsum = 0;
     for (let j = 0; j < CONTINUOUS_MINUTES; j++) {
-      const xj = sigScale * Math.sqrt(w[j]!) * (fastNormal(rng) + pv * eta[j]!) + shape * TIME_AXIS[j]!;
+      const swj = Math.sqrt(w[j]!);
+      sw[j] = swj;
+      const xj = sigScale * swj * (fastNormal(rng) + pv * eta[j]!) + shape * TIME_AXIS[j]!;
       x[j] = xj;
       xsum += xj;
     }
@@ -198,15 +202,15 @@ export class MinuteDay {
       }
       // One 32-bit draw: two 16-bit uniforms for the excursions above and below.
       const r1 = rng.nextUint32();
-      const eUp = -Math.log(1 - (r1 >>> 16) * 1.52587890625e-5);
-      const eDn = -Math.log(1 - (r1 & 0xffff) * 1.52587890625e-5);
+      const eUp = exponential16(r1 >>> 16);
+      const eDn = exponential16(r1 & 0xffff);
       let c = Math.round(price);
       c = c > up ? up : Math.max(c, down);
       const bounce = (r0 >>> 16) & 3;
       let o = j === 0 ? openC : prevClose + (bounce === 0 ? -1 : bounce === 1 ? 1 : 0);
       o = o > up ? up : Math.max(o, down);
       // Excursions beyond open/close, in ticks, scale with the minute's volatility.
-      const exc = excScale * Math.sqrt(w[j]!) * c;
+      const exc = excScale * sw[j]! * c;
       let hi = Math.max(o, c) + Math.floor(eUp * exc);
       let lo = Math.min(o, c) - Math.floor(eDn * exc);
       hi = Math.min(hi, up);

@@ -1,7 +1,7 @@
 import { allocTickSnapshots, type FrameKey, type TickSnapshots } from '@hfq/bars';
 import { Rng } from '@hfq/core';
 import type { MarketConfig } from '../config.js';
-import { fastExp, fastNormal } from '../random.js';
+import { exponential16, fastExp, fastNormal } from '../random.js';
 import type { StockPath } from '../universe/stock-path.js';
 import type { StockStatic } from '../universe/stocks.js';
 import {
@@ -56,8 +56,12 @@ export class PrintPath {
       // Choose m of the minute's 20 slots (selection sampling keeps them in time order).
       let need = m;
       let c = 0;
+      let bits = 0;
       for (let q = 0; q < SLOTS_PER_MINUTE && need > 0; q++) {
-        if (rng.nextUint32() * U32 * (SLOTS_PER_MINUTE - q) < need) {
+        if ((q & 3) === 0) bits = rng.nextUint32();
+        // Keep slot q with probability need / (slots left), from 8 random bits (exactly m kept).
+        const u8 = (bits >>> ((q & 3) * 8)) & 0xff;
+        if (need >= SLOTS_PER_MINUTE - q || u8 * (SLOTS_PER_MINUTE - q) < need * 256) {
           chosen[c++] = q;
           need--;
         }
@@ -87,7 +91,7 @@ export class PrintPath {
     const w = this.wts;
     let wsum = 0;
     for (let q = 0; q < n; q++) {
-      const r = -Math.log(1 - rng.nextUint32() * U32) + 0.05;
+      const r = exponential16(rng.nextUint32() >>> 16) + 0.05;
       w[q] = r;
       wsum += r;
     }
@@ -154,12 +158,9 @@ export function buildTickSnapshots(
   const depth1 = Math.max(1, DEPTH_SHARE * V);
   const priceYuan = path.preClose[t]! / 100;
   const orderLots = Math.max(1, s.lotsPerTrade * (10 / priceYuan) ** 0.6 * 0.8);
-  const bidNoise = new Float64Array(L);
-  const askNoise = new Float64Array(L);
-  for (let k = 0; k < L; k++) {
-    bidNoise[k] = DEPTH_SD * rng.normal();
-    askNoise[k] = DEPTH_SD * rng.normal();
-  }
+  // Persistent (AR(1) across snapshots) log-depth factor per side; levels add i.i.d. noise.
+  let bidNoise = DEPTH_SD * rng.normal();
+  let askNoise = DEPTH_SD * rng.normal();
   const noiseC = DEPTH_SD * Math.sqrt(1 - DEPTH_RHO * DEPTH_RHO);
 
   let cumLots = 0;
@@ -220,24 +221,25 @@ export function buildTickSnapshots(
       if (ask > up) ask = up;
       if (bid < down) bid = down;
     }
+    bidNoise = DEPTH_RHO * bidNoise + noiseC * fastNormal(rng);
+    askNoise = DEPTH_RHO * askNoise + noiseC * fastNormal(rng);
+    const bidDepth = depth1 * bidBias * sealBid * fastExp(bidNoise);
+    const askDepth = depth1 * askBias * sealAsk * fastExp(askNoise);
     const base = q * L;
     let bp = bid;
     let ap = ask;
     for (let k = 0; k < L; k++) {
-      // One 32-bit draw per level: 8 bits for each side's order count, 4 bits for each side's gap.
-      const bits = rng.nextUint32();
-      const bn = DEPTH_RHO * bidNoise[k]! + noiseC * fastNormal(rng);
-      const an = DEPTH_RHO * askNoise[k]! + noiseC * fastNormal(rng);
-      bidNoise[k] = bn;
-      askNoise[k] = an;
+      // Two 32-bit draws per level: per side 8 bits of depth noise, 8 of order count, 4 of gap.
+      const b1 = rng.nextUint32();
+      const b2 = rng.nextUint32();
       if (k > 0) {
-        bp -= gap0 + (((bits >>> 16) & 15) < 3 ? 1 : 0);
-        ap += gap0 + (((bits >>> 20) & 15) < 3 ? 1 : 0);
+        bp -= ((b2 >>> 16) & 15) < 3 ? gap0 + 1 : gap0;
+        ap += ((b2 >>> 20) & 15) < 3 ? gap0 + 1 : gap0;
       }
       const shape = 1 + 0.15 * k;
       if (bidOpen && bp >= down) {
-        const lots = Math.max(1, Math.round(depth1 * shape * bidBias * sealBid * fastExp(bn)));
-        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * (bits & 0xff)));
+        const lots = Math.max(1, Math.round(bidDepth * shape * (0.5 + 0.00390625 * (b1 & 0xff))));
+        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * ((b1 >>> 8) & 0xff)));
         out.bidPrice[base + k] = bp / 100;
         out.bidVolume[base + k] = lots * 100;
         out.bidOrders[base + k] = orders < 1 ? 1 : Math.min(orders, lots);
@@ -247,8 +249,8 @@ export function buildTickSnapshots(
         out.bidOrders[base + k] = 0;
       }
       if (askOpen && ap <= up) {
-        const lots = Math.max(1, Math.round(depth1 * shape * askBias * sealAsk * fastExp(an)));
-        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * ((bits >>> 8) & 0xff)));
+        const lots = Math.max(1, Math.round(askDepth * shape * (0.5 + 0.00390625 * ((b1 >>> 16) & 0xff))));
+        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * (b1 >>> 24)));
         out.askPrice[base + k] = ap / 100;
         out.askVolume[base + k] = lots * 100;
         out.askOrders[base + k] = orders < 1 ? 1 : Math.min(orders, lots);
