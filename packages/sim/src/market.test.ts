@@ -90,7 +90,7 @@ describe('determinism', () => {
     const first = [bytes(a.minuteBars(13, t)), bytes(a.ticks(13, t))];
     // b generates lots of other things first, in reverse order, then the same stock-day.
     b.daily();
-    for (let s = 19; s >= 0; s -= 3) for (let u = 29; u >= 0; u -= 7) b.ticks(s, u);
+    for (let s = 19; s >= 0; s -= 5) for (let u = 29; u >= 0; u -= 10) b.ticks(s, u);
     b.truth();
     expect(bytes(b.minuteBars(13, t))).toEqual(first[0]);
     expect(bytes(b.ticks(13, t))).toEqual(first[1]);
@@ -109,6 +109,21 @@ describe('determinism', () => {
     const t = firstTraded(small, 7);
     expect(bytes(big.minuteBars(7, t))).toEqual(bytes(small.minuteBars(7, t)));
     expect(bytes(big.ticks(7, t))).toEqual(bytes(small.ticks(7, t)));
+  });
+
+  it('a tiny path cache (paths evicted and re-simulated) changes nothing', () => {
+    const full = createMarket({ seed: 6, nStocks: 12, nDays: 30 });
+    const tiny = createMarket({ seed: 6, nStocks: 12, nDays: 30, pathCacheSize: 1 });
+    expect(tiny.config.pathCacheSize).toBe(1);
+    expect(full.config.pathCacheSize).toBeGreaterThan(1000);
+    // Interleaved access forces an eviction on every call.
+    for (let t = 0; t < 30; t += 4) {
+      for (let a = 0; a < 12; a += 5)
+        expect(bytes(tiny.minuteBars(a, t))).toEqual(bytes(full.minuteBars(a, t)));
+    }
+    expect(tiny.daily().vwap.values).toEqual(full.daily().vwap.values);
+    expect(tiny.truth().listDay).toEqual(full.truth().listDay);
+    expect(tiny.index().weight.values).toEqual(full.index().weight.values);
   });
 
   it('different seeds give different markets', () => {

@@ -13,7 +13,7 @@ import { buildDailyBars } from './daily/daily-bars.js';
 import { simError } from './errors.js';
 import { snapshotSlots } from './intraday/grid.js';
 import { FOOTPRINT, MinuteDay } from './intraday/minutes.js';
-import { buildTickSnapshots, PrintPath } from './intraday/ticks.js';
+import { buildTickSnapshots, PrintPath, SnapshotState } from './intraday/ticks.js';
 import { BURN_IN } from './universe/factors.js';
 import { NOT_LISTED, type StockPath, TRADING } from './universe/stock-path.js';
 import { type Board, industryNames } from './universe/stocks.js';
@@ -109,6 +109,7 @@ class SyntheticMarket implements Market {
   private readonly ctx: SimContext;
   private readonly day = new MinuteDay();
   private readonly prints = new PrintPath();
+  private readonly state = new SnapshotState();
   private readonly slots: Int32Array;
   private assetMap?: Map<string, number>;
   private dailyCache?: DailyBars;
@@ -188,8 +189,12 @@ class SyntheticMarket implements Market {
     if (!p) return null;
     const s = this.ctx.statics[asset]!;
     const d = this.day.generate(this.config, asset, t, s, p);
-    const prints = this.prints.build(this.config, asset, t, d);
-    return buildTickSnapshots(this.config, asset, t, s, p, d, prints, this.slots, {
+    // At 60 s every snapshot ends a minute, where the print path's state is the minute's.
+    const state =
+      this.config.tickIntervalMs === 60000
+        ? this.state.fromMinutes(d, this.slots)
+        : this.state.fromPrints(this.prints.build(this.config, asset, t, d), d.openPrice, this.slots);
+    return buildTickSnapshots(this.config, asset, t, s, p, d, state, this.slots, {
       asset: this.assets[asset]!,
       date: this.calendar.dates[t]!,
     });

@@ -117,6 +117,96 @@ export class PrintPath {
   }
 }
 
+/**
+ * The print path's state at each snapshot: cumulative lots, amount (yuan) and trades, the last
+ * price (cents) and the direction of the last price change (+1 up, -1 down, 0 none yet).
+ */
+export class SnapshotState {
+  n = 0;
+  readonly cumLots = new Float64Array(N_SLOTS);
+  readonly cumAmount = new Float64Array(N_SLOTS);
+  readonly cumTrades = new Float64Array(N_SLOTS);
+  readonly last = new Int32Array(N_SLOTS);
+  readonly dir = new Int8Array(N_SLOTS);
+
+  /** Samples a built print path at `slots`. */
+  fromPrints(prints: PrintPath, openPrice: number, slots: Int32Array): this {
+    let cumLots = 0;
+    let cumAmount = 0;
+    let cumTrades = 0;
+    let last = openPrice;
+    let dir = 0;
+    let s0 = 0;
+    for (let q = 0; q < slots.length; q++) {
+      const slot = slots[q]!;
+      for (; s0 <= slot; s0++) {
+        const lots = prints.lots[s0]!;
+        if (lots === 0) continue;
+        const price = prints.price[s0]!;
+        cumLots += lots;
+        cumAmount += lots * price;
+        cumTrades += prints.trades[s0]!;
+        if (price !== last) dir = price > last ? 1 : -1;
+        last = price;
+      }
+      this.record(q, cumLots, cumAmount, cumTrades, last, dir);
+    }
+    this.n = slots.length;
+    return this;
+  }
+
+  /**
+   * The same state straight from the minutes, for cadences whose snapshots all sit at minute ends
+   * (60 s): there the print path's state is the minute totals and the minute's close, whatever
+   * slots the prints occupy, so it need not be built.
+   */
+  fromMinutes(day: MinuteDay, slots: Int32Array): this {
+    let cumLots = 0;
+    let cumAmount = 0;
+    let cumTrades = 0;
+    let last = day.openPrice;
+    let dir = 0;
+    let j = 0;
+    for (let q = 0; q < slots.length; q++) {
+      const slot = slots[q]!;
+      if (slot === OPEN_AUCTION_SLOT) {
+        cumLots += day.openLots;
+        cumAmount += day.openLots * day.openPrice;
+        cumTrades += day.openTrades;
+      }
+      for (; j < CONTINUOUS_MINUTES && minuteFirstSlot(j) + SLOTS_PER_MINUTE - 1 <= slot; j++) {
+        for (let b = 0; b < day.nb[j]!; b++) {
+          const lots = day.bucketLots[4 * j + b]!;
+          const price = day.bucketPrice[4 * j + b]!;
+          cumLots += lots;
+          cumAmount += lots * price;
+          cumTrades += day.bucketTrades[4 * j + b]!;
+          if (price !== last) dir = price > last ? 1 : -1;
+          last = price;
+        }
+      }
+      if (slot === CLOSE_AUCTION_SLOT) {
+        cumLots += day.closeLots;
+        cumAmount += day.closeLots * day.closePrice;
+        cumTrades += day.closeTrades;
+        if (day.closePrice !== last) dir = day.closePrice > last ? 1 : -1;
+        last = day.closePrice;
+      }
+      this.record(q, cumLots, cumAmount, cumTrades, last, dir);
+    }
+    this.n = slots.length;
+    return this;
+  }
+
+  private record(q: number, lots: number, amount: number, trades: number, last: number, dir: number): void {
+    this.cumLots[q] = lots;
+    this.cumAmount[q] = amount;
+    this.cumTrades[q] = trades;
+    this.last[q] = last;
+    this.dir[q] = dir;
+  }
+}
+
 /** 2^-32: turns `nextUint32()` into a uniform on [0, 1). */
 const U32 = 2.3283064365386963e-10;
 
@@ -127,7 +217,7 @@ const DEPTH_RHO = 0.85;
 const DEPTH_SHARE = 0.0015;
 
 /**
- * Samples the print path at the snapshot slots and builds a `levels`-deep book at each: best
+ * Turns the print path's state at the snapshot slots into snapshots with a `levels`-deep book: best
  * bid <= last <= best ask with a spread of at least one tick, levels a tick or more apart,
  * nothing beyond the price limits (empty levels are price 0, volume 0, orders 0; at limit-up the
  * ask side is empty and the bid is sealed), depth with persistent noise and a bid/ask imbalance
@@ -140,7 +230,7 @@ export function buildTickSnapshots(
   s: StockStatic,
   path: StockPath,
   day: MinuteDay,
-  prints: PrintPath,
+  state: SnapshotState,
   slots: Int32Array,
   key: FrameKey,
 ): TickSnapshots {
@@ -163,31 +253,14 @@ export function buildTickSnapshots(
   let askNoise = DEPTH_SD * rng.normal();
   const noiseC = DEPTH_SD * Math.sqrt(1 - DEPTH_RHO * DEPTH_RHO);
 
-  let cumLots = 0;
-  let cumAmount = 0;
-  let cumTrades = 0;
-  let last = day.openPrice;
-  let prevPrint = day.openPrice;
-  let dir = 0; // +1 after an uptick, -1 after a downtick
-  let s0 = 0;
   for (let q = 0; q < n; q++) {
-    const slot = slots[q]!;
-    for (; s0 <= slot; s0++) {
-      const lots = prints.lots[s0]!;
-      if (lots === 0) continue;
-      const price = prints.price[s0]!;
-      cumLots += lots;
-      cumAmount += lots * price;
-      cumTrades += prints.trades[s0]!;
-      if (price !== prevPrint) dir = price > prevPrint ? 1 : -1;
-      prevPrint = price;
-      last = price;
-    }
-    out.time[q] = slotTime(slot);
+    const last = state.last[q]!;
+    const dir = state.dir[q]!;
+    out.time[q] = slotTime(slots[q]!);
     out.last[q] = last / 100;
-    out.volume[q] = cumLots * 100;
-    out.amount[q] = cumAmount;
-    out.trades[q] = cumTrades;
+    out.volume[q] = state.cumLots[q]! * 100;
+    out.amount[q] = state.cumAmount[q]!;
+    out.trades[q] = state.cumTrades[q]!;
 
     const spreadTicks = Math.max(1, Math.round(last * 0.0008 * (0.6 + 0.8 * (rng.nextUint32() * U32))));
     const gap0 = Math.max(1, Math.round(last * 0.0004));
