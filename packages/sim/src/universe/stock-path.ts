@@ -1,6 +1,6 @@
 import { Rng } from '@hfq/core';
 import type { MarketConfig } from '../config.js';
-import { unitStudentT } from '../random.js';
+import { fastNormal, unitStudentT } from '../random.js';
 import { BURN_IN, type CommonFactors } from './factors.js';
 import {
   BETA_SD,
@@ -71,6 +71,9 @@ export interface StockPath {
   liquidity: Float64Array;
   value: Float64Array;
 }
+
+/** 2^-32: turns `nextUint32()` into a uniform on [0, 1). */
+const U32 = 2.3283064365386963e-10;
 
 const clip4 = (x: number) => (x > 4 ? 4 : Math.max(x, -4));
 
@@ -156,20 +159,21 @@ export function simulateStockPath(
     // Fixed set of draws per day, whatever the state.
     const zA = rng.normal();
     const shock = unitStudentT(rng, cfg.tailDf);
-    const zL = rng.normal();
-    const zV = rng.normal();
-    const zG = rng.normal();
-    const zB = rng.normal();
-    const uList = rng.uniform();
-    const uDelist = rng.uniform();
-    const uSt = rng.uniform();
-    const uStLen = rng.uniform();
-    const uSusp = rng.uniform();
-    const uSuspLen = rng.uniform();
-    const uDiv = rng.uniform();
-    const uDivY = rng.uniform();
-    const uSplit = rng.uniform();
-    const uSplitR = rng.uniform();
+    // Cheaper draws where tails and resolution do not matter (32-bit uniforms for the hazards).
+    const zL = fastNormal(rng);
+    const zV = fastNormal(rng);
+    const zG = fastNormal(rng);
+    const zB = fastNormal(rng);
+    const uList = rng.nextUint32() * U32;
+    const uDelist = rng.nextUint32() * U32;
+    const uSt = rng.nextUint32() * U32;
+    const uStLen = rng.nextUint32() * U32;
+    const uSusp = rng.nextUint32() * U32;
+    const uSuspLen = rng.nextUint32() * U32;
+    const uDiv = rng.nextUint32() * U32;
+    const uDivY = rng.nextUint32() * U32;
+    const uSplit = rng.nextUint32() * U32;
+    const uSplitR = rng.nextUint32() * U32;
 
     // Latent processes (evolve whether or not the stock trades).
     a = phi * a + phiC * zA;
