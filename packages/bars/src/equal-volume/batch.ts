@@ -49,7 +49,7 @@ export interface VolumeBarsBatch extends VolumeBarColumns {
  * The fast path: equal-volume bars for many stock-days in one flat layout (e.g. 1000 stocks x 20
  * days x 240 minutes, rows sorted by stock, day, minute), straight from typed arrays.
  * Stock-day k is rows `[dayStarts[k], dayStarts[k + 1])` of `cols`. `barVolume` is one size per
- * stock-day (NaN or <= 0 = skip the day: no bars), or a `TrailingBarSize` to size each day from
+ * stock-day (NaN, infinite or <= 0 = skip the day: no bars, `barVolumes` NaN), or a `TrailingBarSize` to size each day from
  * the days before it in the same data.
  *
  * Same rule as `equalVolumeBars` (which calls the same kernel). Output columns are allocated once
