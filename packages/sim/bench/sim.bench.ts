@@ -14,6 +14,11 @@ import { createMarket } from '../src/index.js';
 const quick = process.argv.includes('--quick');
 const here = dirname(fileURLToPath(import.meta.url));
 const now = () => performance.now();
+/** CPU seconds of this process (user + system): steadier than wall time on a shared machine. */
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
 const mb = (x: number) => Math.round(x / 1e6);
 
 /** Baseline: standard normal draws per second from the core Rng. */
@@ -44,14 +49,18 @@ const results: Record<string, unknown> = {};
   m.truth();
   const pathsMs = now() - tp;
   let bars = 0;
+  const c1 = cpu();
   const t1 = now();
   for (let a = 0; a < N; a++) {
     for (let t = 0; t < D; t++) if (m.minuteBars(a, t)) bars += 240;
   }
   const minuteSecs = (now() - t1) / 1000;
+  const minuteCpu = cpu() - c1;
+  const c2 = cpu();
   const t2 = now();
   m.daily();
   const dailySecs = (now() - t2) / 1000;
+  const dailyCpu = cpu() - c2;
   const t3 = now();
   m.index();
   const indexMs = now() - t3;
@@ -65,9 +74,11 @@ const results: Record<string, unknown> = {};
     createMs: Math.round(createMs),
     pathsAndTruthMs: Math.round(pathsMs),
     allMinuteBarsSecs: +minuteSecs.toFixed(2),
+    allMinuteBarsCpuSecs: +minuteCpu.toFixed(2),
     minuteBarsPerSec: Math.round(bars / minuteSecs),
     minuteBarsPerSecRatioToBaseline: +(bars / minuteSecs / base).toFixed(4),
     dailySecs: +dailySecs.toFixed(2),
+    dailyCpuSecs: +dailyCpu.toFixed(2),
     stockDaysPerSecInDaily: Math.round((N * D) / dailySecs),
     indexMs: Math.round(indexMs),
     stylesMs: Math.round(stylesMs),
@@ -84,6 +95,7 @@ const results: Record<string, unknown> = {};
     let snaps = 0;
     let days = 0;
     const reps = quick ? 60 : interval === 3000 ? 300 : 1200;
+    const c0 = cpu();
     const t0 = now();
     for (let k = 0; days < reps; k++) {
       const ticks = m.ticks(k % 40, Math.floor(k / 40) % 30);
@@ -92,9 +104,11 @@ const results: Record<string, unknown> = {};
       days++;
     }
     const secs = (now() - t0) / 1000;
+    const cpuSecs = cpu() - c0;
     out[`${interval}ms`] = {
       stockDays: days,
       msPerStockDay: +((secs * 1000) / days).toFixed(3),
+      cpuMsPerStockDay: +((cpuSecs * 1000) / days).toFixed(3),
       snapshotsPerSec: Math.round(snaps / secs),
       snapshotsPerSecRatioToBaseline: +(snaps / secs / base).toFixed(4),
     };
@@ -118,9 +132,11 @@ const results: Record<string, unknown> = {};
   }
   const partialDays = quick ? 5 : 40;
   const part = createMarket({ nStocks: N, nDays: partialDays });
+  const c2 = cpu();
   const t2 = now();
   part.daily();
   const partSecs = (now() - t2) / 1000;
+  const partCpu = cpu() - c2;
   const perStockDay = partSecs / (N * partialDays);
   const mem = process.memoryUsage();
   results.paperScale = {
@@ -128,9 +144,15 @@ const results: Record<string, unknown> = {};
     nDays: D,
     createMs: Math.round(createMs),
     allDailyPathsAndTruthSecs: quick ? null : +pathsSecs.toFixed(1),
-    partialDaily: { nStocks: N, nDays: partialDays, secs: +partSecs.toFixed(2) },
+    partialDaily: {
+      nStocks: N,
+      nDays: partialDays,
+      secs: +partSecs.toFixed(2),
+      cpuSecs: +partCpu.toFixed(2),
+    },
     stockDaysPerSecInDaily: Math.round(1 / perStockDay),
     extrapolatedFullDailySecs: Math.round(perStockDay * N * D),
+    extrapolatedFullDailyCpuSecs: Math.round((partCpu / (N * partialDays)) * N * D),
     dailyPanelsMB: mb(20 * N * D * 8),
     memoryMB: { rss: mb(mem.rss), arrayBuffers: mb(mem.arrayBuffers) },
   };

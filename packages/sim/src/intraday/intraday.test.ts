@@ -3,7 +3,7 @@ import { timeOfDay } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { createMarket } from '../market.js';
 import { aggregateTicks } from '../test-utils/aggregate.js';
-import { slotTime, snapshotSlots } from './grid.js';
+import { minuteFirstSlot, slotTime, snapshotSlots } from './grid.js';
 
 const FIELDS = ['open', 'high', 'low', 'close', 'volume', 'amount', 'trades'] as const;
 const market = createMarket({ seed: 42, nStocks: 10, nDays: 14 });
@@ -116,6 +116,16 @@ describe('session structure', () => {
     const coarse = Array.from(snapshotSlots(60000), slotTime);
     expect(coarse).toContain(timeOfDay(9, 30, 57));
     expect(coarse).toContain(timeOfDay(14, 59, 57));
+  });
+
+  it('every print slot belongs, by minuteIndexOf, to the minute whose bucket it holds', () => {
+    let wrong = 0;
+    for (let j = 0; j < 237; j++) {
+      for (let q = 0; q < 20; q++) if (minuteIndexOf(slotTime(minuteFirstSlot(j) + q)) !== j) wrong++;
+    }
+    expect(wrong).toBe(0);
+    expect(minuteIndexOf(slotTime(0))).toBe(0); // 09:25 auction -> 09:31 bar
+    expect(minuteIndexOf(slotTime(4802))).toBe(239); // 15:00 auction -> 15:00 bar
   });
 
   it('prints only at 09:25, in continuous trading, and at 15:00; 14:58 and 14:59 bars are empty', () => {
