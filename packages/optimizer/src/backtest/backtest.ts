@@ -15,6 +15,9 @@ import { type PreparedBacktest, prepareBacktest, type RebalanceSchedule } from '
 import { REBALANCE_STATUS, runScenario, type ScenarioRaw, type TransactionCosts } from './run-scenario.js';
 import { runScenarioInWorker } from './workers.js';
 
+/** Stock-rebalances (N x R) from which scenarios go to worker threads by default. */
+const PARALLEL_MIN_WORK = 500_000;
+
 /** Limits shared by the study's two scenarios (paper-notes section 5), fractions. */
 export const STUDY_BASE_LIMITS: Readonly<EnhancedIndexLimits> = Object.freeze({
   maxDeviation: 0.008,
@@ -49,7 +52,9 @@ export interface EnhancedIndexBacktestInput {
   optimizer?: EnhancedIndexOptions;
   /**
    * Run scenarios in worker threads (one per scenario, up to the CPU count). Default: true when
-   * there is more than one scenario and more than one CPU. Results are identical either way.
+   * there is more than one scenario, more than one CPU and at least 500,000 stock-rebalances
+   * (N x rebalances; starting a worker costs about a second, so small runs stay in this thread).
+   * Results are identical either way.
    */
   parallel?: boolean;
 }
@@ -163,14 +168,17 @@ export async function backtestEnhancedIndex(
       });
     }
   }
-  const parallel = input.parallel ?? (names.length > 1 && availableParallelism() > 1);
   throwIfAborted(task.signal, 'backtest');
+  // Shared memory costs nothing extra, so prepare for workers unless told otherwise.
   const prep = prepareBacktest(input.signal, input.market, {
     schedule: input.schedule,
     start: input.start,
     end: input.end,
-    shared: parallel,
+    shared: input.parallel !== false,
   });
+  const parallel =
+    input.parallel ??
+    (names.length > 1 && availableParallelism() > 1 && prep.n * prep.r >= PARALLEL_MIN_WORK);
   const progress = new ProgressReporter(task, 'backtest', prep.r * names.length, 'rebalances');
   const optimizerOptions: EnhancedIndexOptions = { ...input.optimizer, numIndustries: prep.k };
 
