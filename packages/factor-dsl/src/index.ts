@@ -6,6 +6,7 @@
 export * from './compile/index.js';
 export * from './eval/index.js';
 export * from './language/index.js';
+export * from './library/index.js';
 export * from './llm/index.js';
 export * from './ops/index.js';
 export * from './preprocess/index.js';

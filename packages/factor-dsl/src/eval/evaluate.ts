@@ -1,5 +1,5 @@
 import { equalVolumeBars } from '@hfq/bars';
-import { FactorCube, ProgressReporter, type TaskOptions } from '@hfq/core';
+import { FactorCube, type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
 import { dslError } from '../language/errors.js';
 import type { SourceKind } from '../ops/spec.js';
 import { compileFactorSet, type FactorDef, type FactorSet, type FactorSetOptions } from './factor-set.js';
@@ -23,6 +23,11 @@ export interface EvaluateOptions extends TaskOptions, FactorSetOptions {
   factory?: MarketFactory;
   /** Days per worker request (default 4). */
   daysPerTask?: number;
+  /**
+   * Daily volumes (dates x assets of the market, shares) that size equal-volume bars, e.g.
+   * `market.daily().volume`. Default: summed from the minute bars of the days before.
+   */
+  dailyVolume?: Panel;
 }
 
 function indexList(x: ArrayLike<number> | undefined, n: number, what: string): Int32Array {
@@ -65,7 +70,7 @@ export async function evaluateFactors(
   const nf = set.nFactors;
   const nA = assets.length;
   const matrices = Array.from({ length: days.length }, () => new Float32Array(nA * nf));
-  const volumes = set.reads('vbar') ? new DailyVolumes(market) : undefined;
+  const volumes = set.reads('vbar') ? new DailyVolumes(market, options.dailyVolume) : undefined;
   const sizeOf = (a: number, t: number) => (volumes === undefined ? NaN : volumes.barSize(a, t, set.vbar));
   const progress = new ProgressReporter(options, 'factors', days.length, 'days');
   const threads = options.threads ?? 1;
@@ -79,7 +84,15 @@ export async function evaluateFactors(
       const m = matrices[d]!;
       for (let k = 0; k < nA; k++) {
         const a = assets[k]!;
-        set.evaluateStockDay(marketFrames(market, a, t, set.reads('vbar') ? sizeOf(a, t) : NaN), m, k * nf);
+        const frames = marketFrames(market, a, t, set.reads('vbar') ? sizeOf(a, t) : NaN);
+        const minute = frames.minute;
+        // Remember the day's volume for sizing later days' bars (no second fetch of the frame).
+        frames.minute = () => {
+          const f = minute();
+          volumes?.note(a, t, f);
+          return f;
+        };
+        set.evaluateStockDay(frames, m, k * nf);
       }
       progress.tick();
     }
@@ -95,7 +108,7 @@ export async function evaluateFactors(
       if (options.factory !== undefined) {
         await viaFactory(pool, set, days, assets, sizeOf, matrices, options.daysPerTask ?? 4, progress);
       } else {
-        await viaBlocks(pool, set, market, days, assets, sizeOf, matrices, progress);
+        await viaBlocks(pool, set, market, days, assets, volumes, sizeOf, matrices, progress);
       }
     } finally {
       await pool.close();
@@ -151,6 +164,7 @@ async function viaBlocks(
   market: FactorMarket,
   days: Int32Array,
   assets: Int32Array,
+  volumes: DailyVolumes | undefined,
   sizeOf: (a: number, t: number) => number,
   matrices: Float32Array[],
   progress: ProgressReporter,
@@ -162,6 +176,9 @@ async function viaBlocks(
     const frames = new Map<SourceKind, (Frame | null)[]>();
     const minutes =
       set.reads('minute') || set.reads('vbar') ? Array.from(assets, (a) => market.minuteBars(a, t)) : [];
+    minutes.forEach((f, k) => {
+      volumes?.note(assets[k]!, t, f);
+    });
     if (set.reads('minute')) frames.set('minute', minutes);
     if (set.reads('vbar')) {
       frames.set(

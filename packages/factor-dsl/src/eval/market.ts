@@ -1,7 +1,7 @@
 import type { MinuteBars, TickSnapshots } from '@hfq/bars';
 import { equalVolumeBarSize } from '@hfq/bars';
 import { HfqError, type Panel } from '@hfq/core';
-import type { VolumeBarOptions } from './factor-set.js';
+import type { StockDayFrames, VolumeBarOptions } from './factor-set.js';
 
 /**
  * What factor evaluation needs from a market: the simulator (`createMarket` of `@hfq/sim`) fits,
@@ -14,44 +14,42 @@ export interface FactorMarket {
   minuteBars(asset: number, t: number): MinuteBars | null;
   /** Needed only by tick factors. */
   ticks?(asset: number, t: number): TickSnapshots | null;
-  /** Daily volumes size equal-volume bars; without it they are summed from the minute bars. */
-  daily?(): { readonly volume: Panel };
 }
 
 /**
- * Daily volume of asset `a` on calendar days [0, t) as a lookup, from `market.daily()` when the
- * market has it, else summed from minute bars (memoised per stock-day; NaN = did not trade).
+ * Daily volumes that size equal-volume bars: from a given dates x assets volume panel (e.g.
+ * `market.daily().volume`), else the sum of each stock-day's minute-bar volumes (a day without
+ * minute bars counts 0), computed on demand and memoised.
  */
 export class DailyVolumes {
-  private readonly panel: Panel | undefined;
   private readonly memo = new Map<number, Float64Array>();
 
-  constructor(private readonly market: FactorMarket) {
-    this.panel = typeof market.daily === 'function' ? market.daily().volume : undefined;
-  }
+  constructor(
+    private readonly market: FactorMarket,
+    private readonly panel?: Panel,
+  ) {}
 
   private column(a: number): Float64Array {
     let col = this.memo.get(a);
     if (col === undefined) {
       const nDays = this.market.calendar.dates.length;
       col = new Float64Array(nDays).fill(-1);
-      if (this.panel !== undefined) {
-        for (let t = 0; t < nDays; t++) col[t] = this.panel.get(t, a);
-      }
+      if (this.panel !== undefined) for (let t = 0; t < nDays; t++) col[t] = this.panel.get(t, a);
       this.memo.set(a, col);
     }
     return col;
   }
 
-  /** Volume of asset `a` on day `t` (shares; NaN when it did not trade and the source says so). */
+  /** Records the volume of a minute frame already at hand (saves fetching it again). */
+  note(a: number, t: number, minute: MinuteBars | null): void {
+    const col = this.column(a);
+    if (col[t] === -1) col[t] = minuteVolume(minute);
+  }
+
+  /** Volume of asset `a` on day `t` (shares). */
   volume(a: number, t: number): number {
     const col = this.column(a);
-    if (col[t] === -1) {
-      const m = this.market.minuteBars(a, t);
-      let s = 0;
-      if (m !== null) for (let i = 0; i < m.volume.length; i++) s += m.volume[i]!;
-      col[t] = m === null ? 0 : s;
-    }
+    if (col[t] === -1) col[t] = minuteVolume(this.market.minuteBars(a, t));
     return col[t]!;
   }
 
@@ -69,8 +67,20 @@ export class DailyVolumes {
   }
 }
 
+function minuteVolume(m: MinuteBars | null): number {
+  if (m === null) return 0;
+  let s = 0;
+  for (let i = 0; i < m.volume.length; i++) s += m.volume[i]!;
+  return s;
+}
+
 /** The frames of stock-day (asset, t) of a market, fetched lazily (vbar size given). */
-export function marketFrames(market: FactorMarket, asset: number, t: number, barVolume: number) {
+export function marketFrames(
+  market: FactorMarket,
+  asset: number,
+  t: number,
+  barVolume: number,
+): StockDayFrames {
   return {
     minute: () => market.minuteBars(asset, t),
     tick: () => {
