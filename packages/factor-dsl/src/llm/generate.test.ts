@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HfqError, Panel, Rng } from '@hfq/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { checkFactor } from '../language/index.js';
+import { MINUTE_FACTORS } from '../library/index.js';
 import { createChatClient } from './chat-client.js';
 import { type GenerationSample, generateFactors } from './generate.js';
 import { readFactorLibrary } from './library-file.js';
@@ -106,6 +107,7 @@ describe('generateFactors against a local chat-completions server', () => {
     const res = await generateFactors({
       client,
       source: 'minute',
+      existing: [],
       count: 3,
       perRequest: 16,
       maxRounds: 1,
@@ -212,6 +214,33 @@ describe('generateFactors against a local chat-completions server', () => {
     expect((server.requests[0]!.body as { temperature: number }).temperature).toBe(0.7);
   });
 
+  it('by default shows shipped library factors as examples and rejects their duplicates', async () => {
+    const shipped = MINUTE_FACTORS[5]!;
+    const { server, client } = await setup({ reply: JSON.stringify([`${shipped.formula} `, STRONG]) });
+    const res = await generateFactors({
+      client,
+      source: 'minute',
+      count: 1,
+      maxRounds: 1,
+      sample,
+      screening,
+    });
+    expect(res.report[0]).toMatchObject({
+      reason: 'duplicate',
+      detail: `same AST as ${canon(shipped.formula)}`,
+    });
+    expect(res.library.factors.map((f) => f.formula)).toEqual([canon(STRONG)]);
+    const prompt = (server.requests[0]!.body as { messages: { content: string }[] }).messages[1]!.content;
+    const examples = prompt.slice(prompt.indexOf('## Examples'), prompt.indexOf('## Already taken'));
+    expect(examples).toContain(`- ${canon(MINUTE_FACTORS[0]!.formula)}  -- ${MINUTE_FACTORS[0]!.meaning}`);
+    expect(examples.split('\n').filter((l) => l.startsWith('- '))).toHaveLength(6);
+    const families = new Set(MINUTE_FACTORS.map((f) => f.family));
+    for (const fam of families) {
+      const first = MINUTE_FACTORS.find((f) => f.family === fam)!;
+      expect(examples).toContain(canon(first.formula));
+    }
+  });
+
   it('rides out 429 (Retry-After), 500 and a slow reply, records a malformed round, and goes on', async () => {
     const { server, client } = await setupWith(
       { timeoutMs: 300 },
@@ -225,6 +254,7 @@ describe('generateFactors against a local chat-completions server', () => {
     const res = await generateFactors({
       client,
       source: 'minute',
+      existing: [],
       count: 2,
       perRequest: 2,
       sample,
@@ -246,7 +276,14 @@ describe('generateFactors against a local chat-completions server', () => {
       'Function("return this")().process',
     ].join('\n');
     const { client } = await setup({ reply: injection });
-    const res = await generateFactors({ client, source: 'minute', count: 1, maxRounds: 1, sample });
+    const res = await generateFactors({
+      client,
+      source: 'minute',
+      existing: [],
+      count: 1,
+      maxRounds: 1,
+      sample,
+    });
     expect(res.library.factors).toEqual([]);
     expect(res.report.map((r) => r.reason)).toEqual(['parse', 'parse', 'parse']);
     expect(res.report.map((r) => r.formula)).toEqual([
@@ -261,7 +298,7 @@ describe('generateFactors against a local chat-completions server', () => {
     const { server, client } = await setup({ status: 401, body: `{"error":{"message":"bad key ${KEY}"}}` });
     let err: unknown;
     try {
-      await generateFactors({ client, source: 'minute', count: 2, sample });
+      await generateFactors({ client, source: 'minute', existing: [], count: 2, sample });
     } catch (e) {
       err = e;
     }
@@ -278,6 +315,7 @@ describe('generateFactors against a local chat-completions server', () => {
     const res = await generateFactors({
       client,
       source: 'minute',
+      existing: [],
       count: 5,
       perRequest: 2,
       maxRounds: 4,
@@ -296,7 +334,14 @@ describe('generateFactors against a local chat-completions server', () => {
       { status: 200, body: '[]' },
       { reply: STRONG },
     );
-    const res = await generateFactors({ client, source: 'minute', count: 1, maxFailedRounds: 3, sample });
+    const res = await generateFactors({
+      client,
+      source: 'minute',
+      existing: [],
+      count: 1,
+      maxFailedRounds: 3,
+      sample,
+    });
     expect(res.library.provenance.screening.sample).toBeNull();
     expect(res.failedRounds.map((f) => f.code)).toEqual(Array(3).fill('DSL_LLM_BAD_RESPONSE'));
     expect(server.requests).toHaveLength(3);
@@ -311,6 +356,7 @@ describe('generateFactors against a local chat-completions server', () => {
     const res = await generateFactors({
       client,
       source: 'minute',
+      existing: [],
       count: 1,
       perRequest: 1,
       maxRounds: 1,
@@ -322,21 +368,81 @@ describe('generateFactors against a local chat-completions server', () => {
     ac.abort();
     let err: unknown;
     try {
-      await generateFactors({ client, source: 'minute', count: 1, sample, signal: ac.signal });
+      await generateFactors({ client, source: 'minute', existing: [], count: 1, sample, signal: ac.signal });
     } catch (e) {
       err = e;
     }
     expect(HfqError.is(err, 'ABORTED')).toBe(true);
   });
 
+  it('evaluates formula by formula when a batch fails, so one bad formula does not sink the round', async () => {
+    const { client } = await setup({ reply: JSON.stringify(['mean(close)', STRONG]) });
+    const calls: number[] = [];
+    const picky: GenerationSample = {
+      forward,
+      evaluate(factors, task) {
+        calls.push(factors.length);
+        return sample.evaluate(factors, task);
+      },
+    };
+    const res = await generateFactors({
+      client,
+      source: 'minute',
+      existing: [],
+      count: 1,
+      maxRounds: 1,
+      sample: picky,
+      screening,
+    });
+    expect(calls).toEqual([2, 1, 1]);
+    expect(res.report.map((r) => [r.reason, r.status])).toEqual([
+      ['evaluation', 'rejected'],
+      [undefined, 'accepted'],
+    ]);
+  });
+
+  it('writes the factors accepted so far, marked stoppedBy, when a later round fails for good', async () => {
+    const { client } = await setup({ reply: JSON.stringify([STRONG]) }, { status: 403, body: 'forbidden' });
+    const outFile = join(dir, 'partial.json');
+    let err: unknown;
+    try {
+      await generateFactors({
+        client,
+        source: 'minute',
+        existing: [],
+        count: 2,
+        perRequest: 1,
+        sample,
+        screening,
+        outFile,
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(HfqError.is(err, 'DSL_LLM_HTTP')).toBe(true);
+    const partial = await readFactorLibrary(outFile);
+    expect(partial.factors.map((f) => f.formula)).toEqual([canon(STRONG)]);
+    expect(partial.provenance.stoppedBy).toMatchObject({ code: 'DSL_LLM_HTTP' });
+    expect(partial.provenance.requests).toBe(2);
+  });
+
   it('rejects bad options', async () => {
     const { client } = await setup();
-    await expect(generateFactors({ client, source: 'minute', count: 0, sample })).rejects.toThrow(/count/);
+    await expect(
+      generateFactors({ client, source: 'minute', existing: [], count: 0, sample }),
+    ).rejects.toThrow(/count/);
     await expect(generateFactors({ client, source: 'daily' as never, count: 1, sample })).rejects.toThrow(
       /source/,
     );
     await expect(
-      generateFactors({ client, source: 'minute', count: 1, sample, screening: { minCoverage: 2 } }),
+      generateFactors({
+        client,
+        source: 'minute',
+        existing: [],
+        count: 1,
+        sample,
+        screening: { minCoverage: 2 },
+      }),
     ).rejects.toThrow(/minCoverage/);
     expect(existsSync(join(dir, 'never.json'))).toBe(false);
   });

@@ -6,7 +6,8 @@ import {
   type CheckedFactor,
   checkCandidate,
   type FactorLimits,
-  operatorExamples,
+  libraryExamples,
+  libraryFactors,
   operatorsFor,
   promptFields,
   promptOperator,
@@ -108,11 +109,11 @@ export interface GenerateFactorsOptions extends TaskOptions {
   screening?: Partial<ScreeningThresholds>;
   /** Safety limits for generated formulas (defaults of the language). */
   limits?: Partial<FactorLimits>;
-  /** Example factors shown in the prompt. Default: examples from the operator table. */
+  /** Example factors shown in the prompt. Default: 6 shipped library factors of `source`, one per family. */
   examples?: readonly PromptExample[];
   /**
-   * Formulas already in use (e.g. the shipped library): candidates with the same AST hash are
-   * duplicates, and the prompt asks the model to avoid them.
+   * Formulas already in use: candidates with the same AST hash are duplicates, and the prompt asks
+   * the model to avoid them. Default: the shipped library factors of `source`; `[]` for none.
    */
   existing?: readonly string[];
   /** Also screen for correlation against `existing` (evaluated once on the sample). Default false. */
@@ -174,7 +175,11 @@ const LANGUAGE_REASONS: Readonly<Record<string, RejectReason>> = {
  * the token counts and the screening statistics; never the API key. With `outFile` the library
  * is written atomically. Progress: stage `generate`, in accepted factors.
  *
- * Fewer than `count` factors may come back (the model ran out of ideas within `maxRounds`).
+ * Fewer than `count` factors may come back (the model ran out of ideas within `maxRounds`). When
+ * the run stops on an error after accepting factors, and `outFile` is given, the partial library
+ * is written first (best effort) with `provenance.stoppedBy`; pass its formulas as `existing` to
+ * go on. A failing batch evaluation is retried formula by formula, so one formula that breaks the
+ * evaluator is reported as `evaluation` without sinking the others.
  *
  * @throws `DSL_LLM_CONFIG` for bad options; the language's `DSL_*` error for an `existing` formula
  *   that does not check; the client's non-retryable errors; `ABORTED`.
@@ -202,7 +207,7 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
   // Formulas already taken: their hashes are duplicates, their text goes into the prompt.
   const seen = new Map<string, string>();
   const existingChecked: CheckedFactor[] = [];
-  for (const f of options.existing ?? []) {
+  for (const f of options.existing ?? libraryFactors(source).map((x) => x.formula)) {
     const c = checkCandidate(f, source, options.limits);
     if (!seen.has(c.hash)) {
       seen.set(c.hash, c.text);
@@ -222,7 +227,7 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
     sourceDoc: SOURCE_DOCS[source],
     operators: operatorsFor(source).map(promptOperator),
     fields: promptFields(source),
-    examples: options.examples ?? operatorExamples(source, 6),
+    examples: options.examples ?? libraryExamples(source, 6),
     rules: promptRules(limits),
     ...(options.themes !== undefined && { themes: options.themes }),
   };
@@ -244,169 +249,218 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
   let sampleShape: LibraryProvenance['screening']['sample'] = null;
   const progress = new ProgressReporter(options, 'generate', count, 'factors');
 
-  for (let round = 1; round <= maxRounds && accepted.length < count; round++) {
-    throwIfAborted(options.signal, 'generate');
-    const avoid = [...seen.values()];
-    const messages = buildFactorPrompt({ ...promptBase, count: perRequest, avoid });
-    roundHashes.push(promptHash(messages));
-    let reply: ChatReply;
-    requests++;
-    try {
-      reply = await client.complete(
-        {
-          messages,
-          temperature: options.temperature ?? 0.7,
-          ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
-        },
-        taskOf(options),
-      );
-    } catch (e) {
-      if (
-        HfqError.is(e) &&
-        (e.code === 'DSL_LLM_RETRIES_EXHAUSTED' ||
-          e.code === 'DSL_LLM_BAD_RESPONSE' ||
-          e.code === 'DSL_LLM_RESPONSE_TOO_LARGE')
-      ) {
-        failedRounds.push({ round, code: e.code, message: e.message });
-        if (++failedInRow >= maxFailed) break;
-        continue;
-      }
-      throw e;
-    }
-    failedInRow = 0;
-    if (reply.model !== client.model) servedModels.add(reply.model);
-    if (reply.usage) {
-      tokens.prompt += reply.usage.promptTokens;
-      tokens.completion += reply.usage.completionTokens;
-    }
-
-    const { candidates, rejected } = extractCandidates(reply.content, extractOpts);
-    for (const r of rejected)
-      report.push({ round, formula: cut(r.text), status: 'rejected', reason: r.reason });
-
-    // The gate: the language's checker, then the AST-hash duplicate test.
-    const fresh: { entry: CandidateReport; checked: CheckedFactor; meaning: string }[] = [];
-    for (const c of candidates) {
-      const entry: CandidateReport = { round, formula: cut(c.formula), status: 'rejected' };
-      if (c.name !== undefined) entry.name = cut(c.name, 80);
-      report.push(entry);
-      let checked: CheckedFactor;
+  let stoppedBy: { code: string; message: string } | undefined;
+  try {
+    for (let round = 1; round <= maxRounds && accepted.length < count; round++) {
+      throwIfAborted(options.signal, 'generate');
+      const avoid = [...seen.values()];
+      const messages = buildFactorPrompt({ ...promptBase, count: perRequest, avoid });
+      roundHashes.push(promptHash(messages));
+      let reply: ChatReply;
+      requests++;
       try {
-        checked = checkCandidate(c.formula, source, options.limits);
+        reply = await client.complete(
+          {
+            messages,
+            temperature: options.temperature ?? 0.7,
+            ...(options.maxTokens !== undefined && { maxTokens: options.maxTokens }),
+          },
+          taskOf(options),
+        );
       } catch (e) {
-        entry.reason = HfqError.is(e) ? (LANGUAGE_REASONS[e.code] ?? 'parse') : 'internal';
-        entry.detail = cut(e instanceof Error ? e.message : String(e), 500);
-        continue;
+        if (
+          HfqError.is(e) &&
+          (e.code === 'DSL_LLM_RETRIES_EXHAUSTED' ||
+            e.code === 'DSL_LLM_BAD_RESPONSE' ||
+            e.code === 'DSL_LLM_RESPONSE_TOO_LARGE')
+        ) {
+          failedRounds.push({ round, code: e.code, message: e.message });
+          if (++failedInRow >= maxFailed) break;
+          continue;
+        }
+        throw e;
       }
-      entry.canonical = checked.text;
-      entry.hash = checked.hash;
-      const dup = seen.get(checked.hash);
-      if (dup !== undefined) {
-        entry.reason = 'duplicate';
-        entry.detail = `same AST as ${cut(dup, 200)}`;
-        continue;
+      failedInRow = 0;
+      if (reply.model !== client.model) servedModels.add(reply.model);
+      if (reply.usage) {
+        tokens.prompt += reply.usage.promptTokens;
+        tokens.completion += reply.usage.completionTokens;
       }
-      seen.set(checked.hash, checked.text);
-      idText.set(factorId(source, checked.hash), checked.text);
-      fresh.push({ entry, checked, meaning: clean(c.meaning ?? '') });
-    }
-    if (fresh.length === 0) continue;
 
-    let panels: readonly Panel[];
-    try {
-      panels = await sample.evaluate(
+      const { candidates, rejected } = extractCandidates(reply.content, extractOpts);
+      for (const r of rejected)
+        report.push({ round, formula: cut(r.text), status: 'rejected', reason: r.reason });
+
+      // The gate: the language's checker, then the AST-hash duplicate test.
+      const fresh: { entry: CandidateReport; checked: CheckedFactor; meaning: string }[] = [];
+      for (const c of candidates) {
+        const entry: CandidateReport = { round, formula: cut(c.formula), status: 'rejected' };
+        if (c.name !== undefined) entry.name = cut(c.name, 80);
+        report.push(entry);
+        let checked: CheckedFactor;
+        try {
+          checked = checkCandidate(c.formula, source, options.limits);
+        } catch (e) {
+          entry.reason = HfqError.is(e) ? (LANGUAGE_REASONS[e.code] ?? 'parse') : 'internal';
+          entry.detail = cut(e instanceof Error ? e.message : String(e), 500);
+          continue;
+        }
+        entry.canonical = checked.text;
+        entry.hash = checked.hash;
+        const dup = seen.get(checked.hash);
+        if (dup !== undefined) {
+          entry.reason = 'duplicate';
+          entry.detail = `same AST as ${cut(dup, 200)}`;
+          continue;
+        }
+        seen.set(checked.hash, checked.text);
+        idText.set(factorId(source, checked.hash), checked.text);
+        fresh.push({ entry, checked, meaning: clean(c.meaning ?? '') });
+      }
+      if (fresh.length === 0) continue;
+
+      // One batch; if it fails, each formula alone, so one bad formula cannot sink the round.
+      const evaluated = await evaluateEach(
+        sample,
         fresh.map((f) => f.checked),
         taskOf(options),
       );
-      if (panels.length !== fresh.length) {
-        throw llmError(
-          'DSL_LLM_CONFIG',
-          `sample.evaluate returned ${panels.length} panels for ${fresh.length} factors`,
-        );
+      const ok: number[] = [];
+      evaluated.forEach((r, i) => {
+        if ('error' in r) {
+          fresh[i]!.entry.reason = 'evaluation';
+          fresh[i]!.entry.detail = cut(r.error, 500);
+        } else ok.push(i);
+      });
+      if (ok.length === 0) continue;
+      const panels = ok.map((i) => (evaluated[i] as { panel: Panel }).panel);
+      const screened = ok.map((i) => fresh[i]!);
+      const p0 = panels[0]!;
+      sampleShape ??= {
+        dates: p0.nDates,
+        assets: p0.nAssets,
+        firstDate: p0.dates[0] ?? 0,
+        lastDate: p0.dates[p0.nDates - 1] ?? 0,
+      };
+      const verdicts = screenFactors(
+        screened.map((f, i) => ({ key: factorId(source, f.checked.hash), values: panels[i]! })),
+        sample.forward,
+        {
+          thresholds,
+          reference,
+          limit: count - accepted.length,
+          ...(sample.present !== undefined && { present: sample.present }),
+          ...(options.signal !== undefined && { signal: options.signal }),
+        },
+      );
+      verdicts.forEach((v, i) => {
+        const f = screened[i]!;
+        f.entry.stats = v.stats;
+        if (!v.accepted) {
+          f.entry.reason = v.reason!;
+          f.entry.detail = describe(v.reason!, v.stats, thresholds, idText);
+          return;
+        }
+        const id = v.key;
+        f.entry.status = 'accepted';
+        f.entry.id = id;
+        accepted.push({
+          id,
+          formula: f.checked.text,
+          original: f.entry.formula,
+          hash: f.checked.hash,
+          meaning: f.meaning,
+          source,
+          stats: v.stats,
+        });
+        reference.push({ key: id, values: panels[i]! });
+      });
+      progress.tick(verdicts.filter((v) => v.accepted).length);
+    }
+  } catch (e) {
+    // Keep what was accepted so far (a checkpoint: pass its formulas as `existing` to go on).
+    if (options.outFile !== undefined && accepted.length > 0) {
+      stoppedBy = {
+        code: HfqError.is(e) ? e.code : 'ERROR',
+        message: cut(e instanceof Error ? e.message : String(e), 500),
+      };
+      try {
+        await writeFactorLibrary(options.outFile, assemble());
+      } catch {
+        // Best effort: the error that stopped the run is the one to report.
       }
+    }
+    throw e;
+  }
+  const library = assemble();
+  if (options.outFile !== undefined) await writeFactorLibrary(options.outFile, library);
+  return { library, report, failedRounds, rejectedByReason: countReasons(report) };
+
+  function assemble(): FactorLibraryFile {
+    const provenance: LibraryProvenance = {
+      generator: '@hfq/factor-dsl generateFactors',
+      model: client.model,
+      servedModels: [...servedModels].sort(),
+      endpointHost: client.endpointHost,
+      promptHash: firstPromptHash,
+      roundPromptHashes: roundHashes,
+      createdAt: (options.now?.() ?? new Date()).toISOString(),
+      requests,
+      tokens,
+      screening: {
+        minCoverage: thresholds.minCoverage,
+        minAbsRankIC: thresholds.minAbsRankIC,
+        maxCorrelation: thresholds.maxCorrelation,
+        candidates: report.length,
+        accepted: accepted.length,
+        rejectedByReason: countReasons(report),
+        sample: sampleShape,
+      },
+      ...(stoppedBy !== undefined && { stoppedBy }),
+    };
+    return { format: 'hfq-factor-library', version: 1, source, factors: [...accepted], provenance };
+  }
+}
+
+function countReasons(report: readonly CandidateReport[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of report) if (r.reason !== undefined) out[r.reason] = (out[r.reason] ?? 0) + 1;
+  return out;
+}
+
+/** Evaluates the batch; when that throws (not an abort), each formula alone. */
+async function evaluateEach(
+  sample: GenerationSample,
+  factors: readonly CheckedFactor[],
+  task: TaskOptions,
+): Promise<({ panel: Panel } | { error: string })[]> {
+  const one = async (fs: readonly CheckedFactor[]) => {
+    const panels = await sample.evaluate(fs, task);
+    if (panels.length !== fs.length) {
+      throw llmError(
+        'DSL_LLM_CONFIG',
+        `sample.evaluate returned ${panels.length} panels for ${fs.length} factors`,
+      );
+    }
+    return panels;
+  };
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+  try {
+    return (await one(factors)).map((panel) => ({ panel }));
+  } catch (e) {
+    if (HfqError.is(e, 'ABORTED')) throw e;
+    if (factors.length === 1) return [{ error: message(e) }];
+  }
+  const out: ({ panel: Panel } | { error: string })[] = [];
+  for (const f of factors) {
+    try {
+      out.push({ panel: (await one([f]))[0]! });
     } catch (e) {
       if (HfqError.is(e, 'ABORTED')) throw e;
-      for (const f of fresh) {
-        f.entry.reason = 'evaluation';
-        f.entry.detail = cut(e instanceof Error ? e.message : String(e), 500);
-      }
-      continue;
+      out.push({ error: message(e) });
     }
-    const p0 = panels[0]!;
-    sampleShape ??= {
-      dates: p0.nDates,
-      assets: p0.nAssets,
-      firstDate: p0.dates[0] ?? 0,
-      lastDate: p0.dates[p0.nDates - 1] ?? 0,
-    };
-    const verdicts = screenFactors(
-      fresh.map((f, i) => ({ key: factorId(source, f.checked.hash), values: panels[i]! })),
-      sample.forward,
-      {
-        thresholds,
-        reference,
-        limit: count - accepted.length,
-        ...(sample.present !== undefined && { present: sample.present }),
-        ...(options.signal !== undefined && { signal: options.signal }),
-      },
-    );
-    verdicts.forEach((v, i) => {
-      const f = fresh[i]!;
-      f.entry.stats = v.stats;
-      if (!v.accepted) {
-        f.entry.reason = v.reason!;
-        f.entry.detail = describe(v.reason!, v.stats, thresholds, idText);
-        return;
-      }
-      const id = v.key;
-      f.entry.status = 'accepted';
-      f.entry.id = id;
-      accepted.push({
-        id,
-        formula: f.checked.text,
-        original: f.entry.formula,
-        hash: f.checked.hash,
-        meaning: f.meaning,
-        source,
-        stats: v.stats,
-      });
-      reference.push({ key: id, values: panels[i]! });
-    });
-    progress.tick(verdicts.filter((v) => v.accepted).length);
   }
-
-  const rejectedByReason: Record<string, number> = {};
-  for (const r of report)
-    if (r.reason !== undefined) rejectedByReason[r.reason] = (rejectedByReason[r.reason] ?? 0) + 1;
-  const provenance: LibraryProvenance = {
-    generator: '@hfq/factor-dsl generateFactors',
-    model: client.model,
-    servedModels: [...servedModels].sort(),
-    endpointHost: client.endpointHost,
-    promptHash: firstPromptHash,
-    roundPromptHashes: roundHashes,
-    createdAt: (options.now?.() ?? new Date()).toISOString(),
-    requests,
-    tokens,
-    screening: {
-      minCoverage: thresholds.minCoverage,
-      minAbsRankIC: thresholds.minAbsRankIC,
-      maxCorrelation: thresholds.maxCorrelation,
-      candidates: report.length,
-      accepted: accepted.length,
-      rejectedByReason,
-      sample: sampleShape,
-    },
-  };
-  const library: FactorLibraryFile = {
-    format: 'hfq-factor-library',
-    version: 1,
-    source,
-    factors: accepted,
-    provenance,
-  };
-  if (options.outFile !== undefined) await writeFactorLibrary(options.outFile, library);
-  return { library, report, failedRounds, rejectedByReason };
+  return out;
 }
 
 /** Id of a generated factor: source and the first 12 hex digits of its AST hash. */

@@ -4,6 +4,7 @@
  * (`checkFactor`: parse, type-check, limits). LLM text reaches nothing but `checkFactor`.
  */
 import { type CheckedFactor, checkFactor, type FactorLimits, resolveLimits } from '../language/index.js';
+import { type LibraryFactor, MINUTE_FACTORS, TICK_FACTORS, VBAR_FACTORS } from '../library/index.js';
 import { OPERATORS, type OpSpec, SOURCE_FIELDS, type SourceKind } from '../ops/index.js';
 import type { PromptExample, PromptField, PromptOperator } from './prompt.js';
 
@@ -70,21 +71,32 @@ export function promptRules(limits: Readonly<FactorLimits>): string[] {
   ];
 }
 
+/** The shipped library factors of `source` (the study's LLM sets; the 27-factor baseline is not included). */
+export function libraryFactors(source: SourceKind): readonly LibraryFactor[] {
+  return source === 'minute' ? MINUTE_FACTORS : source === 'vbar' ? VBAR_FACTORS : TICK_FACTORS;
+}
+
 /**
- * Examples from the operator table for `source`: the operators' own example formulas that check
- * for this source (used until a caller passes library factors as examples).
+ * `n` shipped factors of `source` as prompt examples, spread over the families (the first of each
+ * family, then the second of each, ...), with their meanings.
  */
-export function operatorExamples(source: SourceKind, n: number): PromptExample[] {
+export function libraryExamples(source: SourceKind, n: number): PromptExample[] {
+  const byFamily = new Map<string, LibraryFactor[]>();
+  for (const f of libraryFactors(source)) {
+    let list = byFamily.get(f.family);
+    if (list === undefined) byFamily.set(f.family, (list = []));
+    list.push(f);
+  }
   const out: PromptExample[] = [];
-  for (const op of operatorsFor(source)) {
-    if (out.length >= n) break;
-    if (op.family !== 'reducer' && op.family !== 'book') continue;
-    try {
-      const c = checkFactor(op.example, source);
-      out.push({ formula: c.text, meaning: op.doc });
-    } catch {
-      // an example written for another source
+  for (let k = 0; out.length < n; k++) {
+    let added = false;
+    for (const list of byFamily.values()) {
+      const f = list[k];
+      if (f === undefined || out.length >= n) continue;
+      out.push({ formula: checkFactor(f.formula, source).text, meaning: f.meaning });
+      added = true;
     }
+    if (!added) break;
   }
   return out;
 }

@@ -60,6 +60,11 @@ export interface LibraryProvenance {
     /** Shape of the evaluation sample (null when nothing got as far as evaluation). */
     sample: { dates: number; assets: number; firstDate: number; lastDate: number } | null;
   };
+  /**
+   * Set only on a partial library written when the run stopped on an error (the error's code and
+   * message); the factors in it were accepted before that.
+   */
+  stoppedBy?: { code: string; message: string };
 }
 
 /** The JSON file {@link writeFactorLibrary} writes. */
