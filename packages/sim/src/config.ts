@@ -41,7 +41,7 @@ export interface MarketConfig {
   alphaReturn: number;
   /** Multiplies every intraday footprint coupling (0 = no footprints; 2 = twice as visible). Default 1. */
   footprintStrength: number;
-  /** Sd of the per-day, per-footprint noise added to alpha before it shapes intraday data (in alpha sd units). Default 1.5. */
+  /** Sd of the per-day, per-footprint noise added to alpha before it shapes intraday data (in alpha sd units). Default 2. */
   footprintNoise: number;
 
   // ---- style premia: expected idiosyncratic log return per day per 1 sd of exposure ----
@@ -125,7 +125,7 @@ export const DEFAULT_MARKET_CONFIG: Readonly<MarketConfig> = Object.freeze({
   alphaPersistence: 0.9,
   alphaReturn: 0.0018,
   footprintStrength: 1,
-  footprintNoise: 1.5,
+  footprintNoise: 2,
   reversalPremium: 0.0016,
   liquidityPremium: -0.0004,
   betaPremium: 0.0002,
