@@ -170,7 +170,10 @@ const report = {
   baseline: { what: 'Rng.normal() draws per second, same process', perSec: Math.round(base) },
   ...results,
 };
-const json = JSON.stringify(report, null, 2);
+// Short numeric arrays on one line, as the repository's formatter writes them.
+const json = JSON.stringify(report, null, 2).replace(/\[\s+([-\d.,\s]+?)\s+\]/g, (_, inner: string) =>
+  `[${inner.split(/,\s*/).join(', ')}]`,
+);
 console.log(json);
 if (!quick) {
   const dir = join(here, 'results');
