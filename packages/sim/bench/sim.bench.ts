@@ -171,8 +171,9 @@ const report = {
   ...results,
 };
 // Short numeric arrays on one line, as the repository's formatter writes them.
-const json = JSON.stringify(report, null, 2).replace(/\[\s+([-\d.,\s]+?)\s+\]/g, (_, inner: string) =>
-  `[${inner.split(/,\s*/).join(', ')}]`,
+const json = JSON.stringify(report, null, 2).replace(
+  /\[\s+([-\d.,\s]+?)\s+\]/g,
+  (_, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`,
 );
 console.log(json);
 if (!quick) {
