@@ -53,6 +53,7 @@ export {
   defaultConfig,
   type GruConfig,
   type ITransformerConfig,
+  inferenceChunk,
   type ModelConfig,
   type ModelConfigInput,
   type ModelKind,

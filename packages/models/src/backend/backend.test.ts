@@ -25,3 +25,19 @@ describe('useBackend', () => {
     expect(tf.getBackend()).toBe(info.tfName);
   });
 });
+
+describe('webgpu', () => {
+  it('either runs on a WebGPU adapter or refuses with MODELS_BACKEND (no GPU here)', async () => {
+    try {
+      const info = await useBackend('webgpu');
+      expect(tf.getBackend()).toBe('webgpu');
+      expect(info.detail.length).toBeGreaterThan(0);
+    } catch (e) {
+      expect(e).toMatchObject({ code: 'MODELS_BACKEND' });
+      console.warn(
+        `[hfq tests] webgpu backend unavailable here (${(e as Error).message}); GPU path not exercised`,
+      );
+    }
+    await useBackend('cpu');
+  });
+});

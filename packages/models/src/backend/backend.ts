@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
 import { registerModelGradients } from './gradients.js';
@@ -61,10 +62,13 @@ export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', '
 
 const require = createRequire(import.meta.url);
 
-/** Imports an optional package by name; the indirection keeps bundlers and tsc from resolving it. */
+/**
+ * Imports an optional package, resolved from this module (not from the process's working
+ * directory), by file URL; a non-literal specifier keeps tsc and bundlers from requiring it.
+ */
 async function importOptional(specifier: string): Promise<unknown> {
-  const load = new Function('s', 'return import(s)') as (s: string) => Promise<unknown>;
-  return load(specifier);
+  const url: string = pathToFileURL(require.resolve(specifier)).href;
+  return import(url);
 }
 
 /** True when `name` resolves to a package whose package.json `name` is `name` (not an alias). */

@@ -234,3 +234,33 @@ export function validateConfig(c: ModelConfig): void {
 export function outputSize(c: ModelConfig): number {
   return c.kind === 'seq2seq' ? c.horizon : 1;
 }
+
+/**
+ * Stocks per inference pass that keep the largest intermediates within `budgetMB` (default 256).
+ * A rough upper bound of the floats alive per stock: the input window, plus the biggest
+ * activation of the architecture (attention over factors is `nHeads x F^2` per stock for
+ * iTransformer; Crossformer has `F x segments` tokens), times 8 for the tensors alive at once.
+ */
+export function inferenceChunk(c: ModelConfig, budgetMB = 256): number {
+  const L = c.window;
+  const F = c.nFeatures;
+  let floats = L * F;
+  switch (c.kind) {
+    case 'gru':
+      floats += 4 * L * c.hidden;
+      break;
+    case 'transformer':
+    case 'seq2seq':
+      floats += L * Math.max(c.dFF, 3 * c.dModel, c.nHeads * L);
+      break;
+    case 'itransformer':
+      floats += c.nHeads * F * F + F * Math.max(c.dFF, 3 * c.dModel);
+      break;
+    case 'crossformer': {
+      const s = segmentCount(L, c.segLen);
+      floats += F * s * Math.max(c.dFF, 3 * c.dModel, c.nHeads * s) + c.nHeads * F * c.routers * s;
+      break;
+    }
+  }
+  return Math.max(1, Math.min(4096, Math.floor((budgetMB * 1e6) / (floats * 4 * 8))));
+}

@@ -13,7 +13,7 @@ import { initParam, type ParamSpec, sizeOf } from '../nn/params.js';
 import { scope } from '../ops/ops.js';
 import { TfConstants, TfOps } from '../ops/tf-ops.js';
 import { inferenceForward, paramSpecs, trainingForward } from './architectures.js';
-import { type ModelConfig, outputSize, validateConfig } from './config.js';
+import { inferenceChunk, type ModelConfig, outputSize, validateConfig } from './config.js';
 
 let nextModelId = 0;
 
@@ -132,10 +132,11 @@ export class Model {
 
   /**
    * Inference on plain arrays: `x` is `n x window x nFeatures` row-major (float32); returns `n`
-   * scores (or `n x horizon`). Stocks are independent, so they run in chunks of `chunk` (default
-   * 512) to bound memory (iTransformer's attention is `nFeatures^2` per stock and head).
+   * scores (or `n x horizon`). Stocks are independent, so they run in chunks of `chunk` stocks
+   * (default `inferenceChunk(config)`, ~256 MB of intermediates; iTransformer's attention alone is
+   * `nHeads x nFeatures^2` floats per stock).
    */
-  predict(x: Float32Array, n: number, chunk = 512): Float32Array {
+  predict(x: Float32Array, n: number, chunk = inferenceChunk(this.config)): Float32Array {
     const { window: L, nFeatures: F } = this.config;
     if (x.length !== n * L * F) {
       throw modelsError('MODELS_SHAPE', `predict got ${x.length} values, expected ${n} x ${L} x ${F}`, {

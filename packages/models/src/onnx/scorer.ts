@@ -3,7 +3,7 @@ import type { FactorSource, Panel } from '@hfq/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { type FeatureSection, FeatureWindows, type PreprocessSpec } from '../data/features.js';
 import { modelsError } from '../errors.js';
-import type { ModelConfig } from '../models/config.js';
+import { inferenceChunk, type ModelConfig } from '../models/config.js';
 import type { Predictor } from '../train/predictor.js';
 import { META } from './export.js';
 import { decodeModel } from './proto.js';
@@ -48,7 +48,7 @@ export interface OnnxScorerOptions {
    * throws `MODELS_FEATURES` at load time rather than scoring garbage.
    */
   expectFeatures?: readonly string[] | number;
-  /** Stocks per `session.run` (default 1024). */
+  /** Stocks per `session.run` (default `inferenceChunk(config, 512)`: ~512 MB of intermediates). */
   chunk?: number;
   /** onnxruntime session options (threads, providers). */
   sessionOptions?: InferenceSession.SessionOptions;
@@ -119,7 +119,7 @@ export class OnnxScorer implements Predictor {
     } catch (e) {
       throw modelsError('MODELS_ONNX', 'onnxruntime could not load the model', { source }, e);
     }
-    return new OnnxScorer(session, ort, info, options.chunk ?? 1024);
+    return new OnnxScorer(session, ort, info, options.chunk ?? inferenceChunk(info.config, 512));
   }
 
   /**

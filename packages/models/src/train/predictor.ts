@@ -3,6 +3,7 @@ import type { CrossSection, StockDataset } from '../data/dataset.js';
 import { zscoreInPlace } from '../data/standardize.js';
 import { modelsError } from '../errors.js';
 import { finiteMean, pearson } from '../eval/ic.js';
+import { inferenceChunk } from '../models/config.js';
 import type { Model } from '../models/model.js';
 
 /**
@@ -70,7 +71,7 @@ export class ModelPredictor implements Predictor {
     }
     this.horizonWeights =
       k > 1 ? Float64Array.from(options.horizonWeights ?? new Array(k).fill(1)) : undefined;
-    this.chunk = options.chunk ?? 512;
+    this.chunk = options.chunk ?? inferenceChunk(model.config);
   }
 
   private readonly chunk: number;

@@ -6,7 +6,7 @@ import type { Split } from '../data/split.js';
 import { checkIntOption, checkNumOption, modelsError } from '../errors.js';
 import { finiteMean, pearson, rankIC } from '../eval/ic.js';
 import { icLoss, maskedMSE, segmentMatrix } from '../loss/ic-loss.js';
-import { type ModelConfig, type ModelConfigInput, resolveConfig } from '../models/config.js';
+import { inferenceChunk, type ModelConfig, type ModelConfigInput, resolveConfig } from '../models/config.js';
 import { initialWeights, Model } from '../models/model.js';
 import {
   type CheckpointState,
@@ -253,6 +253,20 @@ function step(
   return loss;
 }
 
+/**
+ * Stocks per forward pass that keep one training pass within `memoryBudgetMB`, from the peak
+ * memory of a pass over `probe` stocks (at least 8).
+ */
+export async function chooseChunk(
+  model: Model,
+  memoryBudgetMB: number,
+  aux = 0,
+  probe = 16,
+): Promise<number> {
+  const per = await bytesPerStock(model, probe, model.config.kind === 'seq2seq', aux);
+  return Math.max(8, Math.floor((memoryBudgetMB * 1e6) / per));
+}
+
 /** Peak bytes of one training pass per stock, measured on `probe` stocks of random input. */
 async function bytesPerStock(model: Model, probe: number, sequence: boolean, aux: number): Promise<number> {
   const { window: L, nFeatures: F } = model.config;
@@ -406,9 +420,7 @@ export async function trainModel(
   } else if (o.stocksPerChunk > 0) {
     chunk = o.stocksPerChunk;
   } else {
-    const probe = 16;
-    const per = await bytesPerStock(model, probe, sequence, o.auxMseWeight);
-    chunk = Math.max(8, Math.floor((o.memoryBudgetMB * 1e6) / per));
+    chunk = await chooseChunk(model, o.memoryBudgetMB, o.auxMseWeight);
   }
 
   let best = state?.best ?? model.getWeights();
@@ -424,7 +436,7 @@ export async function trainModel(
     (o.epochs - resumedFromEpoch) * stepsPerEpoch,
     'steps',
   );
-  const predictChunk = Math.max(chunk * 4, 64);
+  const predictChunk = inferenceChunk(cfg);
 
   for (let epoch = resumedFromEpoch + 1; epoch <= o.epochs && !finished; epoch++) {
     const t0 = performance.now();
