@@ -4,6 +4,7 @@
  * library, cross-sectional preprocessing and LLM factor generation.
  */
 export * from './compile/index.js';
+export { renderReference } from './docs/reference.js';
 export * from './eval/index.js';
 export * from './language/index.js';
 export * from './library/index.js';

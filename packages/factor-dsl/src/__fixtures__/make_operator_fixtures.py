@@ -269,7 +269,9 @@ last_ = pos(T["last"])
 tvol = inc(T["volume"])
 tamt = inc(T["amount"])
 bp, ap = pos(T["bidPrice"]), pos(T["askPrice"])
-bv, av, bo, ao = T["bidVolume"], T["askVolume"], T["bidOrders"], T["askOrders"]
+# Quantities at an empty level (price 0 or NaN) count as 0 (the @hfq/bars rule).
+bv, bo = (np.where(T["bidPrice"] > 0, T[k], 0.0) for k in ("bidVolume", "bidOrders"))
+av, ao = (np.where(T["askPrice"] > 0, T[k], 0.0) for k in ("askVolume", "askOrders"))
 
 
 def lvl(m, k): return m[:, k - 1] if k <= TL else np.full(m.shape[0], NAN)

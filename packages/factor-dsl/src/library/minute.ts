@@ -253,7 +253,12 @@ export const MINUTE_FACTORS: readonly LibraryFactor[] = defineFactors('minute', 
     'share(where(volume >= quantile(volume, 0.9), volume), volume)',
     'share of volume in the busiest 10% of minutes',
   ],
-  ['min_vol_median_mean', DIST, 'median(volume) / mean(volume)', 'median over mean minute volume'],
+  [
+    'min_vol_regime_persistence',
+    DIST,
+    'mean((volume > median(volume)) == delay(volume > median(volume), 1))',
+    'how often a busy (quiet) minute follows a busy (quiet) one',
+  ],
   ['min_vol_peak_time', DIST, 'argmax(volume)', 'time of the busiest minute'],
   [
     'min_vol_autocorr10',

@@ -80,6 +80,11 @@ const positive =
   (column: string) =>
   (col: (c: string) => string): string =>
     `(${col(column)} > 0 ? ${col(column)} : NaN)`;
+/** A quantity at a book level: 0 when the level is empty (its price is 0 or NaN), as in `@hfq/bars`. */
+const atLevel =
+  (column: string, price: string) =>
+  (col: (c: string) => string): string =>
+    `(${col(price)} > 0 ? ${col(column)} : 0)`;
 const increment =
   (column: string) =>
   (col: (c: string) => string, prev: (c: string) => string): string =>
@@ -188,19 +193,19 @@ const TICK_FIELDS: readonly FieldSpec[] = [
   field(
     'tick',
     'bid_volume',
-    ['bidVolume'],
+    ['bidVolume', 'bidPrice'],
     'shares',
-    'bid volume per level (0 when empty)',
-    raw('bidVolume'),
+    'bid volume per level (0 when the level is empty)',
+    atLevel('bidVolume', 'bidPrice'),
     'levels',
   ),
   field(
     'tick',
     'bid_orders',
-    ['bidOrders'],
+    ['bidOrders', 'bidPrice'],
     'count',
-    'number of bid orders per level',
-    raw('bidOrders'),
+    'number of bid orders per level (0 when the level is empty)',
+    atLevel('bidOrders', 'bidPrice'),
     'levels',
   ),
   field(
@@ -215,19 +220,19 @@ const TICK_FIELDS: readonly FieldSpec[] = [
   field(
     'tick',
     'ask_volume',
-    ['askVolume'],
+    ['askVolume', 'askPrice'],
     'shares',
-    'ask volume per level (0 when empty)',
-    raw('askVolume'),
+    'ask volume per level (0 when the level is empty)',
+    atLevel('askVolume', 'askPrice'),
     'levels',
   ),
   field(
     'tick',
     'ask_orders',
-    ['askOrders'],
+    ['askOrders', 'askPrice'],
     'count',
-    'number of ask orders per level',
-    raw('askOrders'),
+    'number of ask orders per level (0 when the level is empty)',
+    atLevel('askOrders', 'askPrice'),
     'levels',
   ),
 ];

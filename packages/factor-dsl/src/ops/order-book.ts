@@ -7,6 +7,8 @@ import type { OpSpec } from './spec.js';
  * price NaN (a vendor price of 0 reads as NaN) and volume 0. Levels beyond the frame's depth are NaN.
  */
 const TICK = ['tick'] as const;
+/** Same rule as `midPrice`/`spread`/`microPrice` of `@hfq/bars`. */
+const CROSSED = 'NaN when either best price is missing or the book is crossed (best bid above best ask)';
 
 export const ORDER_BOOK_OPS: readonly OpSpec[] = [
   {
@@ -85,10 +87,10 @@ export const ORDER_BOOK_OPS: readonly OpSpec[] = [
     result: 'series',
     sources: TICK,
     window: '',
-    nan: 'NaN when either best price is missing',
+    nan: CROSSED,
     doc: 'mid price (bid_price[1] + ask_price[1]) / 2',
     example: 'last(mid()) / first(mid()) - 1',
-    impl: { kind: 'macro', body: '(bid_price[1] + ask_price[1]) / 2' },
+    impl: { kind: 'macro', body: 'where(ask_price[1] >= bid_price[1], (bid_price[1] + ask_price[1]) / 2)' },
   },
   {
     name: 'spread',
@@ -97,10 +99,10 @@ export const ORDER_BOOK_OPS: readonly OpSpec[] = [
     result: 'series',
     sources: TICK,
     window: '',
-    nan: 'NaN when either best price is missing',
+    nan: CROSSED,
     doc: 'quoted spread ask_price[1] - bid_price[1] (yuan)',
     example: 'mean(spread())',
-    impl: { kind: 'macro', body: 'ask_price[1] - bid_price[1]' },
+    impl: { kind: 'macro', body: 'where(ask_price[1] >= bid_price[1], ask_price[1] - bid_price[1])' },
   },
   {
     name: 'rel_spread',
@@ -109,10 +111,10 @@ export const ORDER_BOOK_OPS: readonly OpSpec[] = [
     result: 'series',
     sources: TICK,
     window: '',
-    nan: 'NaN when either best price is missing',
+    nan: CROSSED,
     doc: 'relative spread spread() / mid() (a fraction)',
     example: 'mean(rel_spread())',
-    impl: { kind: 'macro', body: '(ask_price[1] - bid_price[1]) / ((bid_price[1] + ask_price[1]) / 2)' },
+    impl: { kind: 'macro', body: 'spread() / mid()' },
   },
   {
     name: 'micro_price',
@@ -121,12 +123,12 @@ export const ORDER_BOOK_OPS: readonly OpSpec[] = [
     result: 'series',
     sources: TICK,
     window: '',
-    nan: 'NaN when a best price is missing or both best volumes are 0',
+    nan: `${CROSSED}; NaN when both best volumes are 0`,
     doc: 'size-weighted mid (bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1])',
     example: 'mean(micro_price() / mid() - 1)',
     impl: {
       kind: 'macro',
-      body: '(bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1])',
+      body: 'where(ask_price[1] >= bid_price[1], (bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1]))',
     },
   },
   {
