@@ -48,6 +48,8 @@ export class FactorProgram {
   private F: Float64Array[] = [];
   private Q: Int32Array[] = [];
   private readonly S: Float64Array;
+  /** The column array handed to kernels: always this one object, so its shape never changes under them. */
+  private readonly C: Column[] = [];
 
   /** @internal use `compileFactors` */
   constructor(factors: readonly CheckedFactor[], source: SourceKind, nodesPerKernel: number) {
@@ -165,7 +167,10 @@ export class FactorProgram {
     }
     const k = this.kernelsFor(levels);
     this.ensure(rows, k.f64, k.i32);
-    for (const kernel of k.kernels) kernel(columns, rows, off, this.F, this.Q, this.S, out, o);
+    // Kernels always get the same column array object, so its shape never changes under them.
+    const C = this.C;
+    for (let c = 0; c < columns.length; c++) C[c] = columns[c]!;
+    for (const kernel of k.kernels) kernel(C, rows, off, this.F, this.Q, this.S, out, o);
   }
 }
 

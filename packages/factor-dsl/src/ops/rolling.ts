@@ -68,11 +68,14 @@ export const ROLLING_OPS: readonly OpSpec[] = [
     impl: {
       kind: 'rolling',
       history: [0],
-      init: () => '',
+      // Lag 1 (the most common: returns) keeps the previous value in a variable instead of re-reading it.
+      init: (c) => (c.p[0] === 1 ? `let ${c.s}p = NaN;` : ''),
       step: (c) =>
         c.p[0] === 0
           ? `${c.out} = ${c.a[0]};`
-          : `${c.out} = i >= ${c.p[0]} ? ${c.x(0, `i - ${c.p[0]}`)} : NaN;`,
+          : c.p[0] === 1
+            ? `${c.out} = ${c.s}p; ${c.s}p = ${c.a[0]};`
+            : `${c.out} = i >= ${c.p[0]} ? ${c.x(0, `i - ${c.p[0]}`)} : NaN;`,
     },
   },
   {
