@@ -49,9 +49,10 @@ async function baselineMs(): Promise<number> {
   return ms;
 }
 
-function config(kind: ModelKind, F: number, L: number, d: number) {
+function config(kind: ModelKind, F: number, L: number, d: number, layers?: number) {
   if (kind === 'gru') return defaultConfig(kind, F, { window: L, hidden: 2 * d });
-  return defaultConfig(kind, F, { window: L, dModel: d, dFF: 2 * d, nHeads: 4 });
+  const extra = layers === undefined ? {} : { nLayers: layers };
+  return defaultConfig(kind, F, { window: L, dModel: d, dFF: 2 * d, nHeads: 4, ...extra });
 }
 
 interface TrainCase {
@@ -60,12 +61,14 @@ interface TrainCase {
   window: number;
   features: number;
   dModel: number;
+  /** Encoder layers (Transformer / iTransformer); default config's when absent. */
+  layers?: number;
 }
 
 /** Time of one optimiser step (forward, IC loss, backward, Adam) on one date's cross-section. */
 async function trainStep(backend: BackendName, c: TrainCase, base: number) {
   await useBackend(backend);
-  const cfg = config(c.kind, c.features, c.window, c.dModel);
+  const cfg = config(c.kind, c.features, c.window, c.dModel, c.layers);
   const model = new Model(cfg, initialWeights(cfg, 1));
   const k = model.outputSize;
   const rng = new Rng(7, c.kind);
@@ -160,10 +163,19 @@ for (const kind of kinds) {
         { kind, stocks: 250, window: 40, features: 300, dModel: 32 },
         { kind, stocks: 250, window: 20, features: 300, dModel: 32 },
         ...(quick ? [] : [{ kind, stocks: 250, window: 40, features: 300, dModel: 64 }]),
+        // The configuration suggested for CPU budgets: one layer (last-token pooling) on 60 factors.
+        ...(kind === 'transformer'
+          ? [
+              { kind, stocks: 250, window: 40, features: 300, dModel: 32, layers: 1 },
+              { kind, stocks: 250, window: 40, features: 60, dModel: 32, layers: 1 },
+            ]
+          : []),
       ];
   for (const c of cases) training.push(await trainStep('wasm', c, base));
   // The cpu backend (reference kernels) on a smaller cross-section.
-  training.push(await trainStep('cpu', { ...cases[cases.length - 1]!, stocks: heavy ? 16 : 64 }, base));
+  training.push(
+    await trainStep('cpu', heavy ? { ...cases[1]!, stocks: 16 } : { ...cases[0]!, stocks: 64 }, base),
+  );
 }
 const inferenceResults = [];
 for (const kind of kinds) {

@@ -10,6 +10,7 @@ import {
   writeFileAtomic,
 } from '../io/tensor-file.js';
 import { initParam, type ParamSpec, sizeOf } from '../nn/params.js';
+import { exportOnnx, type OnnxExportOptions } from '../onnx/export.js';
 import { scope } from '../ops/ops.js';
 import { TfConstants, TfOps } from '../ops/tf-ops.js';
 import { inferenceForward, paramSpecs, trainingForward } from './architectures.js';
@@ -42,7 +43,7 @@ export interface ModelFileMeta {
 /**
  * One model of the zoo on tfjs: its configuration, named trainable parameters (tfjs variables,
  * in the fixed order of `specs`), `forward` on tensors, `predict` on plain arrays, save/load, and
- * `toOnnx` (in `onnx/export.ts`). Create with `createModel` / `loadModel` (they make sure a backend
+ * ONNX export (`toOnnx`, `saveOnnx`). Create with `createModel` / `loadModel` (they make sure a backend
  * is active). Call `dispose()` when done: tfjs memory is not garbage-collected.
  */
 export class Model {
@@ -202,6 +203,16 @@ export class Model {
   /** Saves to `path` atomically (temp file + rename). */
   save(path: string, extra?: Record<string, unknown>): void {
     writeFileAtomic(path, this.toBytes(extra));
+  }
+
+  /** The model as an ONNX file (see `exportOnnx`). */
+  toOnnx(options: OnnxExportOptions = {}): Uint8Array {
+    return exportOnnx(this, options);
+  }
+
+  /** Writes `toOnnx(options)` to `path` atomically. */
+  saveOnnx(path: string, options: OnnxExportOptions = {}): void {
+    writeFileAtomic(path, exportOnnx(this, options));
   }
 
   /** Frees the variables and cached constants. */

@@ -96,7 +96,8 @@ describe.each(KINDS)('ONNX export of %s', (kind) => {
 describe('OnnxScorer', () => {
   it('refuses a file whose feature list differs from the caller’s, with a clear error', async () => {
     const model = await createModel(tinyConfig('transformer', F, L), { features });
-    const bytes = exportOnnx(model);
+    const bytes = model.toOnnx();
+    expect(Array.from(bytes)).toEqual(Array.from(exportOnnx(model)));
     for (const expectFeatures of [F + 1, [...features.slice(0, 4), 'other']]) {
       try {
         await OnnxScorer.load(bytes, { expectFeatures });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { type Split, splitTrainValid } from '../data/split.js';
 import type { ModelKind } from '../models/config.js';
 import { createModel } from '../models/model.js';
 import { KINDS, tinyConfig } from '../test-utils/configs.js';
+import { killRun } from '../test-utils/kill-fixture.js';
 import { syntheticMarket } from '../test-utils/synthetic.js';
 import { batchGradients, buildBatch, type TrainOptions, trainModel } from './train.js';
 
@@ -117,6 +119,35 @@ describe('determinism, chunking, checkpoints', () => {
     expect(again.resumedFromEpoch).toBe(3);
     weightsEqual(full.model.getWeights(), again.model.getWeights());
     for (const r of [full, resumed, again]) r.model.dispose();
+  });
+
+  it('resumes after the training process is killed (SIGKILL) with the weights of an uninterrupted run', async () => {
+    const { ds: kds, split: ks, config: kc, options: ko } = killRun();
+    const path = join(dir, 'sigkill.ckpt');
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        new URL('../test-utils/train-child.ts', import.meta.url).pathname,
+        path,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Kill the child as soon as its first checkpoint exists (it is then inside epoch 2).
+    while (!existsSync(path) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await exited;
+    expect(existsSync(path)).toBe(true);
+    const resumed = await trainModel(kds, kc, ks, { ...ko, checkpoint: path });
+    expect(resumed.resumedFromEpoch).toBeGreaterThanOrEqual(1);
+    expect(resumed.resumedFromEpoch).toBeLessThan(ko.epochs!);
+    const full = await trainModel(kds, kc, ks, ko);
+    weightsEqual(full.model.getWeights(), resumed.model.getWeights());
+    resumed.model.dispose();
+    full.model.dispose();
   });
 
   it('refuses a checkpoint written by another run', async () => {
