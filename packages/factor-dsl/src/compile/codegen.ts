@@ -245,6 +245,7 @@ class KernelBuilder {
   }
 
   private scratch(): void {
+    const groupBuffers = new Map<string, string>();
     for (const n of this.plan.nodes) {
       if (n.kind !== 'op') continue;
       const impl = n.op!.impl;
@@ -254,8 +255,14 @@ class KernelBuilder {
         this.i32.set(n.id, name);
       }
       if (impl.kind === 'reduce' && impl.f64 === true) {
-        const name = `w${n.id}`;
-        this.prologue.push(`const ${name} = F[${this.plan.localBase + this.localSlots++}];`);
+        // One scratch buffer per group of reducers with the same arguments (they share it).
+        const group = n.args.map((a) => a.id).join('_');
+        let name = groupBuffers.get(group);
+        if (name === undefined) {
+          name = `w${group}`;
+          groupBuffers.set(group, name);
+          this.prologue.push(`const ${name} = F[${this.plan.localBase + this.localSlots++}];`);
+        }
         this.f64.set(n.id, name);
       }
     }

@@ -42,17 +42,23 @@ const pairMoments = {
     `{ const x = ${c.x(0, 'j')}, y = ${c.x(1, 'j')}; if (${finite('x')} && ${finite('y')}) { const dx = x - ${c.g}mx, dy = y - ${c.g}my; ${c.g}xx += dx * dx; ${c.g}yy += dy * dy; ${c.g}xy += dx * dy; } }`,
 };
 
-/** Order statistics: the finite values gathered in the second pass, sorted after it. */
+/**
+ * Order statistics: the finite values gathered in the second pass and sorted once after it, shared
+ * by every `median`/`quantile` of the same input (group prefix `c.g`, one scratch buffer per group).
+ */
 const gather = {
-  pre: (c: EmitCtx) => `let ${c.s}k = 0;`,
-  row: (c: EmitCtx) => `{ const v = ${c.x(0, 'j')}; if (${finite('v')}) ${c.f64}[${c.s}k++] = v; }`,
+  pre: (c: EmitCtx) => `let ${c.g}k = 0;`,
+  row: (c: EmitCtx) => `{ const v = ${c.x(0, 'j')}; if (${finite('v')}) ${c.f64}[${c.g}k++] = v; }`,
 };
 
 /** Quantile with linear interpolation between order statistics (numpy's default). */
-function quantile(c: EmitCtx, q: string): string {
-  const s = c.s;
-  return `if (${s}k === 0) ${c.out} = NaN; else { const srt = ${c.f64}.subarray(0, ${s}k).sort(); const pos = ${q} * (${s}k - 1); const lo = Math.floor(pos), hi = Math.ceil(pos);
-    ${c.out} = srt[lo] + (srt[hi] - srt[lo]) * (pos - lo); }`;
+function quantile(c: EmitCtx, q: string): string[] {
+  const g = c.g;
+  return [
+    `const ${g}srt = ${c.f64}.subarray(0, ${g}k).sort();`,
+    `if (${g}k === 0) ${c.out} = NaN; else { const pos = ${q} * (${g}k - 1); const lo = Math.floor(pos), hi = Math.ceil(pos);
+    ${c.out} = ${g}srt[lo] + (${g}srt[hi] - ${g}srt[lo]) * (pos - lo); }`,
+  ];
 }
 
 export const REDUCER_OPS: readonly OpSpec[] = [
