@@ -21,3 +21,14 @@ export const hfqAliases = readdirSync(join(root, 'packages')).flatMap((dir) => {
     return [{ find: new RegExp(`^${escape(spec)}$`), replacement: join(root, 'packages', dir, target.source) }];
   });
 });
+
+/**
+ * Test settings every project uses. Projects referenced as config files do not inherit the root
+ * config, so each package's `vitest.config.ts` spreads these. CI machines are 2-core and shared:
+ * a test's own budget is seconds, but the ceiling must not turn load into failures.
+ */
+export const projectTestDefaults = {
+  environment: 'node',
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+} as const;
