@@ -50,6 +50,9 @@ export interface CheckOptions extends ParseOptions {}
  * 1..maxWindow, lags >= 0, levels 1..maxLevels); the whole formula must give one number per
  * stock-day (a scalar) and read at least one field.
  *
+ * Untrusted input should be given as text; an AST argument is expected to come from `parseFactor`
+ * (a hand-built object graph is checked for shape, but not, for example, for cycles).
+ *
  * @throws HfqError `DSL_PARSE`, `DSL_UNKNOWN_NAME`, `DSL_TYPE`, `DSL_ARGUMENT`, `DSL_LIMIT`, each
  * with the position in the formula.
  */
