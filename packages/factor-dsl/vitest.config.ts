@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
-import { hfqAliases } from '../../vitest.shared.js';
+import { hfqAliases, projectTestDefaults } from '../../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: hfqAliases },
-  test: { name: 'factor-dsl', include: ['src/**/*.test.ts'], environment: 'node' },
+  test: { ...projectTestDefaults, name: 'factor-dsl', include: ['src/**/*.test.ts'] },
 });
