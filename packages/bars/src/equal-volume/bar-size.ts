@@ -19,7 +19,10 @@ export interface BarSizeOptions {
 
 /**
  * The study's bar size for one stock-day: total volume over the `lookback` trading days before
- * day T, divided by `barNum` (bars wanted per day). Shares per bar.
+ * day T, divided by `barNum`. Shares per bar. As the study (and the factor-bench harness) write it,
+ * `barNum` divides the *whole* lookback total, so a typical day gets about `barNum / lookback`
+ * bars (lookback 5, barNum 50: ~10 bars a day); to get about B bars a day pass
+ * `barNum = B * lookback`.
  *
  * The current day T is **not** included (see `options.day`): including it would size a bar at
  * 10:00 with volume traded later that day.

@@ -32,6 +32,7 @@ export {
   sseNativeSnapshotMapping,
   VENDOR_1MIN_BARS,
 } from './mappings.js';
+export { readPanelsParquet, writePanelsParquet } from './panel-parquet.js';
 export {
   type ParquetWriteOptions,
   readMinuteBarsParquet,
