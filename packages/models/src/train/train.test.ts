@@ -150,15 +150,32 @@ describe('determinism, chunking, checkpoints', () => {
     full.model.dispose();
   });
 
-  it('refuses a checkpoint written by another run', async () => {
+  it('refuses a checkpoint written by another run (other options, or other data of the same shape)', async () => {
     const path = join(dir, 'other.ckpt');
     const a = await trainModel(ds, config('gru'), split, { ...fast, epochs: 1, checkpoint: path });
     a.model.dispose();
-    try {
-      await trainModel(ds, config('gru'), split, { ...fast, epochs: 1, checkpoint: path, learningRate: 0.5 });
-      expect.unreachable();
-    } catch (e) {
-      expect(HfqError.is(e, 'MODELS_CHECKPOINT')).toBe(true);
+    const close = mk.close.clone();
+    for (let t = 0; t < close.nDates; t++) close.set(t, 3, close.get(t, 3) * (1 + 0.01 * (t % 3)));
+    const other = new StockDataset(
+      mk.factors,
+      { close },
+      { window: L, stride: 4, label: { horizon: 4 }, minStocks: 10 },
+    );
+    for (const [data, lr] of [
+      [ds, 0.5],
+      [other, fast.learningRate!],
+    ] as const) {
+      try {
+        await trainModel(data, config('gru'), split, {
+          ...fast,
+          epochs: 1,
+          checkpoint: path,
+          learningRate: lr,
+        });
+        expect.unreachable();
+      } catch (e) {
+        expect(HfqError.is(e, 'MODELS_CHECKPOINT')).toBe(true);
+      }
     }
   });
 

@@ -287,6 +287,22 @@ async function bytesPerStock(model: Model, probe: number, sequence: boolean, aux
   return Math.max(1, (info.peakBytes - before) / probe);
 }
 
+/**
+ * A cheap signature of the data a run sees (sums of the inputs and labels of three of its dates),
+ * so that a checkpoint written on other data with the same shapes is refused.
+ */
+function dataSignature(ds: StockDataset, split: Split): number[] {
+  const dates = [split.train[0]!, split.train[split.train.length - 1]!, split.valid[split.valid.length - 1]!];
+  return dates.flatMap((t) => {
+    const cs = ds.crossSection(t, 'total');
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < cs.x.length; i++) sx += cs.x[i]!;
+    for (let i = 0; i < cs.n; i++) sy += Number.isFinite(cs.rawY![i]!) ? cs.rawY![i]! : 0;
+    return [cs.n, sx, sy];
+  });
+}
+
 /** Resolves the options with their defaults (also what the fingerprint covers). */
 function resolveOptions(config: ModelConfig, o: TrainOptions) {
   return {
@@ -386,6 +402,7 @@ export async function trainModel(
       o: { ...o, epochs: 0, patience: 0, cacheMB: 0 },
       train: Array.from(split.train),
       valid: Array.from(split.valid),
+      sample: dataSignature(ds, split),
     }),
   );
   const stage = options.stage ?? `train:${cfg.kind}`;
