@@ -205,6 +205,10 @@ const result = {
   training,
   inference: inferenceResults,
 };
-const json = JSON.stringify(result, null, 2);
+// Arrays of numbers on one line, as the repository's formatter (biome) writes them.
+const json = JSON.stringify(result, null, 2).replace(
+  /\[\s+([-\d.,\s]+?)\s+\]/g,
+  (_, items: string) => `[${items.split(/,\s*/).join(', ')}]`,
+);
 console.log(json);
 writeFileSync(new URL('./results/latest.json', import.meta.url), `${json}\n`);
