@@ -40,3 +40,4 @@ export {
 export { createProgressBar, formatDuration, formatProgressLine, type ProgressSink } from './progress-bar.js';
 export { Rng, type RngKey } from './rng.js';
 export { formatTimeOfDay, parseTimeOfDay, timeOfDay } from './time.js';
+export { spawnWorker } from './worker.js';

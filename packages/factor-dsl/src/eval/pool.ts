@@ -1,5 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { HfqError } from '@hfq/core';
+import type { Worker } from 'node:worker_threads';
+import { HfqError, spawnWorker } from '@hfq/core';
 import { dslError } from '../language/errors.js';
 import type { FactorLimits } from '../language/limits.js';
 import type { SourceKind } from '../ops/spec.js';
@@ -18,20 +18,9 @@ export interface PoolOptions {
   vbar?: Partial<VolumeBarOptions>;
 }
 
-/**
- * The worker script. Running from TypeScript sources (tests, `tsx`), the worker registers tsx's
- * loader itself and resolves `@hfq/*` to sources; from the built package it is plain `worker.js`.
- * (On Node 20 `execArgv: ['--import', 'tsx']` does not make a worker's `.ts` entry loadable, hence
- * the small bootstrap.)
- */
-function spawnWorker(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const url = new URL('./worker.ts', here).href;
-    const bootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(url)}); });`;
-    return new Worker(bootstrap, { eval: true, execArgv: ['--conditions=source'] });
-  }
-  return new Worker(new URL('./worker.js', here));
+/** The worker script beside this module (`worker.ts` from sources, `worker.js` from dist). */
+function startWorker(): Worker {
+  return spawnWorker(import.meta.url, './worker');
 }
 
 interface Pending {
@@ -109,7 +98,7 @@ export class FactorWorkerPool {
         field: 'threads',
       });
     }
-    const handles = Array.from({ length: threads }, () => new WorkerHandle(spawnWorker()));
+    const handles = Array.from({ length: threads }, () => new WorkerHandle(startWorker()));
     const pool = new FactorWorkerPool(handles, defs);
     const init: ToWorker = {
       kind: 'init',

@@ -304,7 +304,9 @@ describe('backtestEnhancedIndex on a random market', { timeout: 60_000 }, () => 
     const ctrl = new AbortController();
     const run = backtestEnhancedIndex(
       { signal: sig, market, parallel: false },
-      { signal: ctrl.signal, onProgress: (e) => e.done >= 3 && ctrl.abort() },
+      // Progress events are throttled (one per 100 ms), so a warm run may emit only its first and
+      // last: abort on the first one, and the next rebalance must see it.
+      { signal: ctrl.signal, onProgress: () => ctrl.abort() },
     );
     await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
   });
@@ -368,19 +370,5 @@ describe('HiGHS warm start across rebalances', { timeout: 60_000 }, () => {
       );
     }
     expect(Math.abs(warm.nav[warm.nav.length - 1]! - cold.nav[cold.nav.length - 1]!)).toBeLessThan(1e-9);
-  });
-});
-
-describe('scenario worker entry', () => {
-  it('uses the built .js worker from dist and a tsx bootstrap of the .ts worker from sources', async () => {
-    const { scenarioWorkerSpec } = await import('./workers.js');
-    const dist = scenarioWorkerSpec('file:///pkg/dist/backtest/workers.js');
-    expect(String(dist.entry)).toBe('file:///pkg/dist/backtest/scenario-worker.js');
-    expect(dist.options).toEqual({ eval: false, execArgv: [] });
-    const src = scenarioWorkerSpec('file:///pkg/src/backtest/workers.ts');
-    expect(src.options.eval).toBe(true);
-    expect(src.options.execArgv).toEqual(['--conditions=source']);
-    expect(String(src.entry)).toContain('file:///pkg/src/backtest/scenario-worker.ts');
-    expect(String(src.entry)).toContain('register');
   });
 });
