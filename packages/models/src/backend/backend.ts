@@ -1,11 +1,26 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
 import { registerModelGradients } from './gradients.js';
+import { genuinePackage, importOptional, resolveFromHere } from './optional.js';
 import { installWasmKernels } from './wasm-kernels.js';
+import {
+  describeDevice,
+  type GpuDeviceInfo,
+  loadWebGpu,
+  type WebGpuOptions,
+  webgpuDevice,
+  webgpuUnavailableReason,
+} from './webgpu.js';
+
+export type {
+  DawnBackend,
+  GpuDeviceInfo,
+  WebGpuAdapterEntry,
+  WebGpuOptions,
+  WebGpuPackage,
+} from './webgpu.js';
+export { listWebGpuAdapters } from './webgpu.js';
 
 /**
  * Tensor backends the models run on. Every model is written once against `@tensorflow/tfjs-core`
@@ -29,6 +44,13 @@ export interface BackendInfo {
   tfName: string;
   /** Human-readable detail: SIMD/threads for wasm, the adapter for webgpu. */
   detail: string;
+  /** The GPU, for `webgpu`: adapter, Dawn backend, features, limits, errors caught since. */
+  device?: GpuDeviceInfo;
+  /**
+   * Backends `auto` passed over before this one, each with the reason (not installed, no Vulkan
+   * loader, no adapter, failed to initialise). Empty for a backend named explicitly.
+   */
+  skipped?: { name: BackendName; reason: string }[];
 }
 
 /** Options for `useBackend`. */
@@ -40,6 +62,8 @@ export interface BackendOptions {
   wasmPaths?: string;
   /** Order `auto` tries (default `AUTO_ORDER`). */
   autoOrder?: readonly BackendName[];
+  /** The `webgpu` backend's adapter choice and Dawn flags (see `WebGpuOptions`). */
+  webgpu?: WebGpuOptions;
 }
 
 /**
@@ -52,55 +76,25 @@ export interface BackendLoader {
   tfName: string;
   /** Cheap check run by `auto` before `load` (e.g. "is a Vulkan loader installed?"); default: yes. */
   plausible?: () => boolean;
+  /**
+   * Cheap check run by `auto` before `load`, with the reason: `undefined` when the backend may
+   * load, else why not (reported in `BackendInfo.skipped`). Takes precedence over `plausible`.
+   */
+  unavailableReason?: (options: BackendOptions) => string | undefined;
   load: (options: BackendOptions) => Promise<void>;
   /** Detail string once the backend is active. */
   describe?: () => Promise<string> | string;
+  /** The device once the backend is active (GPU backends). */
+  device?: () => GpuDeviceInfo | undefined;
 }
 
 /** The order `auto` tries backends in: fastest first. */
 export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
-const require = createRequire(import.meta.url);
-
-/**
- * Imports an optional package, resolved from this module (not from the process's working
- * directory), by file URL; a non-literal specifier keeps tsc and bundlers from requiring it.
- */
-async function importOptional(specifier: string): Promise<unknown> {
-  const url: string = pathToFileURL(require.resolve(specifier)).href;
-  return import(url);
-}
-
-/** True when `name` resolves to a package whose package.json `name` is `name` (not an alias). */
-function genuinePackage(name: string): boolean {
-  try {
-    const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as {
-      name?: string;
-    };
-    return pkg.name === name;
-  } catch {
-    return false;
-  }
-}
-
-/** On Linux, whether the dynamic loader knows `libvulkan.so.1` (Dawn needs it for any adapter). */
-function vulkanLoaderPresent(): boolean {
-  if (process.platform !== 'linux') return true;
-  if (process.env.VK_DRIVER_FILES || process.env.VK_ICD_FILENAMES) return true;
-  for (const dir of [
-    '/usr/lib/x86_64-linux-gnu',
-    '/usr/lib64',
-    '/usr/lib',
-    '/usr/local/lib',
-    '/lib/x86_64-linux-gnu',
-  ]) {
-    if (existsSync(join(dir, 'libvulkan.so.1'))) return true;
-  }
-  try {
-    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
-  } catch {
-    return false;
-  }
+function tfNodeMissing(pkg: string): string | undefined {
+  return genuinePackage(pkg)
+    ? undefined
+    : `optional package ${pkg} is not installed (or is an alias of another package)`;
 }
 
 async function loadTfNode(pkg: string): Promise<void> {
@@ -117,12 +111,6 @@ async function loadTfNode(pkg: string): Promise<void> {
       { field: pkg },
     );
   }
-}
-
-interface GpuLike {
-  requestAdapter(): Promise<{
-    info?: { vendor?: string; architecture?: string; description?: string };
-  } | null>;
 }
 
 const loaders = new Map<BackendName, BackendLoader>();
@@ -156,7 +144,7 @@ registerBackendLoader({
     if (!wasmPathsSet) {
       const paths =
         options.wasmPaths ??
-        `${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+        `${join(dirname(resolveFromHere('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
       wasm.setWasmPaths(paths);
       wasmPathsSet = true;
     }
@@ -172,7 +160,7 @@ registerBackendLoader({
 registerBackendLoader({
   name: 'tensorflow',
   tfName: 'tensorflow',
-  plausible: () => genuinePackage('@tensorflow/tfjs-node'),
+  unavailableReason: () => tfNodeMissing('@tensorflow/tfjs-node'),
   load: () => loadTfNode('@tensorflow/tfjs-node'),
   describe: () => 'libtensorflow (CPU)',
 });
@@ -180,42 +168,23 @@ registerBackendLoader({
 registerBackendLoader({
   name: 'tensorflow-gpu',
   tfName: 'tensorflow',
-  plausible: () => genuinePackage('@tensorflow/tfjs-node-gpu'),
+  unavailableReason: () => tfNodeMissing('@tensorflow/tfjs-node-gpu'),
   load: () => loadTfNode('@tensorflow/tfjs-node-gpu'),
   describe: () => 'libtensorflow (CUDA)',
 });
 
-let webgpuDetail = '';
 registerBackendLoader({
   name: 'webgpu',
   tfName: 'webgpu',
-  plausible: () => genuinePackage('@tensorflow/tfjs-backend-webgpu') && vulkanLoaderPresent(),
-  load: async () => {
-    const g = globalThis as { navigator?: { gpu?: GpuLike } };
-    if (g.navigator?.gpu === undefined) {
-      let dawn: { create: (flags: string[]) => GpuLike; globals: object };
-      try {
-        dawn = (await importOptional('webgpu')) as typeof dawn;
-      } catch (e) {
-        throw modelsError('MODELS_BACKEND', 'the `webgpu` package (Dawn for Node) is not installed', {}, e);
-      }
-      Object.assign(globalThis, dawn.globals);
-      const gpu = dawn.create([]);
-      if (g.navigator === undefined) g.navigator = { gpu };
-      else g.navigator.gpu = gpu;
-    }
-    const adapter = await g.navigator!.gpu!.requestAdapter();
-    if (adapter === null) {
-      throw modelsError(
-        'MODELS_BACKEND',
-        'WebGPU has no adapter here (no GPU, or no Vulkan/Metal/D3D12 driver)',
-      );
-    }
-    const info = adapter.info ?? {};
-    webgpuDetail = [info.vendor, info.architecture, info.description].filter((s) => s).join(' ') || 'adapter';
-    await importOptional('@tensorflow/tfjs-backend-webgpu');
+  unavailableReason: (options) => webgpuUnavailableReason(options.webgpu),
+  load: async (options) => {
+    await loadWebGpu(options.webgpu);
   },
-  describe: () => webgpuDetail,
+  describe: () => {
+    const d = webgpuDevice();
+    return d === undefined ? '' : describeDevice(d);
+  },
+  device: () => webgpuDevice(),
 });
 
 let active: BackendInfo | undefined;
@@ -248,18 +217,31 @@ async function activate(name: BackendName, options: BackendOptions): Promise<Bac
     throw modelsError('MODELS_BACKEND', `backend ${name} failed to initialise`, { field: name });
   }
   const detail = loader.describe ? await loader.describe() : '';
-  active = { name, tfName: loader.tfName, detail };
+  const device = loader.device?.();
+  active = { name, tfName: loader.tfName, detail, ...(device === undefined ? {} : { device }), skipped: [] };
   return active;
+}
+
+/** Why `auto` should not try `loader` here (cheap checks), or undefined. */
+function unavailable(loader: BackendLoader, options: BackendOptions): string | undefined {
+  if (loader.unavailableReason !== undefined) return loader.unavailableReason(options);
+  if (loader.plausible !== undefined && !loader.plausible())
+    return 'not available here (plausible() is false)';
+  return undefined;
 }
 
 /**
  * Selects the tensor backend for everything that follows (tfjs keeps one global engine).
  * `auto` tries `options.autoOrder` (default `AUTO_ORDER`: tensorflow-gpu, webgpu, tensorflow,
- * wasm, cpu), skipping those whose `plausible()` check fails (e.g. `webgpu` without a Vulkan
- * loader on Linux), and keeps the first that loads. Naming the active backend again is a no-op;
- * `ensureBackend` keeps whatever is active.
+ * wasm, cpu), skipping those whose cheap check fails (package not installed; `webgpu` without a
+ * Vulkan loader on Linux), and keeps the first that loads; `BackendInfo.skipped` says why each
+ * one before it was passed over. Naming the active backend again is a no-op (its options are not
+ * re-applied); `ensureBackend` keeps whatever is active.
  *
- * @throws `MODELS_BACKEND` when the named backend (or, for `auto`, every backend) fails to load.
+ * @throws `MODELS_BACKEND` when the named backend (or, for `auto`, every backend) fails to load;
+ *   the message says why (for `webgpu`: no Vulkan loader, no adapter, package missing), and the
+ *   error's context has `reason` (`no-vulkan-loader`, `no-adapter`, `no-dawn`, `no-tfjs-webgpu`)
+ *   where the webgpu loader knows it.
  */
 export async function useBackend(
   name: BackendName | 'auto' = 'auto',
@@ -267,17 +249,30 @@ export async function useBackend(
 ): Promise<BackendInfo> {
   if (active !== undefined && name === active.name && tf.getBackend() === active.tfName) return active;
   if (name !== 'auto') return activate(name, options);
-  const failures: string[] = [];
+  const skipped: { name: BackendName; reason: string }[] = [];
   for (const candidate of options.autoOrder ?? AUTO_ORDER) {
     const loader = loaders.get(candidate);
-    if (loader === undefined || (loader.plausible !== undefined && !loader.plausible())) continue;
+    if (loader === undefined) {
+      skipped.push({ name: candidate, reason: 'no loader registered' });
+      continue;
+    }
+    const reason = unavailable(loader, options);
+    if (reason !== undefined) {
+      skipped.push({ name: candidate, reason });
+      continue;
+    }
     try {
-      return await activate(candidate, options);
+      const info = await activate(candidate, options);
+      info.skipped = skipped;
+      return info;
     } catch (e) {
-      failures.push(`${candidate}: ${e instanceof Error ? e.message : String(e)}`);
+      skipped.push({ name: candidate, reason: e instanceof Error ? e.message : String(e) });
     }
   }
-  throw modelsError('MODELS_BACKEND', `no tensor backend could load (${failures.join('; ')})`);
+  throw modelsError(
+    'MODELS_BACKEND',
+    `no tensor backend could load (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`,
+  );
 }
 
 /** The backend chosen by the last successful `useBackend`, if any. */
