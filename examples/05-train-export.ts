@@ -136,7 +136,8 @@ const best = factors
   .sort((x, y) => Math.abs(y.ic) - Math.abs(x.ic))[0]!;
 say(
   `out of sample (${oos.count} dates): RankIC ${pct(oos.mean)} vs the T+1..T+11 label (IR ${num(oos.ir, 2)}), ` +
-    `${pct(oosWeek.mean)} vs T+1..T+6; oracle ${pct(oracle.mean)}; best single factor ${best.id} ${pct(best.ic)}`,
+    `${pct(oosWeek.mean)} vs T+1..T+6; oracle ${pct(oracle.mean)}; best single factor on the same dates ` +
+    `(picked with hindsight) ${best.id} ${pct(best.ic)}`,
 );
 
 // 5. Export to ONNX and check onnxruntime gives the tfjs scores on the last day.

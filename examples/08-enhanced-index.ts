@@ -95,7 +95,9 @@ for (const [name, signal] of [
   );
 }
 
-// 4. The study's table, calendar years, and how often a limit had to be relaxed.
+// 4. The study's table, calendar years, and how often a limit had to be relaxed. `untradableBand`
+// means a stock that should have been traded back into its band could not be (suspended or
+// limit-locked on T+1) and was held at its old weight; the other limits were then met.
 const first = runs.oracle!;
 const entries = [
   ...Object.entries(runs).flatMap(([name, bt]) =>
