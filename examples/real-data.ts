@@ -25,7 +25,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeSymbol, readDailyBarsCsv } from '@hfq/bars';
-import { FactorCube, formatYmd, Panel, ymdYear } from '@hfq/core';
+import { FactorCube, formatYmd, Panel, ProgressReporter, ymdYear } from '@hfq/core';
 import { evaluateFactors } from '@hfq/factor-dsl';
 import {
   cumulativeIC,
@@ -141,6 +141,7 @@ if (opts['daily-stocks'] > 0 && opts['daily-stocks'] < allSymbols.length) {
   for (const a of [...L2_ASSETS, ...m15Assets]) if (dailySet.has(a)) picked.add(a);
   dailyAssets = [...picked].sort();
 }
+say('reading the daily bars (a 30 MB gzip CSV, streamed: about 10 s; the reader reports no progress)');
 const t0 = clock.ms();
 const daily = await readDailyBarsCsv(paths.daily, { assets: dailyAssets, limits: 'board-rules' });
 const dates = daily.close.dates;
@@ -243,7 +244,14 @@ const m15Returns = returns.alignTo(
 );
 type Row = { name: string; ic1: IcSummary; ic5: IcSummary; weekly: IcSummary; groups?: GroupBacktestResult };
 const m15Rows: Row[] = [];
+const p15 = new ProgressReporter(
+  { onProgress },
+  '15-min factor tests',
+  FIFTEEN_MINUTE_FACTORS.length,
+  'factors',
+);
 for (const f of FIFTEEN_MINUTE_FACTORS) {
+  p15.tick();
   const oneDay = m15Cube.factorPanel(f.id);
   for (const [name, p] of [
     [f.id, oneDay],
@@ -288,7 +296,9 @@ const dailyRows: Array<{
   byYear: Record<string, number>;
   groups: GroupBacktestResult;
 }> = [];
+const pDaily = new ProgressReporter({ onProgress }, 'daily factor tests', DAILY_FACTORS.length, 'factors');
 for (const f of DAILY_FACTORS) {
+  pDaily.tick();
   const w = factors[f.id]!.alignTo(weekly, dailyAssets);
   const series = icSeries(w, fwd5, { universe, minAssets: 50 });
   dailyRows.push({
@@ -372,7 +382,9 @@ const oosPanels: Array<[string, Panel]> = [
   ['linear composite (signs from before the test period)', composite],
   ...DAILY_FACTORS.map((f) => [f.id, factors[f.id]!.alignTo(oosDates, dailyAssets)] as [string, Panel]),
 ];
+const pOos = new ProgressReporter({ onProgress }, 'out-of-sample tests', oosPanels.length, 'signals');
 const oosRows = oosPanels.map(([name, p]) => {
+  pOos.tick();
   const s5 = icSeries(p, fwd5, { universe, minAssets: 50 });
   return {
     name,
