@@ -20,10 +20,10 @@
  * the model sees a random 256 of the day's stocks (`--max-stocks`). `--quick` subsamples stocks
  * and trains for one epoch (for the smoke test; its numbers mean little).
  *
- * Writes to out/real-data/: report.html, report.md, results.json.
+ * Writes to out/real-data/ (`--out` to change): report.html, report.md, results.json.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { normalizeSymbol, readDailyBarsCsv } from '@hfq/bars';
 import { FactorCube, formatYmd, Panel, ProgressReporter, ymdYear } from '@hfq/core';
 import { evaluateFactors } from '@hfq/factor-dsl';
@@ -73,6 +73,7 @@ const opts = scriptOptions('examples/real-data.ts: the hfq study on the real A-s
     help: 'the data/real folder (default $HFQ_SHARED_DIR/data/real, else ../shared/data/real)',
   },
   quick: { default: false, help: 'subsample stocks and train one epoch (smoke test; numbers mean little)' },
+  out: { default: 'out/real-data', help: 'output folder (relative to the repository root or absolute)' },
   'test-start': { default: 20230103, help: 'first out-of-sample date of the model (yyyymmdd)' },
   'retrain-every': { default: 250, help: 'trading days between refits of the walk-forward model' },
   'train-samples': { default: 150, help: 'weekly samples in each rolling training window (150 = 3 years)' },
@@ -101,7 +102,7 @@ if (opts.quick) {
 }
 const clock = stopwatch();
 const onProgress = progressBar();
-const out = join(REPO_ROOT, 'out', 'real-data');
+const out = resolve(REPO_ROOT, opts.out);
 const { paths, available } = realDataPaths(opts.data || undefined);
 if (!available) {
   const msg = `the real samples are not at ${paths.root}`;

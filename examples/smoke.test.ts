@@ -198,9 +198,10 @@ describe('example scripts', () => {
 const real = sharedData('the real-data example (examples/real-data.ts --quick)', 'data', 'real');
 describe.runIf(real.available)('real-data example (../shared present)', () => {
   it('runs on the real samples (quick mode) and writes its report', async () => {
-    rmSync(join(REPO_ROOT, 'out', 'real-data'), { recursive: true, force: true });
-    await ok('real-data.ts', ['--quick', '--data', real.path]);
-    const dir = join(REPO_ROOT, 'out', 'real-data');
+    // its own folder, so that the report of a full run in out/real-data is not replaced
+    const dir = join(REPO_ROOT, 'out', 'smoke', 'real-data');
+    rmSync(dir, { recursive: true, force: true });
+    await ok('real-data.ts', ['--quick', '--data', real.path, '--out', dir]);
     for (const f of ['report.html', 'report.md', 'results.json']) expect(existsSync(join(dir, f))).toBe(true);
     const r = json(join(dir, 'results.json'));
     // (a) snapshots add up to the day's trades exactly; minutes agree within the snapshot cadence
