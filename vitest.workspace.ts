@@ -3,4 +3,4 @@
  * plus the examples' smoke tests. vitest 4 dropped workspace files, so `vitest.config.ts`
  * imports this list as `test.projects`.
  */
-export const projects: string[] = ['packages/*'];
+export const projects: string[] = ['packages/*', 'examples'];

@@ -1,8 +1,13 @@
 import { defineProject } from 'vitest/config';
-import { hfqAliases } from '../vitest.shared.js';
+import { hfqAliases, projectTestDefaults } from '../vitest.shared.js';
 
 export default defineProject({
   resolve: { alias: hfqAliases },
-  // Each test runs an example script as a child process: minutes, not milliseconds.
-  test: { name: 'examples', include: ['*.test.ts'], environment: 'node', testTimeout: 240_000 },
+  // Each test runs an example script (or the demo) as a child process: minutes, not milliseconds.
+  test: {
+    ...projectTestDefaults,
+    name: 'examples',
+    include: ['*.test.ts', 'demo/**/*.test.ts'],
+    testTimeout: 300_000,
+  },
 });
