@@ -84,3 +84,36 @@ describe('walkForward', () => {
     }
   });
 });
+
+describe('walkForward extras', () => {
+  it('scores both horizon combinations of a sequence model, keeps the last fold on request, and reports steps', async () => {
+    const ds = new StockDataset(mk.factors, { close: mk.close }, dsOptions);
+    const stages = new Set<string>();
+    const res = await walkForward(ds, {
+      ...options,
+      models: [{ name: 'seq', config: tinyConfig('seq2seq', F, L), horizons: 'sum' }],
+      plan: { ...options.plan, retrainEvery: 20 },
+      keepLastFold: true,
+      onProgress: (e) => stages.add(e.stage.replace(/seed\d+$/, 'seed')),
+    });
+    try {
+      expect(Object.keys(res.byModel).sort()).toEqual(['seq', 'seq:sum', 'seq:validIC']);
+      // `horizons: 'sum'` chose the plain sum as the model's score
+      expect(Array.from(res.byModel.seq!.values)).toEqual(Array.from(res.byModel['seq:sum']!.values));
+      const sum = res.byModel['seq:sum']!.row(0);
+      const ic = res.byModel['seq:validIC']!.row(0);
+      expect(Array.from(ic).some((v, i) => Number.isFinite(v) && v !== sum[i])).toBe(true);
+      // the kept models are the last fold's, alive: they still predict
+      expect(res.lastFold).toHaveLength(1);
+      const member = res.lastFold![0]!.members[0]!.result.model;
+      const t = ds.dates.indexOf(res.scores.dates[res.scores.nDates - 1]!);
+      expect(
+        member.predict(ds.crossSection(t, 'none').x, ds.crossSection(t, 'none').n).length,
+      ).toBeGreaterThan(0);
+      // progress arrives per training step, not only per training
+      expect(stages).toEqual(new Set(['walk-forward', 'train:seq:seed']));
+    } finally {
+      for (const e of res.lastFold ?? []) e.dispose();
+    }
+  });
+});

@@ -28,6 +28,12 @@ export interface TrainedEnsemble {
   name: string;
   predictor: Ensemble;
   members: { seed: number; result: TrainResult; predictor: ModelPredictor }[];
+  /**
+   * Sequence models only: the seed ensemble under each way of turning the horizons into one score,
+   * from the same trained members: `sum` (the study's plain sum of the predicted daily returns)
+   * and `validIC` (horizon weights fitted on validation IC). `predictor` is the one `spec.horizons` chose.
+   */
+  horizonVariants?: { sum: Ensemble; validIC: Ensemble };
   /** Frees the members' tfjs memory. */
   dispose(): void;
 }
@@ -56,6 +62,8 @@ export async function trainEnsemble(
   const name = spec.name ?? spec.config.kind;
   if (options.checkpointDir !== undefined) mkdirSync(options.checkpointDir, { recursive: true });
   const members: TrainedEnsemble['members'] = [];
+  const sumMembers: ModelPredictor[] = [];
+  const icMembers: ModelPredictor[] = [];
   for (const seed of seeds) {
     const opts: TrainOptions = {
       ...options,
@@ -66,16 +74,25 @@ export async function trainEnsemble(
     if (options.checkpointDir !== undefined)
       opts.checkpoint = join(options.checkpointDir, `${name}-seed${seed}.ckpt`);
     const result = await trainModel(ds, spec.config, split, opts);
-    const horizonWeights =
-      result.model.outputSize > 1 && (spec.horizons ?? 'validIC') === 'validIC'
-        ? fitHorizonWeights(result.model, ds, split.valid)
-        : undefined;
-    members.push({ seed, result, predictor: new ModelPredictor(result.model, { horizonWeights }) });
+    if (result.model.outputSize > 1) {
+      const sum = new ModelPredictor(result.model);
+      const validIC = new ModelPredictor(result.model, {
+        horizonWeights: fitHorizonWeights(result.model, ds, split.valid),
+      });
+      sumMembers.push(sum);
+      icMembers.push(validIC);
+      members.push({ seed, result, predictor: (spec.horizons ?? 'validIC') === 'validIC' ? validIC : sum });
+    } else {
+      members.push({ seed, result, predictor: new ModelPredictor(result.model) });
+    }
   }
   return {
     name,
     predictor: new Ensemble(members.map((m) => m.predictor)),
     members,
+    ...(sumMembers.length > 0
+      ? { horizonVariants: { sum: new Ensemble(sumMembers), validIC: new Ensemble(icMembers) } }
+      : {}),
     dispose: () => {
       for (const m of members) m.result.model.dispose();
     },
@@ -87,6 +104,11 @@ export interface WalkForwardOptions extends EnsembleOptions {
   /** The models; with several, the composite is the equal-weight average of their standardised scores. */
   models: readonly ModelSpec[];
   plan: WalkForwardPlan;
+  /**
+   * Keep the last fold's trained ensembles (returned as `lastFold`, e.g. to export them to ONNX;
+   * the caller then disposes them). Default false: every fold's models are freed.
+   */
+  keepLastFold?: boolean;
 }
 
 /** What one fold did. */
@@ -106,9 +128,14 @@ export interface FoldReport {
 export interface WalkForwardResult {
   /** Composite of all models (the single model's ensemble when there is one). */
   scores: Panel<Float32Array>;
-  /** Each model's seed-ensemble scores. */
+  /**
+   * Each model's seed-ensemble scores; a sequence model adds `<name>:sum` and `<name>:validIC`
+   * (both horizon combinations of the same trained members).
+   */
   byModel: Record<string, Panel<Float32Array>>;
   folds: FoldReport[];
+  /** The last fold's trained ensembles when `keepLastFold` (dispose them when done). */
+  lastFold?: TrainedEnsemble[];
 }
 
 /**
@@ -133,6 +160,8 @@ export async function walkForward(ds: StockDataset, options: WalkForwardOptions)
   const scores = Panel.alloc(dates, ds.assets, 'float32');
   const byModel: Record<string, Panel<Float32Array>> = {};
   for (const n of names) byModel[n] = Panel.alloc(dates, ds.assets, 'float32');
+  const panel = (key: string) => (byModel[key] ??= Panel.alloc(dates, ds.assets, 'float32'));
+  let lastFold: TrainedEnsemble[] | undefined;
   const seeds = options.seeds ?? [0, 1, 2];
   const progress = new ProgressReporter(
     options,
@@ -152,7 +181,8 @@ export async function walkForward(ds: StockDataset, options: WalkForwardOptions)
           ...options,
           checkpointDir:
             options.checkpointDir === undefined ? undefined : join(options.checkpointDir, `fold${k}`),
-          onProgress: undefined,
+          // Each training's per-step events (stage `train:<name>:seed<k>`) reach the caller too.
+          onProgress: options.onProgress,
         });
         trained.push(ens);
         progress.tick(seeds.length, `fold ${k + 1}/${folds.length} ${name}`);
@@ -165,9 +195,18 @@ export async function walkForward(ds: StockDataset, options: WalkForwardOptions)
         const out = scores.row(row);
         for (let i = 0; i < cs.n; i++) out[cs.assets[i]!] = s[i]!;
         for (const e of trained) {
-          const m = await e.predictor.score(cs);
-          const r = byModel[e.name]!.row(row);
-          for (let i = 0; i < cs.n; i++) r[cs.assets[i]!] = m[i]!;
+          const variants: [string, Predictor][] = [[e.name, e.predictor]];
+          if (e.horizonVariants) {
+            variants.push(
+              [`${e.name}:sum`, e.horizonVariants.sum],
+              [`${e.name}:validIC`, e.horizonVariants.validIC],
+            );
+          }
+          for (const [key, p] of variants) {
+            const m = await p.score(cs);
+            const r = panel(key).row(row);
+            for (let i = 0; i < cs.n; i++) r[cs.assets[i]!] = m[i]!;
+          }
         }
         row++;
       }
@@ -186,8 +225,9 @@ export async function walkForward(ds: StockDataset, options: WalkForwardOptions)
         })),
       });
     } finally {
-      for (const e of trained) e.dispose();
+      if (options.keepLastFold && k === folds.length - 1) lastFold = trained;
+      else for (const e of trained) e.dispose();
     }
   }
-  return { scores, byModel, folds: reports };
+  return { scores, byModel, folds: reports, ...(lastFold ? { lastFold } : {}) };
 }
