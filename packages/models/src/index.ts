@@ -92,6 +92,7 @@ export { TfConstants, TfOps } from './ops/tf-ops.js';
 export { type CheckpointState, fingerprintOf, readCheckpoint } from './train/checkpoint.js';
 export {
   checkCompatible,
+  combineScorePanels,
   Ensemble,
   fitHorizonWeights,
   ModelPredictor,

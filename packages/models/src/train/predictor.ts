@@ -136,23 +136,70 @@ export class Ensemble implements Predictor {
   }
 
   async score(cs: CrossSection): Promise<Float32Array> {
-    const acc = new Float64Array(cs.n);
-    const wsum = new Float64Array(cs.n);
-    for (let j = 0; j < this.members.length; j++) {
-      const s = Float64Array.from(await this.members[j]!.score(cs));
-      zscoreInPlace(s, Number.POSITIVE_INFINITY);
-      const w = this.weights[j]!;
-      for (let i = 0; i < cs.n; i++) {
-        if (Number.isFinite(s[i]!)) {
-          acc[i]! += w * s[i]!;
-          wsum[i]! += w;
-        }
+    const rows: Float64Array[] = [];
+    for (const m of this.members) rows.push(Float64Array.from(await m.score(cs)));
+    return combineStandardized(rows, this.weights, new Float32Array(cs.n));
+  }
+}
+
+/**
+ * The composite rule of `Ensemble`, on one cross-section: each member's scores are z-scored over
+ * their finite entries (in place), then averaged with `weights` over the members that score the
+ * stock; NaN where none does. Writes and returns `out`.
+ */
+function combineStandardized<T extends Float32Array | Float64Array>(
+  rows: Float64Array[],
+  weights: ArrayLike<number>,
+  out: T,
+): T {
+  const n = out.length;
+  const acc = new Float64Array(n);
+  const wsum = new Float64Array(n);
+  for (let j = 0; j < rows.length; j++) {
+    const s = rows[j]!;
+    zscoreInPlace(s, Number.POSITIVE_INFINITY);
+    const w = weights[j]!;
+    for (let i = 0; i < n; i++) {
+      if (Number.isFinite(s[i]!)) {
+        acc[i]! += w * s[i]!;
+        wsum[i]! += w;
       }
     }
-    const out = new Float32Array(cs.n);
-    for (let i = 0; i < cs.n; i++) out[i] = wsum[i]! > 0 ? acc[i]! / wsum[i]! : Number.NaN;
-    return out;
   }
+  for (let i = 0; i < n; i++) out[i] = wsum[i]! > 0 ? acc[i]! / wsum[i]! : Number.NaN;
+  return out;
+}
+
+/**
+ * A composite of score panels (e.g. models trained on different factor sets), by the rule of
+ * `Ensemble`: per date, each panel's scores z-scored across stocks, then averaged with `weights`
+ * (default equal) over the panels that score the stock. Panels are matched by date value and
+ * asset id; the result is on the first panel's dates and assets (float32, NaN = not scored).
+ * @throws `MODELS_CONFIG` for no panels or a weights length mismatch.
+ */
+export function combineScorePanels(
+  panels: readonly Panel[],
+  weights?: ArrayLike<number>,
+): Panel<Float32Array> {
+  if (panels.length === 0)
+    throw modelsError('MODELS_CONFIG', 'combineScorePanels needs panels', { field: 'panels' });
+  if (weights !== undefined && weights.length !== panels.length) {
+    throw modelsError('MODELS_CONFIG', `${weights.length} weights for ${panels.length} panels`, {
+      field: 'weights',
+    });
+  }
+  const first = panels[0]!;
+  const aligned = panels.map((p, j) => (j === 0 ? p : p.alignTo(first.dates, first.assets)));
+  const out = Panel.alloc(first.dates, first.assets, 'float32');
+  const w = weights ?? new Array(panels.length).fill(1);
+  for (let t = 0; t < first.nDates; t++) {
+    combineStandardized(
+      aligned.map((p) => Float64Array.from(p.row(t))),
+      w,
+      out.row(t),
+    );
+  }
+  return out;
 }
 
 /**
