@@ -13,7 +13,7 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BackendName, exportOnnx, type Model, type ModelConfig, useBackend } from '@hfq/models';
+import { type BackendName, exportOnnx, Model, type ModelConfig, useBackend } from '@hfq/models';
 import * as tf from '@tensorflow/tfjs-core';
 import { ARCHITECTURES, type BenchCase, type CaseKind, caseConfig, curveCase, parityCase } from './cases.js';
 import { makeNet, round, syntheticBatch, weightsOf, writeJson, writeRaw } from './data.js';
@@ -36,6 +36,8 @@ export interface ChecksOptions {
   kinds?: readonly CaseKind[];
   /** Write the ONNX exports and parity data for the Python side [true]. */
   export: boolean;
+  /** Shape of the parity cases: `paper` (the GPU run) or `small` [paper]. */
+  parityShape?: 'paper' | 'small';
 }
 
 /** One loss-curve comparison. */
@@ -177,7 +179,7 @@ export async function curveCheck(
 
 /** Inference outputs at paper shape on every backend, plus the ONNX export, for the Python side. */
 export async function parityExport(kind: CaseKind, o: ChecksOptions): Promise<object> {
-  const c = parityCase(kind);
+  const c = parityCase(kind, o.parityShape ?? 'paper');
   const cfg = caseConfig(c);
   const caseDir = join(o.dir, c.id);
   mkdirSync(caseDir, { recursive: true });
@@ -190,7 +192,14 @@ export async function parityExport(kind: CaseKind, o: ChecksOptions): Promise<ob
   for (const b of o.backends) {
     try {
       await useBackend(b, o.backendOptions);
-      const net = makeNet(cfg, weights);
+      const net =
+        kind === TOY_KIND
+          ? makeNet(cfg, weights)
+          : new Model(
+              cfg as ModelConfig,
+              weights,
+              Array.from({ length: c.features }, (_, i) => `f${i}`),
+            );
       const y = tf.tidy(() => net.forward(tf.tensor3d(batch.x, [c.stocks, c.window, c.features]), {}));
       outShape = [...y.shape];
       const file = `out-${b}.f32`;

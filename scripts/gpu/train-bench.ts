@@ -8,6 +8,7 @@
  *   probe    the backend and device, kernel overhead, readback latency, upload, matMul, a custom WGSL kernel
  *   bench    the training benchmark (`--cases paper|smoke|id,id`, `--deadline-s`, `--memory-mb`)
  *   checks   loss curves on each of `--backends` (webgpu vs wasm) + parity files for reference/check.py
+ *            (`--parity small` for a quick run without a GPU)
  *   summary  combines the run's JSON files (`--dir`) into summary.json and prints a table
  *
  * Backend options: `--backend webgpu|wasm|cpu|auto` (default auto), `--dawn-backend null|vulkan|...`,
@@ -78,7 +79,13 @@ export function backendOptions(opts: Map<string, string>): BackendOptions {
 /** Every case's configuration and parameter list. */
 export function paramsDocument(): Record<string, unknown> {
   const kinds = [TOY_KIND, ...ARCHITECTURES];
-  const cases = [...paperCases(), ...smokeCases(), ...kinds.map(curveCase), ...kinds.map(parityCase)];
+  const cases = [
+    ...paperCases(),
+    ...smokeCases(),
+    ...kinds.map(curveCase),
+    ...kinds.map((k) => parityCase(k)),
+    ...kinds.map((k) => parityCase(k, 'small')),
+  ];
   return {
     format: 'hfq-gpu-params/1',
     notes:
@@ -142,6 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
         steps: Number(opts.get('steps') ?? 6),
         lossTolerance: Number(opts.get('tolerance') ?? 2e-3),
         export: opts.get('export') !== 'false',
+        parityShape: opts.get('parity') === 'small' ? 'small' : 'paper',
         ...(opts.has('kinds')
           ? { kinds: opts.get('kinds')!.split(',') as (typeof ARCHITECTURES)[number][] }
           : {}),
