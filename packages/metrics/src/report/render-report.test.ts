@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError } from '@hfq/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, screenshot } from '../test-utils/chromium.js';
-import { decodePng, pixelStats } from '../test-utils/png.js';
+import { findChromium, screenshot } from '../../../../test-support/chromium.js';
+import { decodePng, pixelStats } from '../../../../test-support/png.js';
 import { sampleReport } from '../test-utils/sample-report.js';
 import { type ReportDocument, renderReport, reportHtml, reportMarkdown } from './html.js';
 
