@@ -20,6 +20,8 @@ describe('dates', () => {
     expect(parseYmd('2025-02-28')).toBe(20250228);
     expect(parseYmd('20250228')).toBe(20250228);
     expect(parseYmd('2025/02/28')).toBe(20250228);
+    expect(parseYmd('2021.12.01')).toBe(20211201);
+    expect(() => parseYmd('2025-02/28')).toThrowError(/cannot read/); // mixed separators
     expect(() => parseYmd('2025-02-30')).toThrowError(/real day/);
     expect(() => parseYmd('yesterday')).toThrowError(/cannot read/);
     expect(formatYmd(20250228)).toBe('2025-02-28');

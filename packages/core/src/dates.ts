@@ -85,14 +85,15 @@ export function formatYmd(ymd: number): string {
 }
 
 /**
- * Parses `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYYMMDD` (string or number) into a `yyyymmdd` integer.
+ * Parses `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD` (string or number) into a `yyyymmdd`
+ * integer (one separator style per date).
  * Throws `INVALID_ARGUMENT` for anything else or for a day that does not exist.
  */
 export function parseYmd(text: string | number, field = 'date'): number {
   if (typeof text === 'number') return checkYmd(text, field);
-  const m = /^\s*(\d{4})[-/]?(\d{2})[-/]?(\d{2})\s*$/.exec(text);
+  const m = /^\s*(\d{4})([-/.]?)(\d{2})\2(\d{2})\s*$/.exec(text);
   if (!m) throw new HfqError('INVALID_ARGUMENT', `cannot read ${JSON.stringify(text)} as a date`, { field });
-  return checkYmd(Number(m[1]) * 10000 + Number(m[2]) * 100 + Number(m[3]), field);
+  return checkYmd(Number(m[1]) * 10000 + Number(m[3]) * 100 + Number(m[4]), field);
 }
 
 /**
