@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type BenchCase, caseConfig } from './cases.js';
 import { makeNet, median, round, syntheticBatch, weightsOf, writeJson } from './data.js';
 import { BackendCounter, type Counts } from './instrument.js';
-import { chooseChunk, type HostBatch, type Net, trainStep } from './step.js';
+import { batchGradients, chooseChunk, type HostBatch, type Net, trainStep } from './step.js';
 import { TOY_KIND } from './toy.js';
 
 /** Options of `runBench`. */
@@ -30,9 +30,14 @@ export interface BenchOptions {
   memoryMB: number;
   /** Cases also timed with dropout 0 (to price dropout's host-generated masks). */
   noDropoutIds: readonly string[];
+  /** Only the first step (timed) and one counted step: what a step asks of the backend, cheaply. */
+  countOnly?: boolean;
   /** Free-form facts to record (command line, git commit). */
   meta?: Record<string, unknown>;
 }
+
+/** The totals of `Counts` (without the per-kernel tables). */
+type CountsCore = Omit<Counts, 'byKernel' | 'dispatchesByKernel'>;
 
 /** What one case measured (fields absent when the case was cut short). */
 export interface CaseResult {
@@ -53,13 +58,20 @@ export interface CaseResult {
   stepMsAll?: number[];
   stepMsNoDropout?: number;
   /** Per step: kernels, readbacks, host tensors (and GPU dispatches/submits/uploads). */
-  counts?: Omit<Counts, 'byKernel'> & { topKernels: Record<string, number> };
+  counts?: CountsCore & {
+    topKernels: Record<string, number>;
+    topDispatchKernels: Record<string, number>;
+    /** The same counts for the optimizer update alone (Adam), part of the step's. */
+    optimizer: CountsCore;
+  };
   /** Mini-epoch: `steps` fresh host batches (uploaded as training does) + one validation pass. */
   epoch?: { steps: number; trainMs: number; perStepMs: number; validMs: number; totalMs: number };
   losses?: number[];
   lossesFinite?: boolean;
   /** WebGPU errors raised during the case (out of memory, limits). */
   gpuErrors?: string[];
+  /** `tf.memory()` after the timed steps (on webgpu: bytes in GPU buffers, allocated and pooled). */
+  memory?: Record<string, number>;
   error?: string;
   skipped?: string;
 }
@@ -112,6 +124,26 @@ async function validationPass(net: Net, batch: HostBatch): Promise<void> {
   }
 }
 
+/**
+ * Destroys the GPU buffers tfjs's webgpu backend keeps for reuse. Its buffer manager never frees
+ * a released buffer (it pools them by exact size and usage), so cases of other shapes would pile
+ * up pools until the device runs out of memory. Keys stay (an empty pool map makes tfjs stop
+ * pooling at all). No-op on other backends.
+ */
+export function releasePooledGpuBuffers(): void {
+  const bm = (tf.backend() as unknown as { bufferManager?: Record<string, unknown> }).bufferManager;
+  const pools = bm?.freeBuffers;
+  if (!(pools instanceof Map)) return;
+  for (const list of pools.values() as Iterable<{ size: number; destroy(): void }[]>) {
+    for (const b of list) {
+      b.destroy();
+      (bm as { numBytesAllocated: number }).numBytesAllocated -= b.size;
+    }
+    list.length = 0;
+  }
+  (bm as { numFreeBuffers: number }).numFreeBuffers = 0;
+}
+
 function gpuErrorsSoFar(): string[] {
   return activeBackend()?.device?.uncapturedErrors ?? [];
 }
@@ -140,7 +172,7 @@ export async function measureCase(c: BenchCase, o: BenchOptions): Promise<CaseRe
   try {
     r.parameters = net.parameterCount;
     const maxTensor = activeBackend()?.device?.limits.maxStorageBufferBindingSize ?? 2 ** 31;
-    const sizing = await chooseChunk(net, o.memoryMB, maxTensor, aux);
+    const sizing = await chooseChunk(net, o.memoryMB, maxTensor, aux, Math.min(16, c.stocks));
     const chunk = sizing.chunk;
     r.stocksPerPass = Math.min(chunk, c.stocks);
     r.peakMBPerStock = round(sizing.peakBytesPerStock / 1e6, 3);
@@ -155,10 +187,10 @@ export async function measureCase(c: BenchCase, o: BenchOptions): Promise<CaseRe
     };
     r.firstStepMs = round(await timed(step));
     if (overDeadline()) throw new Error('deadline reached after the first step');
-    await step(); // second warm-up: anything compiled lazily after the first pass
+    if (!o.countOnly) await step(); // second warm-up: anything compiled lazily after the first pass
     const ts: number[] = [];
     let spent = 0;
-    while (ts.length < o.reps && spent < o.caseBudgetMs && !overDeadline()) {
+    while (!o.countOnly && ts.length < o.reps && spent < o.caseBudgetMs && !overDeadline()) {
       const t = await timed(step);
       ts.push(t);
       spent += t;
@@ -167,14 +199,33 @@ export async function measureCase(c: BenchCase, o: BenchOptions): Promise<CaseRe
       r.stepMs = round(median(ts));
       r.stepMsAll = ts.map((t) => round(t));
     }
+    r.memory = Object.fromEntries(
+      Object.entries(tf.memory()).filter((e): e is [string, number] => typeof e[1] === 'number'),
+    );
     if (overDeadline()) throw new Error('deadline reached while timing steps');
+    // One more step, counted, with the optimizer's share apart.
     const counter = new BackendCounter();
     try {
-      await step();
+      const { loss, grads } = await batchGradients(net, b0, chunk, seed++, aux, source);
+      const before = counter.counts();
+      (optimizer as tf.Optimizer).applyGradients(grads);
+      tf.dispose(Object.values(grads));
+      losses.push(loss);
+      const { byKernel, dispatchesByKernel, ...rest } = counter.stop();
+      const top = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).slice(0, 15));
+      const optimizerPart = Object.fromEntries(
+        Object.entries(rest).map(([k, v]) => [k, v - (before as unknown as Record<string, number>)[k]!]),
+      ) as unknown as CountsCore;
+      r.counts = {
+        ...rest,
+        topKernels: top(byKernel),
+        topDispatchKernels: top(dispatchesByKernel),
+        optimizer: optimizerPart,
+      };
     } finally {
-      const { byKernel, ...rest } = counter.stop();
-      r.counts = { ...rest, topKernels: Object.fromEntries(Object.entries(byKernel).slice(0, 15)) };
+      counter.stop();
     }
+    if (o.countOnly) return r;
     if (o.noDropoutIds.includes(c.id) && c.dropout > 0 && !overDeadline()) {
       const cfg0 = caseConfig({ ...c, dropout: 0 });
       const net0 = makeNet(cfg0, weightsOf(cfg0, 1));
@@ -238,7 +289,13 @@ export async function runBench(
         what: '512x512 @ 512x512 float32 matMul on the same backend, result read back, median ms',
         ms: round(base, 3),
       },
-      options: { reps: o.reps, caseBudgetMs: o.caseBudgetMs, epochSteps: o.epochSteps, memoryMB: o.memoryMB },
+      options: {
+        reps: o.reps,
+        caseBudgetMs: o.caseBudgetMs,
+        epochSteps: o.epochSteps,
+        memoryMB: o.memoryMB,
+        countOnly: o.countOnly ?? false,
+      },
       meta: o.meta ?? {},
       notes: [
         'stepMs: one Adam step (forward, IC loss, backward, update, loss read back) on one date, batch resident on the device; median after 2 warm-up steps',
@@ -269,6 +326,7 @@ export async function runBench(
       write();
       continue;
     }
+    releasePooledGpuBuffers();
     const r = await measureCase(c, o);
     results.push(r);
     console.error(

@@ -135,11 +135,22 @@ export function parityCase(kind: CaseKind, shape: 'paper' | 'small' = 'paper'): 
   return { ...c, id: `${kind}-parity${shape === 'paper' ? '' : '-small'}`, dropout: 0 };
 }
 
-/** Cases by a list name: `paper`, `smoke`, or ids joined by commas (from `paperCases`/`smokeCases`). */
+/**
+ * Paper-shape cases (40 x 300, d 64) on 16 stocks: what a step asks of a backend (kernels,
+ * dispatches, readbacks, host tensors) does not depend on the number of stocks in one pass, so
+ * these count it at paper shape on a CPU, cheaply.
+ */
+export function countCases(stocks = 16): BenchCase[] {
+  return [TOY_KIND, ...ARCHITECTURES].map((k) => benchCase(k, stocks, 64, PAPER.window, PAPER.features));
+}
+
+/** Cases by a list name: `paper`, `smoke`, `counts` (`counts:N` for N stocks), or ids joined by commas. */
 export function selectCases(which: string): BenchCase[] {
   if (which === 'paper') return paperCases();
   if (which === 'smoke') return smokeCases();
-  const all = [...paperCases(), ...smokeCases()];
+  if (which === 'counts') return countCases();
+  if (which.startsWith('counts:')) return countCases(Number(which.slice(7)));
+  const all = [...paperCases(), ...smokeCases(), ...countCases()];
   return which.split(',').map((id) => {
     const c = all.find((x) => x.id === id);
     if (c === undefined) throw new Error(`unknown case ${id} (known: ${all.map((x) => x.id).join(', ')})`);

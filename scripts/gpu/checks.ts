@@ -38,6 +38,8 @@ export interface ChecksOptions {
   export: boolean;
   /** Shape of the parity cases: `paper` (the GPU run) or `small` [paper]. */
   parityShape?: 'paper' | 'small';
+  /** Progress lines [stderr]. */
+  log?: (line: string) => void;
 }
 
 /** One loss-curve comparison. */
@@ -243,7 +245,7 @@ export async function runChecks(o: ChecksOptions): Promise<CurveResult[]> {
     const { result, files } = await curveCheck(kind, o);
     curves.push(result);
     if (o.export) manifest.curves.push(files);
-    console.error(
+    (o.log ?? ((line: string) => console.error(line)))(
       `[gpu-checks] ${result.id}: max |loss diff| ${result.maxLossDiff} (${result.ok ? 'ok' : 'MISMATCH'})${result.error ? ` error: ${result.error}` : ''}`,
     );
   }

@@ -14,6 +14,8 @@ export interface Counts {
   kernels: number;
   /** The same by kernel name, most frequent first. */
   byKernel: Record<string, number>;
+  /** webgpu: GPU dispatches by the engine kernel that issued them, most first. */
+  dispatchesByKernel: Record<string, number>;
   /** Device -> host reads (`read` + `readSync` calls) and their float count. */
   readbacks: number;
   readbackValues: number;
@@ -33,6 +35,8 @@ type Fn = (...args: never[]) => unknown;
 export class BackendCounter {
   private readonly restore: (() => void)[] = [];
   private readonly byKernel = new Map<string, number>();
+  private readonly dispatchesByKernel = new Map<string, number>();
+  private readonly running: string[] = [];
   private c = {
     kernels: 0,
     readbacks: 0,
@@ -53,7 +57,12 @@ export class BackendCounter {
       const counted: tf.KernelFunc = (args) => {
         this.c.kernels++;
         this.byKernel.set(name, (this.byKernel.get(name) ?? 0) + 1);
-        return original(args);
+        this.running.push(name);
+        try {
+          return original(args);
+        } finally {
+          this.running.pop();
+        }
       };
       tf.unregisterKernel(name, backendName);
       tf.registerKernel({ ...config, kernelFunc: counted });
@@ -120,6 +129,8 @@ export class BackendCounter {
     if (typeof backend.recordAndSubmit === 'function') {
       this.wrap(backend, 'recordAndSubmit', () => {
         this.c.dispatches++;
+        const k = this.running[this.running.length - 1] ?? '(no kernel)';
+        this.dispatchesByKernel.set(k, (this.dispatchesByKernel.get(k) ?? 0) + 1);
       });
       this.wrap(backend, 'submitQueue', () => {
         this.c.submits++;
@@ -174,8 +185,12 @@ export class BackendCounter {
 
   /** The counts so far. */
   counts(): Counts {
-    const byKernel = Object.fromEntries([...this.byKernel].sort((a, b) => b[1] - a[1]));
-    return { ...this.c, byKernel };
+    const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => b[1] - a[1]));
+    return {
+      ...this.c,
+      byKernel: sorted(this.byKernel),
+      dispatchesByKernel: sorted(this.dispatchesByKernel),
+    };
   }
 
   /** Restores the original kernels and methods; returns the counts. */

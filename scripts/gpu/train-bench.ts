@@ -6,7 +6,8 @@
  * Tasks (each writes JSON to `--out`, or to `--dir` for `checks`):
  *   params   every case's configuration and parameter list (the PyTorch reference asserts it matches)
  *   probe    the backend and device, kernel overhead, readback latency, upload, matMul, a custom WGSL kernel
- *   bench    the training benchmark (`--cases paper|smoke|id,id`, `--deadline-s`, `--memory-mb`)
+ *   bench    the training benchmark (`--cases paper|smoke|counts[:N]|id,id`, `--deadline-s`, `--memory-mb`,
+ *            `--count-only`: one timed and one counted step per case)
  *   checks   loss curves on each of `--backends` (webgpu vs wasm) + parity files for reference/check.py
  *            (`--parity small` for a quick run without a GPU)
  *   summary  combines the run's JSON files (`--dir`) into summary.json and prints a table
@@ -136,6 +137,7 @@ async function main(argv: readonly string[]): Promise<number> {
         epochSteps: Number(opts.get('epoch-steps') ?? 3),
         memoryMB: Number(opts.get('memory-mb') ?? (onGpu ? 16_000 : 768)),
         noDropoutIds: (opts.get('no-dropout') ?? 'transformer-d64-n4096').split(','),
+        countOnly: opts.get('count-only') === 'true',
         meta: { argv: [...argv], commit: opts.get('commit') ?? null },
       });
       return 0;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from './backend.js';
-import { GRADIENT_KERNELS } from './gradients.js';
+import { GRADIENT_KERNELS, setReductionGradientMode } from './gradients.js';
 
 /**
  * Every gradient we register, against central finite differences of a random projection
@@ -112,5 +112,26 @@ describe('registered gradients match finite differences', () => {
     check((v) => tf.mean(v, [0, 2]), [x], 'Mean');
     const cond = tf.tensor([true, false, true, false, true, false], [2, 3], 'bool');
     check((a, b) => tf.where(cond, a, b), [rnd([2, 3], 22), rnd([2, 3], 23)], 'Select');
+  });
+});
+
+describe('reduction gradients', () => {
+  it('spread dy the same way by broadcast (GPU backends) as by a multiply with ones (CPU backends)', () => {
+    const x = rnd([3, 4, 5], 21);
+    const r = rnd([3, 5], 22);
+    const grad = (mode: 'broadcast' | 'ones') => {
+      const previous = setReductionGradientMode(mode);
+      try {
+        const g = tf.grad((v: tf.Tensor) =>
+          tf.add(tf.sum(tf.mul(tf.mean(v, 1), r)), tf.sum(tf.square(tf.sum(v, 2)))),
+        )(x);
+        return Array.from(g.dataSync());
+      } finally {
+        setReductionGradientMode(previous);
+      }
+    };
+    const byOnes = grad('ones');
+    expect(grad('broadcast')).toEqual(byOnes);
+    expect(byOnes.some((v) => v !== 0)).toBe(true);
   });
 });

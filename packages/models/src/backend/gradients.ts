@@ -60,12 +60,37 @@ function axesOf(axis: unknown, rank: number): number[] {
   return (list as number[]).map((a) => (a < 0 ? a + rank : a));
 }
 
-/** `dy` of a reduction over `axis` brought back to `shape` (each reduced element gets it). */
+/**
+ * `dy` of a reduction over `axis` brought back to `shape` (each reduced element gets it).
+ *
+ * On the CPU backends a multiply by ones (wasm's Tile kernel, what `tf.broadcastTo` runs, is
+ * ~25x slower). Elsewhere `tf.broadcastTo`: `tf.ones` is filled on the host, which on a GPU
+ * means building and uploading an activation-sized tensor per reduction in every backward pass
+ * (measured on webgpu: ~10,000 floats per stock per Transformer step), where Tile is one kernel
+ * on the device.
+ */
 function expandReduced(dy: tf.Tensor, shape: readonly number[], axis: unknown): tf.Tensor {
   const keep = [...shape];
   for (const a of axesOf(axis, shape.length)) keep[a] = 1;
-  // A multiply by ones, not tf.broadcastTo: wasm's Tile kernel is ~25x slower.
+  const backend = tf.getBackend();
+  const broadcast =
+    reductionGradient === 'auto'
+      ? backend !== 'wasm' && backend !== 'cpu'
+      : reductionGradient === 'broadcast';
+  if (broadcast) return tf.broadcastTo(tf.reshape(dy, keep), [...shape]);
   return tf.mul(tf.reshape(dy, keep), tf.ones([...shape]));
+}
+
+let reductionGradient: 'auto' | 'broadcast' | 'ones' = 'auto';
+
+/**
+ * How reduction gradients spread `dy` back: `auto` (ones on the CPU backends, `broadcastTo`
+ * elsewhere) or one way everywhere (tests compare the two). Internal; returns the previous mode.
+ */
+export function setReductionGradientMode(mode: 'auto' | 'broadcast' | 'ones'): 'auto' | 'broadcast' | 'ones' {
+  const previous = reductionGradient;
+  reductionGradient = mode;
+  return previous;
 }
 
 /** Swaps the last two axes. */
