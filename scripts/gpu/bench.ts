@@ -22,7 +22,11 @@ export interface BenchOptions {
   deadline: number;
   /** Most timed steps per case after the two warm-up steps [5]. */
   reps: number;
-  /** Stop timing a case after this many ms of timed steps [15000]. */
+  /**
+   * Wall time one case may take [15000 ms]: after the first step (always run), each further
+   * phase (second warm-up, timed steps, counted step, dropout-0 variant, mini-epoch) runs only if
+   * the time its steps are expected to take (the last step's time each) is left.
+   */
   caseBudgetMs: number;
   /** Steps of the mini-epoch (a fresh host batch each) [3]. */
   epochSteps: number;
@@ -56,6 +60,8 @@ export interface CaseResult {
   /** Median of the timed steps (batch resident on the device; loss read back every step). */
   stepMs?: number;
   stepMsAll?: number[];
+  /** Set when only the first step ran (a slow case): `stepMs` then includes shader compilation. */
+  stepMsIsFirstStep?: boolean;
   stepMsNoDropout?: number;
   /** Per step: kernels, readbacks, host tensors (and GPU dispatches/submits/uploads). */
   counts?: CountsCore & {
@@ -68,6 +74,8 @@ export interface CaseResult {
   epoch?: { steps: number; trainMs: number; perStepMs: number; validMs: number; totalMs: number };
   losses?: number[];
   lossesFinite?: boolean;
+  /** Phases left out because the case's time budget would not cover them. */
+  leftOut?: string[];
   /** WebGPU errors raised during the case (out of memory, limits). */
   gpuErrors?: string[];
   /** `tf.memory()` after the timed steps (on webgpu: bytes in GPU buffers, allocated and pooled). */
@@ -185,16 +193,78 @@ export async function measureCase(c: BenchCase, o: BenchOptions): Promise<CaseRe
     const step = async () => {
       losses.push(await trainStep(net, optimizer, b0, chunk, seed++, aux, source));
     };
-    r.firstStepMs = round(await timed(step));
+    // A mini-epoch: fresh host batches (uploaded per pass, as training does), then validation.
+    const miniEpoch = async () => {
+      const t0 = now();
+      for (let i = 1; i <= o.epochSteps; i++) {
+        losses.push(await trainStep(net, optimizer, batches[i]!, chunk, seed++, aux));
+      }
+      const trainMs = now() - t0;
+      const validMs = await timed(() => validationPass(net, batches[0]!));
+      r.epoch = {
+        steps: o.epochSteps,
+        trainMs: round(trainMs),
+        perStepMs: round(trainMs / o.epochSteps),
+        validMs: round(validMs),
+        totalMs: round(trainMs + validMs),
+      };
+    };
+    const caseStart = now();
+    let last = await timed(step);
+    r.firstStepMs = round(last);
     if (overDeadline()) throw new Error('deadline reached after the first step');
-    if (!o.countOnly) await step(); // second warm-up: anything compiled lazily after the first pass
-    const ts: number[] = [];
-    let spent = 0;
-    while (!o.countOnly && ts.length < o.reps && spent < o.caseBudgetMs && !overDeadline()) {
-      const t = await timed(step);
-      ts.push(t);
-      spent += t;
+    const leftOut: string[] = [];
+    const budgetLeft = () => o.caseBudgetMs - (now() - caseStart);
+    // Whether `steps` more steps of the last step's time fit in the case's budget.
+    const fits = (steps: number, phase: string) => {
+      const ok = budgetLeft() >= steps * last;
+      if (!ok) leftOut.push(phase);
+      return ok;
+    };
+    // Second warm-up: anything compiled lazily after the first pass.
+    if (!o.countOnly && fits(3, 'second warm-up')) last = await timed(step);
+    if (o.countOnly || fits(2, 'counted step')) {
+      // One more step, counted, with the optimizer's share apart.
+      const counter = new BackendCounter();
+      try {
+        const { loss, grads } = await batchGradients(net, b0, chunk, seed++, aux, source);
+        const before = counter.counts();
+        (optimizer as tf.Optimizer).applyGradients(grads);
+        tf.dispose(Object.values(grads));
+        losses.push(loss);
+        const { byKernel, dispatchesByKernel, ...rest } = counter.stop();
+        const top = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).slice(0, 15));
+        const optimizerPart = Object.fromEntries(
+          Object.entries(rest).map(([k, v]) => [k, v - (before as unknown as Record<string, number>)[k]!]),
+        ) as unknown as CountsCore;
+        r.counts = {
+          ...rest,
+          topKernels: top(byKernel),
+          topDispatchKernels: top(dispatchesByKernel),
+          optimizer: optimizerPart,
+        };
+      } finally {
+        counter.stop();
+      }
     }
+    if (o.countOnly) return r;
+    const ts: number[] = [];
+    // At least two timed steps if they fit, then more while the mini-epoch still fits after them.
+    while (
+      ts.length < o.reps &&
+      !overDeadline() &&
+      budgetLeft() >= last * (ts.length < 2 ? 1 : o.epochSteps + 2)
+    ) {
+      last = await timed(step);
+      ts.push(last);
+    }
+    if (ts.length < o.reps) leftOut.push(`timed steps after ${ts.length}`);
+    if (ts.length === 0) {
+      // Too slow to time more than once: the first step (shader compilation included) stands in.
+      r.stepMs = r.firstStepMs;
+      r.stepMsIsFirstStep = true;
+    }
+    r.leftOut = leftOut;
     if (ts.length > 0) {
       r.stepMs = round(median(ts));
       r.stepMsAll = ts.map((t) => round(t));
@@ -203,30 +273,8 @@ export async function measureCase(c: BenchCase, o: BenchOptions): Promise<CaseRe
       Object.entries(tf.memory()).filter((e): e is [string, number] => typeof e[1] === 'number'),
     );
     if (overDeadline()) throw new Error('deadline reached while timing steps');
-    // One more step, counted, with the optimizer's share apart.
-    const counter = new BackendCounter();
-    try {
-      const { loss, grads } = await batchGradients(net, b0, chunk, seed++, aux, source);
-      const before = counter.counts();
-      (optimizer as tf.Optimizer).applyGradients(grads);
-      tf.dispose(Object.values(grads));
-      losses.push(loss);
-      const { byKernel, dispatchesByKernel, ...rest } = counter.stop();
-      const top = (m: Record<string, number>) => Object.fromEntries(Object.entries(m).slice(0, 15));
-      const optimizerPart = Object.fromEntries(
-        Object.entries(rest).map(([k, v]) => [k, v - (before as unknown as Record<string, number>)[k]!]),
-      ) as unknown as CountsCore;
-      r.counts = {
-        ...rest,
-        topKernels: top(byKernel),
-        topDispatchKernels: top(dispatchesByKernel),
-        optimizer: optimizerPart,
-      };
-    } finally {
-      counter.stop();
-    }
-    if (o.countOnly) return r;
-    if (o.noDropoutIds.includes(c.id) && c.dropout > 0 && !overDeadline()) {
+    if (fits(o.epochSteps + 1, 'mini-epoch')) await miniEpoch();
+    if (o.noDropoutIds.includes(c.id) && c.dropout > 0 && !overDeadline() && fits(4, 'dropout-0 variant')) {
       const cfg0 = caseConfig({ ...c, dropout: 0 });
       const net0 = makeNet(cfg0, weightsOf(cfg0, 1));
       const opt0 = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
@@ -238,20 +286,7 @@ export async function measureCase(c: BenchCase, o: BenchOptions): Promise<CaseRe
       opt0.dispose();
       net0.dispose();
     }
-    if (overDeadline()) throw new Error('deadline reached before the mini-epoch');
-    const t0 = now();
-    for (let i = 1; i <= o.epochSteps; i++) {
-      losses.push(await trainStep(net, optimizer, batches[i]!, chunk, seed++, aux));
-    }
-    const trainMs = now() - t0;
-    const validMs = await timed(() => validationPass(net, batches[0]!));
-    r.epoch = {
-      steps: o.epochSteps,
-      trainMs: round(trainMs),
-      perStepMs: round(trainMs / o.epochSteps),
-      validMs: round(validMs),
-      totalMs: round(trainMs + validMs),
-    };
+    return r;
   } catch (e) {
     r.error = e instanceof Error ? e.message : String(e);
   } finally {

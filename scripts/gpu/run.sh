@@ -113,7 +113,7 @@ fi
 # 6. The webgpu benchmark with what time is left.
 budget=$(($(left) - 25))
 if [ "$budget" -gt 30 ]; then
-  step $((budget + 15)) "$NODE" "$APP" bench "${WEBGPU[@]}" --cases "$CASES" --deadline-s "$budget" \
+  step $((budget + 15)) "$NODE" "$APP" bench "${WEBGPU[@]}" --cases "$CASES" --deadline-s "$budget" --case-budget-ms 20000 \
     --out "$OUT/bench-webgpu.json" --commit "$(python3 -c 'import json; print(json.load(open(".gpu/manifest.json"))["commit"])')"
 else
   log "no time left for the webgpu benchmark"
