@@ -9,4 +9,5 @@ export {
   OnnxScorer,
   useBackend,
 } from '../src/index.js';
+export { setFastKernels } from '../src/ops/kernels/install.js';
 export { batchGradients as batchGradientsForBench, chooseChunk } from '../src/train/train.js';

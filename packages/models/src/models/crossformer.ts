@@ -55,35 +55,31 @@ export function crossformerSpecs(c: CrossformerConfig): ParamSpec[] {
  * MLP, residual + norm); cross-dimension stage: per segment, `routers` learned router tokens
  * gather from the F factor tokens (dim_sender) and the factor tokens read back from the routers
  * (dim_receiver), residual + norm, MLP, residual + norm. O(F * routers) instead of O(F^2).
+ *
+ * Everything stays in the `[B, F, S, d]` layout: the cross-time attention runs along axis 2, the
+ * cross-dimension attentions along axis 1 (the routers, `[1, routers, S, d]`, are shared by
+ * every stock), so no activation is transposed.
  */
 function twoStageAttention<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number): T {
   const ops = s.ops;
   const d = c.dModel;
-  const F = c.nFeatures;
   const drop = (t: T) => ops.dropout(t, c.dropout);
-  const timeIn = ops.reshape(x, [-1, segs, d]);
-  const timeEnc = multiHeadAttention(s.sub('time_attn'), timeIn, timeIn, c.nHeads, c.dropout);
-  let dimIn = layerNorm(s.sub('norm1'), ops.add(timeIn, drop(timeEnc)));
+  const timeEnc = multiHeadAttention(s.sub('time_attn'), x, x, c.nHeads, c.dropout, undefined, 2);
+  let dimIn = layerNorm(s.sub('norm1'), ops.add(x, drop(timeEnc)));
   dimIn = layerNorm(
     s.sub('norm2'),
     ops.add(dimIn, drop(feedForward(s.sub('mlp1'), dimIn, c.activation, c.dropout))),
   );
-  // [B*F, S, d] -> [B, S, F, d] -> [B*S, F, d]
-  const dimSend = ops.reshape(ops.transpose(ops.reshape(dimIn, [-1, F, segs, d]), [0, 2, 1, 3]), [-1, F, d]);
-  const router = ops.reshape(ops.broadcastLeading(ops.reshape(s.p('router'), [1, segs, c.routers, d]), x), [
-    -1,
-    c.routers,
-    d,
-  ]);
-  const buffer = multiHeadAttention(s.sub('dim_sender'), router, dimSend, c.nHeads, c.dropout);
-  const receive = multiHeadAttention(s.sub('dim_receiver'), dimSend, buffer, c.nHeads, c.dropout);
-  let dimEnc = layerNorm(s.sub('norm3'), ops.add(dimSend, drop(receive)));
+  // router [S, R, d] -> [1, R, S, d]: tokens on axis 1 like the factors of dimIn.
+  const router = ops.reshape(ops.transpose(s.p('router'), [1, 0, 2]), [1, c.routers, segs, d]);
+  const buffer = multiHeadAttention(s.sub('dim_sender'), router, dimIn, c.nHeads, c.dropout, undefined, 1);
+  const receive = multiHeadAttention(s.sub('dim_receiver'), dimIn, buffer, c.nHeads, c.dropout, undefined, 1);
+  let dimEnc = layerNorm(s.sub('norm3'), ops.add(dimIn, drop(receive)));
   dimEnc = layerNorm(
     s.sub('norm4'),
     ops.add(dimEnc, drop(feedForward(s.sub('mlp2'), dimEnc, c.activation, c.dropout))),
   );
-  // [B*S, F, d] -> [B, S, F, d] -> [B, F, S, d]
-  return ops.transpose(ops.reshape(dimEnc, [-1, segs, F, d]), [0, 2, 1, 3]);
+  return dimEnc;
 }
 
 /**

@@ -31,8 +31,9 @@ export function attentionSpecs(prefix: string, d: number): ParamSpec[] {
 }
 
 /**
- * Multi-head scaled dot-product attention (Vaswani et al. 2017).
- * `query [B, Tq, d]`, `memory [B, Tk, d]` -> `[B, Tq, d]`. `mask`, when given, is added to the
+ * Multi-head scaled dot-product attention (Vaswani et al. 2017) with the scope's `q`, `k`, `v`,
+ * `o` projections: `query [B, Tq, d]`, `memory [B, Tk, d]` -> `[B, Tq, d]` (or rank-4 inputs
+ * attending along `seqAxis`, see `Ops.attention`). `mask`, when given, is added to the
  * `[Tq, Tk]` logits (0 = keep, a large negative number = block). Dropout on the attention weights.
  */
 export function multiHeadAttention<T>(
@@ -42,22 +43,29 @@ export function multiHeadAttention<T>(
   nHeads: number,
   dropout: number,
   mask?: T,
+  seqAxis?: number,
 ): T {
-  const ops = s.ops;
-  const d = dim(s, query, -1);
-  const tq = dim(s, query, 1);
-  const tk = dim(s, memory, 1);
-  const dk = d / nHeads;
-  const heads = (x: T, t: number) => ops.transpose(ops.reshape(x, [-1, t, nHeads, dk]), [0, 2, 1, 3]);
-  // The 1/sqrt(dk) scale is applied to q before the product: same numbers, fewer multiplies.
-  const q = heads(ops.scale(linear(s.sub('q'), query), 1 / Math.sqrt(dk)), tq);
-  const k = heads(linear(s.sub('k'), memory), tk);
-  const v = heads(linear(s.sub('v'), memory), tk);
-  let logits = ops.matMul(q, k, true);
-  if (mask !== undefined) logits = ops.add(logits, mask);
-  const weights = ops.dropout(ops.softmax(logits), dropout);
-  const out = ops.reshape(ops.transpose(ops.matMul(weights, v), [0, 2, 1, 3]), [-1, tq, d]);
-  return linear(s.sub('o'), out);
+  const p = (n: string) => s.p(n);
+  return s.ops.attention(
+    query,
+    memory,
+    {
+      wq: p('q/w'),
+      bq: p('q/b'),
+      wk: p('k/w'),
+      bk: p('k/b'),
+      wv: p('v/w'),
+      bv: p('v/b'),
+      wo: p('o/w'),
+      bo: p('o/b'),
+    },
+    {
+      nHeads,
+      dropout,
+      ...(mask === undefined ? {} : { mask }),
+      ...(seqAxis === undefined ? {} : { seqAxis }),
+    },
+  );
 }
 
 /** Specs of `feedForward` (`d -> dFF -> d`). */

@@ -1,5 +1,6 @@
 import { modelsError } from '../errors.js';
-import type { Ops } from '../ops/ops.js';
+import { attentionByParts } from '../ops/attention-reference.js';
+import type { AttentionOptions, AttentionParams, Ops } from '../ops/ops.js';
 import { type AttributeMsg, AttributeType, DataType, type NodeMsg, type TensorMsg } from './proto.js';
 
 /** A symbolic tensor of the graph being built: its value name and static shape (null = dynamic). */
@@ -297,6 +298,10 @@ export class OnnxOps implements Ops<Sym> {
 
   dropout(x: Sym): Sym {
     return x;
+  }
+
+  attention(query: Sym, memory: Sym, p: AttentionParams<Sym>, o: AttentionOptions<Sym>): Sym {
+    return attentionByParts(this, query, memory, p, o);
   }
 
   /** Names `x` as a graph output (an Identity node). */

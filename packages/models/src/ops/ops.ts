@@ -56,6 +56,41 @@ export interface Ops<T> {
   broadcastLeading(x: T, like: T): T;
   /** Inverted dropout with rate `rate` while training; the identity otherwise (and in ONNX). */
   dropout(x: T, rate: number): T;
+  /**
+   * Multi-head scaled dot-product attention with its projections (Vaswani et al. 2017):
+   * `linear_o(concat_h softmax(q_h k_h^T / sqrt(dk) + mask) v_h)`, `q = linear_q(query)`,
+   * `k, v = linear_k(memory), linear_v(memory)`, dropout on the attention weights.
+   *
+   * `query [..., Tq, ..., d]` and `memory [..., Tk, ..., d]` have the same rank (3 or 4) and attend
+   * along `seqAxis` (default `rank - 2`); the other leading axes are batch axes and broadcast
+   * (a size-1 axis of `query` is shared across `memory`'s). Output: `query`'s shape with the
+   * batch axes broadcast. `attentionByParts` is the reference composition of it.
+   */
+  attention(query: T, memory: T, p: AttentionParams<T>, o: AttentionOptions<T>): T;
+}
+
+/** The parameters of one attention block: `[d, d]` projections and `[d]` biases. */
+export interface AttentionParams<T> {
+  wq: T;
+  bq: T;
+  wk: T;
+  bk: T;
+  wv: T;
+  bv: T;
+  wo: T;
+  bo: T;
+}
+
+/** Options of `Ops.attention`. */
+export interface AttentionOptions<T> {
+  /** Heads (must divide d). */
+  nHeads: number;
+  /** Dropout rate on the attention weights (training only). */
+  dropout: number;
+  /** Additive `[Tq, Tk]` mask on the logits (0 = keep, a large negative number = block). */
+  mask?: T;
+  /** The token axis of `query` and `memory` (rank 4: 1 or 2). Default `rank - 2`. */
+  seqAxis?: number;
 }
 
 /** Parameter getter scoped under a name prefix. */

@@ -1,15 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
-import type { Ops } from './ops.js';
+import { attentionByParts } from './attention-reference.js';
+import { planAttention } from './kernels/attention.js';
+import { attentionOp, dropoutOp, fastKernelsActive, geluOp, layerNormOp, linearOp } from './kernels/index.js';
+import type { AttentionOptions, AttentionParams, Ops } from './ops.js';
 
 /**
  * `Ops` on tfjs-core: eager tensors on the active backend. Call inside `tf.tidy` (or
  * `tf.variableGrads`) so intermediates are freed. Constants are cached per instance of
  * `TfConstants` and disposed with it.
+ *
+ * On the `wasm` and `cpu` backends, linear layers, layer norm, GELU, dropout and attention run
+ * as the package's fused kernels (`ops/kernels`), with their own gradients; elsewhere (or after
+ * `setFastKernels(false)`) they are composed from stock tfjs ops. Same values to float32
+ * rounding, except that training-time dropout masks come from different random streams
+ * (a hash of seed and element index, against tfjs's seeded generator).
  */
 export class TfOps implements Ops<tf.Tensor> {
   readonly kind = 'tf' as const;
   private dropoutCounter = 0;
+  /** Whether this instance uses the fused kernels (decided once, at construction). */
+  readonly fusedKernels: boolean;
 
   /**
    * @param params parameter lookup by full name.
@@ -23,7 +34,14 @@ export class TfOps implements Ops<tf.Tensor> {
     private readonly constants: TfConstants,
     readonly training = false,
     private readonly dropoutSeed = 0,
-  ) {}
+  ) {
+    this.fusedKernels = fastKernelsActive();
+  }
+
+  /** Seed of the next dropout mask. */
+  private nextSeed(): number {
+    return this.dropoutSeed + this.dropoutCounter++;
+  }
 
   shape(x: tf.Tensor): readonly number[] {
     return x.shape;
@@ -46,6 +64,7 @@ export class TfOps implements Ops<tf.Tensor> {
         `linear: input has ${x.shape[x.rank - 1]} features, weight expects ${inDim}`,
       );
     }
+    if (this.fusedKernels) return linearOp(x, w, b);
     // One 2-D product (wasm's fast path) and a broadcast add. Not tf.fused.matMul: its custom
     // gradient always computes the input gradient (wasted for the first layer) and uses
     // transposed products, which wasm runs ~10x slower than plain ones.
@@ -122,6 +141,7 @@ export class TfOps implements Ops<tf.Tensor> {
   }
 
   layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+    if (this.fusedKernels) return layerNormOp(x, gamma, beta, eps);
     const axis = x.rank - 1;
     const { mean, variance } = tf.moments(x, axis, true);
     const inv = tf.rsqrt(tf.add(variance, tf.scalar(eps)));
@@ -133,6 +153,7 @@ export class TfOps implements Ops<tf.Tensor> {
   }
 
   gelu(x: tf.Tensor): tf.Tensor {
+    if (this.fusedKernels) return geluOp(x);
     const e = tf.erf(tf.mul(x, tf.scalar(Math.SQRT1_2)));
     return tf.mul(tf.mul(x, tf.scalar(0.5)), tf.add(e, tf.scalar(1)));
   }
@@ -157,7 +178,56 @@ export class TfOps implements Ops<tf.Tensor> {
 
   dropout(x: tf.Tensor, rate: number): tf.Tensor {
     if (!this.training || rate <= 0) return x;
-    return tf.dropout(x, rate, undefined, this.dropoutSeed + this.dropoutCounter++);
+    if (this.fusedKernels) return dropoutOp(x, rate, this.nextSeed());
+    return tf.dropout(x, rate, undefined, this.nextSeed());
+  }
+
+  attention(
+    query: tf.Tensor,
+    memory: tf.Tensor,
+    p: AttentionParams<tf.Tensor>,
+    o: AttentionOptions<tf.Tensor>,
+  ): tf.Tensor {
+    if (!this.fusedKernels) return attentionByParts(this, query, memory, p, o);
+    const d = query.shape[query.rank - 1]!;
+    const dk = d / o.nHeads;
+    const rate = this.training ? o.dropout : 0;
+    const plan = planAttention(query.shape, memory.shape, o.seqAxis ?? query.rank - 2);
+    const self = query === memory;
+    // One product for q|k|v (self-attention) or k|v (cross-attention): the kernel reads each part
+    // where it is.
+    const kvw = () => tf.concat([p.wk, p.wv], 1);
+    const kvb = () => tf.concat([p.bk, p.bv], 0);
+    const q = self
+      ? linearOp(query, tf.concat([p.wq, p.wk, p.wv], 1), tf.concat([p.bq, p.bk, p.bv], 0))
+      : linearOp(query, p.wq, p.bq);
+    const kv = self ? undefined : linearOp(memory, kvw(), kvb());
+    const qStride = self ? 3 * d : d;
+    const kStride = self ? 3 * d : 2 * d;
+    const kOff = self ? d : 0;
+    const out = attentionOp(
+      {
+        n: plan.n,
+        tq: plan.tq,
+        tk: plan.tk,
+        heads: o.nHeads,
+        dk,
+        scale: 1 / Math.sqrt(dk),
+        q: { ...plan.q, stride: qStride, off: 0 },
+        k: { ...plan.k, stride: kStride, off: kOff },
+        vOff: kOff + d,
+        o: { ...plan.o, stride: d, off: 0 },
+        outShape: plan.outShape,
+        self,
+        hasMask: o.mask !== undefined,
+        rate,
+        seed: rate > 0 ? this.nextSeed() : 0,
+      },
+      q,
+      kv,
+      o.mask,
+    );
+    return linearOp(out, p.wo, p.bo);
   }
 }
 

@@ -284,7 +284,38 @@ async function bytesPerStock(model: Model, probe: number, sequence: boolean, aux
     tf.dispose([value, ...Object.values(grads)]);
   });
   tf.dispose([x, y, m, w]);
-  return Math.max(1, (info.peakBytes - before) / probe);
+  return Math.max(1, (peakBufferBytes(info) - before) / probe);
+}
+
+/**
+ * The peak of a profile counted in buffers rather than tensors. tfjs counts the bytes of every
+ * tensor, including those that share their input's buffer (`Reshape`; `Identity` where it shares,
+ * as on the cpu backend and on wasm with this package's kernels, and tfjs clones every tensor it
+ * saves for the backward pass): those bytes are subtracted from the running total. Such views
+ * live until the end of the step in practice (they are held by the tape), so subtracting their
+ * cumulative size at each point is close to exact.
+ */
+function peakBufferBytes(info: Awaited<ReturnType<typeof tf.profile>>): number {
+  const aliasing = identityAliases() ? VIEW_KERNELS_AND_IDENTITY : VIEW_KERNELS;
+  let views = 0;
+  let peak = 0;
+  for (const k of info.kernels) {
+    if (aliasing.has(k.name)) views += k.bytesAdded;
+    peak = Math.max(peak, k.totalBytesSnapshot - views);
+  }
+  return peak > 0 ? peak : info.peakBytes;
+}
+
+const VIEW_KERNELS = new Set(['Reshape', 'ExpandDims', 'Squeeze']);
+const VIEW_KERNELS_AND_IDENTITY = new Set([...VIEW_KERNELS, 'Identity']);
+
+/** Whether the active backend's `Identity` shares its input's buffer. */
+function identityAliases(): boolean {
+  const x = tf.zeros([1]);
+  const y = tf.engine().runKernel('Identity', { x }) as tf.Tensor;
+  const shared = y.dataId === x.dataId;
+  tf.dispose([x, y]);
+  return shared;
 }
 
 /**

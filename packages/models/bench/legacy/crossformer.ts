@@ -1,0 +1,140 @@
+import { type CrossformerConfig, crossformerScales, segmentCount } from '../../src/models/config.js';
+import { layerNormSpecs, linearSpecs, type ParamSpec } from '../../src/nn/params.js';
+import {
+  attentionSpecs,
+  feedForward,
+  feedForwardSpecs,
+  layerNorm,
+  linear,
+  multiHeadAttention,
+} from './blocks.js';
+import type { Scope } from './ops.js';
+
+function tsaSpecs(prefix: string, c: CrossformerConfig, segs: number): ParamSpec[] {
+  return [
+    ...attentionSpecs(`${prefix}/time_attn`, c.dModel),
+    ...layerNormSpecs(`${prefix}/norm1`, c.dModel),
+    ...feedForwardSpecs(`${prefix}/mlp1`, c.dModel, c.dFF),
+    ...layerNormSpecs(`${prefix}/norm2`, c.dModel),
+    { name: `${prefix}/router`, shape: [segs, c.routers, c.dModel], init: { kind: 'normal', sd: 1 } },
+    ...attentionSpecs(`${prefix}/dim_sender`, c.dModel),
+    ...attentionSpecs(`${prefix}/dim_receiver`, c.dModel),
+    ...layerNormSpecs(`${prefix}/norm3`, c.dModel),
+    ...feedForwardSpecs(`${prefix}/mlp2`, c.dModel, c.dFF),
+    ...layerNormSpecs(`${prefix}/norm4`, c.dModel),
+  ];
+}
+
+/** Parameters of the Crossformer. */
+export function crossformerSpecs(c: CrossformerConfig): ParamSpec[] {
+  const segs = crossformerScales(c);
+  const d = c.dModel;
+  const specs: ParamSpec[] = [
+    ...linearSpecs('embed', c.segLen, d),
+    { name: 'pos', shape: [1, c.nFeatures, segs[0]!, d], init: { kind: 'normal', sd: 1 } },
+    ...layerNormSpecs('prenorm', d),
+  ];
+  for (let i = 0; i < c.nScales; i++) {
+    if (i > 0) {
+      specs.push(...layerNormSpecs(`scale${i}/merge/norm`, c.mergeWin * d));
+      specs.push(...linearSpecs(`scale${i}/merge/linear`, c.mergeWin * d, d));
+    }
+    for (let k = 0; k < c.depth; k++) specs.push(...tsaSpecs(`scale${i}/tsa${k}`, c, segs[i]!));
+  }
+  // One head per encoder output: the embedding plus each scale (the original's decoder layers).
+  const outs = [segs[0]!, ...segs];
+  outs.forEach((n, k) => {
+    specs.push(...linearSpecs(`head${k}`, c.nFeatures * n * d, 1));
+  });
+  return specs;
+}
+
+/**
+ * Two-stage attention layer on `x [B, F, S, d]` (Crossformer's TSA):
+ * cross-time stage: each factor's S segment tokens attend to each other (MSA, residual + norm,
+ * MLP, residual + norm); cross-dimension stage: per segment, `routers` learned router tokens
+ * gather from the F factor tokens (dim_sender) and the factor tokens read back from the routers
+ * (dim_receiver), residual + norm, MLP, residual + norm. O(F * routers) instead of O(F^2).
+ */
+function twoStageAttention<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number): T {
+  const ops = s.ops;
+  const d = c.dModel;
+  const F = c.nFeatures;
+  const drop = (t: T) => ops.dropout(t, c.dropout);
+  const timeIn = ops.reshape(x, [-1, segs, d]);
+  const timeEnc = multiHeadAttention(s.sub('time_attn'), timeIn, timeIn, c.nHeads, c.dropout);
+  let dimIn = layerNorm(s.sub('norm1'), ops.add(timeIn, drop(timeEnc)));
+  dimIn = layerNorm(
+    s.sub('norm2'),
+    ops.add(dimIn, drop(feedForward(s.sub('mlp1'), dimIn, c.activation, c.dropout))),
+  );
+  // [B*F, S, d] -> [B, S, F, d] -> [B*S, F, d]
+  const dimSend = ops.reshape(ops.transpose(ops.reshape(dimIn, [-1, F, segs, d]), [0, 2, 1, 3]), [-1, F, d]);
+  const router = ops.reshape(ops.broadcastLeading(ops.reshape(s.p('router'), [1, segs, c.routers, d]), x), [
+    -1,
+    c.routers,
+    d,
+  ]);
+  const buffer = multiHeadAttention(s.sub('dim_sender'), router, dimSend, c.nHeads, c.dropout);
+  const receive = multiHeadAttention(s.sub('dim_receiver'), dimSend, buffer, c.nHeads, c.dropout);
+  let dimEnc = layerNorm(s.sub('norm3'), ops.add(dimSend, drop(receive)));
+  dimEnc = layerNorm(
+    s.sub('norm4'),
+    ops.add(dimEnc, drop(feedForward(s.sub('mlp2'), dimEnc, c.activation, c.dropout))),
+  );
+  // [B*S, F, d] -> [B, S, F, d] -> [B, F, S, d]
+  return ops.transpose(ops.reshape(dimEnc, [-1, segs, F, d]), [0, 2, 1, 3]);
+}
+
+/**
+ * Segment merging on `x [B, F, S, d]`: pad S to a multiple of `mergeWin` by repeating the last
+ * segments (as the original does), concatenate each group of `mergeWin` adjacent segments
+ * (a reshape: they are contiguous), layer norm, linear `mergeWin*d -> d`.
+ */
+function segmentMerge<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number): T {
+  const ops = s.ops;
+  const w = c.mergeWin;
+  const pad = (w - (segs % w)) % w;
+  let h = x;
+  if (pad > 0) h = ops.concat([x, ops.slice(x, 2, segs - pad, segs)], 2);
+  h = ops.reshape(h, [-1, c.nFeatures, (segs + pad) / w, w * c.dModel]);
+  return linear(s.sub('linear'), layerNorm(s.sub('norm'), h));
+}
+
+/**
+ * Crossformer forward (after Thinklab-SJTU/Crossformer): `x [B, L, F]`; the window is padded at
+ * the front to a multiple of `segLen` by repeating day 0 -> DSW embedding (each factor's
+ * segments through one linear `segLen -> d`) + learned position embedding `[F, S, d]` -> layer
+ * norm -> scale blocks (merge, then `depth` TSA layers) -> one linear head per encoder output
+ * (embedding and every scale, flattened) -> sum -> `[B]`.
+ */
+export function crossformerForward<T>(s: Scope<T>, c: CrossformerConfig, x: T): T {
+  const ops = s.ops;
+  const segs = crossformerScales(c);
+  const S0 = segmentCount(c.window, c.segLen);
+  const pad = S0 * c.segLen - c.window;
+  let h = x;
+  if (pad > 0) {
+    const first = ops.slice(x, 1, 0, 1);
+    h = ops.concat([...Array.from({ length: pad }, () => first), x], 1);
+  }
+  // [B, Lp, F] -> [B, F, Lp] -> [B, F, S, segLen] -> embed -> [B, F, S, d]
+  h = ops.reshape(ops.transpose(h, [0, 2, 1]), [-1, c.nFeatures, S0, c.segLen]);
+  h = linear(s.sub('embed'), h);
+  h = layerNorm(s.sub('prenorm'), ops.add(h, s.p('pos')));
+  const outs: T[] = [h];
+  for (let i = 0; i < c.nScales; i++) {
+    const ss = s.sub(`scale${i}`);
+    if (i > 0) h = segmentMerge(ss.sub('merge'), c, h, segs[i - 1]!);
+    for (let k = 0; k < c.depth; k++) h = twoStageAttention(ss.sub(`tsa${k}`), c, h, segs[i]!);
+    outs.push(h);
+  }
+  let score: T | undefined;
+  outs.forEach((o, k) => {
+    const n = k === 0 ? segs[0]! : segs[k - 1]!;
+    const flat = ops.dropout(ops.reshape(o, [-1, c.nFeatures * n * c.dModel]), c.dropout);
+    const y = linear(s.sub(`head${k}`), flat);
+    score = score === undefined ? y : ops.add(score, y);
+  });
+  return ops.reshape(score!, [-1]);
+}

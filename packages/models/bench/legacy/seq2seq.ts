@@ -1,0 +1,99 @@
+import type { Seq2SeqConfig } from '../../src/models/config.js';
+import { layerNormSpecs, linearSpecs, type ParamSpec } from '../../src/nn/params.js';
+import {
+  attentionSpecs,
+  causalMask,
+  dim,
+  feedForward,
+  feedForwardSpecs,
+  layerNorm,
+  linear,
+  multiHeadAttention,
+  sinusoidalEncoding,
+} from './blocks.js';
+import type { Scope } from './ops.js';
+import { dayEncoder, dayEncoderSpecs } from './transformer.js';
+
+/** Parameters of the encoder-decoder return-sequence model. */
+export function seq2seqSpecs(c: Seq2SeqConfig): ParamSpec[] {
+  const d = c.dModel;
+  const specs = [...dayEncoderSpecs('enc', c, c.encLayers), ...linearSpecs('dec/embed', 1, d)];
+  for (let l = 0; l < c.decLayers; l++) {
+    const p = `dec/layer${l}`;
+    specs.push(
+      ...attentionSpecs(`${p}/self_attn`, d),
+      ...layerNormSpecs(`${p}/norm1`, d),
+      ...attentionSpecs(`${p}/cross_attn`, d),
+      ...layerNormSpecs(`${p}/norm2`, d),
+      ...feedForwardSpecs(`${p}/ffn`, d, c.dFF),
+      ...layerNormSpecs(`${p}/norm3`, d),
+    );
+  }
+  specs.push(...linearSpecs('out', d, 1));
+  return specs;
+}
+
+/**
+ * The decoder on a prefix of `t` inputs `inputs [B, t]` (position 0 holds the start value 0,
+ * position k the return of day k): scalar embedding + positional encoding -> dropout -> per layer
+ * masked self-attention (causal: position k sees positions <= k), cross-attention to the encoder
+ * `memory [B, L, d]`, feed-forward, each with residual + post-norm -> linear `d -> 1` -> `[B, t]`.
+ */
+function decode<T>(s: Scope<T>, c: Seq2SeqConfig, memory: T, inputs: T): T {
+  const ops = s.ops;
+  const d = c.dModel;
+  const t = dim(s, inputs, 1);
+  const pe = ops.constant(`pe_${t}x${d}`, sinusoidalEncoding(t, d), [1, t, d]);
+  const mask = ops.constant(`causal_${t}`, causalMask(t), [t, t]);
+  const drop = (x: T) => ops.dropout(x, c.dropout);
+  let h = drop(ops.add(linear(s.sub('dec/embed'), ops.reshape(inputs, [-1, t, 1])), pe));
+  for (let l = 0; l < c.decLayers; l++) {
+    const ls = s.sub(`dec/layer${l}`);
+    const a = multiHeadAttention(ls.sub('self_attn'), h, h, c.nHeads, c.dropout, mask);
+    h = layerNorm(ls.sub('norm1'), ops.add(h, drop(a)));
+    const x = multiHeadAttention(ls.sub('cross_attn'), h, memory, c.nHeads, c.dropout);
+    h = layerNorm(ls.sub('norm2'), ops.add(h, drop(x)));
+    const f = feedForward(ls.sub('ffn'), h, c.activation, c.dropout);
+    h = layerNorm(ls.sub('norm3'), ops.add(h, drop(f)));
+  }
+  return ops.reshape(linear(s.sub('out'), h), [-1, t]);
+}
+
+/** A `[B, 1]` column of zeros (the decoder's start value), batch taken from `like [B, ...]`. */
+function startColumn<T>(s: Scope<T>, like: T): T {
+  const ops = s.ops;
+  return ops.broadcastLeading(ops.constant('start', new Float32Array(1), [1, 1]), like);
+}
+
+/**
+ * Training forward with teacher forcing: the decoder input is `[0, y_1, ..., y_{H-1}]` built from
+ * the true (standardised) daily returns `teacher [B, H]`; output `[B, H]`, position k predicting
+ * day k+1's return. With the causal mask this is H autoregressive steps in one pass.
+ */
+export function seq2seqTeacherForward<T>(s: Scope<T>, c: Seq2SeqConfig, x: T, teacher: T): T {
+  const ops = s.ops;
+  const memory = dayEncoder(s.sub('enc'), c, c.encLayers, x);
+  const inputs =
+    c.horizon === 1
+      ? startColumn(s, teacher)
+      : ops.concat([startColumn(s, teacher), ops.slice(teacher, 1, 0, c.horizon - 1)], 1);
+  return decode(s, c, memory, inputs);
+}
+
+/**
+ * Inference forward: autoregressive, `horizon` decoder passes, each feeding the model's own
+ * previous predictions back as inputs; output `[B, H]`. Unrolled, so the exported ONNX graph is
+ * one run with no loop.
+ */
+export function seq2seqForward<T>(s: Scope<T>, c: Seq2SeqConfig, x: T): T {
+  const ops = s.ops;
+  const memory = dayEncoder(s.sub('enc'), c, c.encLayers, x);
+  const start = startColumn(s, x);
+  const preds: T[] = [];
+  for (let k = 1; k <= c.horizon; k++) {
+    const inputs = ops.concat([start, ...preds], 1);
+    const out = decode(s, c, memory, inputs);
+    preds.push(ops.slice(out, 1, k - 1, k));
+  }
+  return ops.concat(preds, 1);
+}

@@ -1,0 +1,165 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { type KernelIO, numel } from './io.js';
+import type { KernelSet } from './types.js';
+
+/**
+ * Layer normalisation over the last axis, `y = (x - mean) / sqrt(var + eps) * gamma + beta`
+ * (biased variance), one pass per row; the backward pass recomputes the row statistics from `x`
+ * instead of storing them and returns `dx`, `dgamma`, `dbeta` from one kernel. The composed
+ * version is ten kernels forward and about twenty-five backward.
+ */
+export const LAYER_NORM = 'HfqLayerNorm';
+export const LAYER_NORM_GRAD = 'HfqLayerNormGrad';
+
+/** Rows per call of the SIMD backward kernel: its float32 column sums stay short. */
+const BLOCK = 256;
+
+function layerNormGradSimd(
+  io: KernelIO,
+  dy: tf.TensorInfo,
+  x: tf.TensorInfo,
+  gamma: tf.TensorInfo,
+  dxT: tf.TensorInfo,
+  dgT: tf.TensorInfo,
+  dbT: tf.TensorInfo,
+  rows: number,
+  d: number,
+  eps: number,
+): void {
+  const simd = io.simd!;
+  const acc = simd.scratch(8 * d);
+  const dgAcc = new Float64Array(d);
+  const dbAcc = new Float64Array(d);
+  const [pdy, px, pg, pdx] = [io.ptr(dy), io.ptr(x), io.ptr(gamma), io.ptr(dxT)];
+  for (let r0 = 0; r0 < rows; r0 += BLOCK) {
+    const n = Math.min(BLOCK, rows - r0);
+    const part = simd.view(acc, 2 * d);
+    part.fill(0);
+    const off = 4 * r0 * d;
+    simd.fn.layer_norm_grad(pdy + off, px + off, pg, pdx + off, acc, acc + 4 * d, n, d, eps);
+    for (let c = 0; c < d; c++) {
+      dgAcc[c] += part[c]!;
+      dbAcc[c] += part[d + c]!;
+    }
+  }
+  const dg = io.f32(dgT);
+  const db = io.f32(dbT);
+  for (let c = 0; c < d; c++) {
+    dg[c] = dgAcc[c]!;
+    db[c] = dbAcc[c]!;
+  }
+}
+
+export const layerNormKernels: KernelSet = {
+  kernels: [
+    {
+      kernelName: LAYER_NORM,
+      kernelFunc: ({ inputs, attrs, io }) => {
+        const { x, gamma, beta } = inputs;
+        const eps = attrs.eps as number;
+        const d = x!.shape[x!.shape.length - 1]!;
+        const rows = numel(x!.shape) / d;
+        const out = io.out(x!.shape);
+        const src = io.f32(x!);
+        const g = io.f32(gamma!);
+        const b = io.f32(beta!);
+        if (io.simd !== undefined && d % 4 === 0) {
+          io.simd.fn.layer_norm(io.ptr(x!), io.ptr(gamma!), io.ptr(beta!), io.ptr(out), rows, d, eps);
+          return out;
+        }
+        const dst = io.f32(out);
+        for (let r = 0, o = 0; r < rows; r++, o += d) {
+          let s = 0;
+          for (let c = 0; c < d; c++) s += src[o + c]!;
+          const mean = s / d;
+          let v = 0;
+          for (let c = 0; c < d; c++) {
+            const t = src[o + c]! - mean;
+            v += t * t;
+          }
+          const rstd = 1 / Math.sqrt(v / d + eps);
+          for (let c = 0; c < d; c++) dst[o + c] = (src[o + c]! - mean) * rstd * g[c]! + b[c]!;
+        }
+        return out;
+      },
+    },
+    {
+      kernelName: LAYER_NORM_GRAD,
+      kernelFunc: ({ inputs, attrs, io }) => {
+        const { dy, x, gamma } = inputs;
+        const eps = attrs.eps as number;
+        const d = x!.shape[x!.shape.length - 1]!;
+        const rows = numel(x!.shape) / d;
+        const dxT = io.out(x!.shape);
+        const dgT = io.out([d]);
+        const dbT = io.out([d]);
+        if (io.simd !== undefined && d % 4 === 0) {
+          layerNormGradSimd(io, dy!, x!, gamma!, dxT, dgT, dbT, rows, d, eps);
+          return [dxT, dgT, dbT];
+        }
+        const gy = io.f32(dy!);
+        const src = io.f32(x!);
+        const g = io.f32(gamma!);
+        const dx = io.f32(dxT);
+        const dgAcc = new Float64Array(d);
+        const dbAcc = new Float64Array(d);
+        const xhat = new Float64Array(d);
+        for (let r = 0, o = 0; r < rows; r++, o += d) {
+          let s = 0;
+          for (let c = 0; c < d; c++) s += src[o + c]!;
+          const mean = s / d;
+          let v = 0;
+          for (let c = 0; c < d; c++) {
+            const t = src[o + c]! - mean;
+            v += t * t;
+          }
+          const rstd = 1 / Math.sqrt(v / d + eps);
+          let sg = 0;
+          let sgx = 0;
+          for (let c = 0; c < d; c++) {
+            const xh = (src[o + c]! - mean) * rstd;
+            xhat[c] = xh;
+            const gyc = gy[o + c]!;
+            const gg = gyc * g[c]!;
+            sg += gg;
+            sgx += gg * xh;
+            dgAcc[c] += gyc * xh;
+            dbAcc[c] += gyc;
+          }
+          sg /= d;
+          sgx /= d;
+          for (let c = 0; c < d; c++) dx[o + c] = rstd * (gy[o + c]! * g[c]! - sg - xhat[c]! * sgx);
+        }
+        const dg = io.f32(dgT);
+        const db = io.f32(dbT);
+        for (let c = 0; c < d; c++) {
+          dg[c] = dgAcc[c]!;
+          db[c] = dbAcc[c]!;
+        }
+        return [dxT, dgT, dbT];
+      },
+    },
+  ],
+  gradients: [
+    {
+      kernelName: LAYER_NORM,
+      inputsToSave: ['x', 'gamma'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x, gamma] = saved as tf.Tensor[];
+        const [dx, dg, db] = tf
+          .engine()
+          .runKernel(
+            LAYER_NORM_GRAD,
+            { dy: dy as tf.Tensor, x: x!, gamma: gamma! },
+            { eps: attrs.eps as number },
+          ) as tf.Tensor[];
+        return { x: () => dx!, gamma: () => dg!, beta: () => db! };
+      },
+    },
+  ],
+};
+
+/** Layer norm over the last axis (fused kernel). */
+export function layerNormOp(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  return tf.engine().runKernel(LAYER_NORM, { x, gamma, beta }, { eps }) as tf.Tensor;
+}

@@ -1,0 +1,848 @@
+import {
+  buildModule,
+  type Expr,
+  F,
+  F4,
+  Func,
+  f32,
+  forRange,
+  get,
+  I,
+  I4,
+  i32,
+  ifElse,
+  type Local,
+  type Stmt,
+  seq,
+  set,
+  V,
+} from './asm.js';
+
+/**
+ * The package's WebAssembly SIMD kernels (f32x4), working in place on the memory they are given
+ * (the tfjs wasm backend's heap). Pointers are byte addresses; counts are elements. Each export
+ * processes whole vectors of 4 where noted; the callers in `simd/index.ts` handle tails and
+ * shapes the code does not cover.
+ */
+
+/** `e^x` per lane: `2^n * e^r`, `n = round(x / ln 2)`, `|r| <= ln2 / 2`, Taylor degree 7 (relative error < 1e-8 before rounding); 0 below -87. */
+function exp4(f: Func, dst: Local, x: Expr): Stmt {
+  const xin = f.local('v128');
+  const v = f.local('v128');
+  const n = f.local('v128');
+  const r = f.local('v128');
+  const p = f.local('v128');
+  const C = (c: number) => F4.const(c);
+  let poly: Expr = C(1 / 5040);
+  for (const c of [1 / 720, 1 / 120, 1 / 24, 1 / 6, 1 / 2, 1, 1]) poly = F4.add(F4.mul(poly, get(r)), C(c));
+  return seq(
+    set(xin, x),
+    set(v, F4.min(F4.max(get(xin), C(-87)), C(88))),
+    set(n, F4.nearest(F4.mul(get(v), C(Math.LOG2E)))),
+    // Two-part ln 2 (0.693359375 is exact in 9 bits) keeps r accurate.
+    set(r, F4.sub(F4.sub(get(v), F4.mul(get(n), C(0.693359375))), F4.mul(get(n), C(-2.1219444005469057e-4)))),
+    set(p, poly),
+    set(p, F4.mul(get(p), I4.shl(I4.add(I4.truncSatF32x4(get(n)), I4.const(127)), i32(23)))),
+    // x < -87 (including -inf from masked logits) gives exactly 0.
+    set(dst, V.and(get(p), F4.ge(get(xin), C(-87)))),
+  );
+}
+
+/** One round of the 32-bit mixer of `hash.ts` on each i32 lane of `h`. */
+function mix4(h: Local): Stmt {
+  return seq(
+    set(h, V.xor(get(h), I4.shr_u(get(h), i32(16)))),
+    set(h, I4.mul(get(h), I4.const(0x7feb352d))),
+    set(h, V.xor(get(h), I4.shr_u(get(h), i32(15)))),
+    set(h, I4.mul(get(h), I4.const(0x846ca68b | 0))),
+    set(h, V.xor(get(h), I4.shr_u(get(h), i32(16)))),
+  );
+}
+
+/** `dst` = all-ones lanes where element indices `idx..idx+3` are kept by dropout (keys k1, k2). */
+function keep4(dst: Local, idx: Expr, k1: Expr, k2: Expr, thr: Expr): Stmt {
+  return seq(
+    set(dst, V.xor(I4.iota(idx), I4.splat(k1))),
+    mix4(dst),
+    set(dst, I4.add(get(dst), I4.splat(k2))),
+    mix4(dst),
+    set(dst, I4.ge_u(get(dst), I4.splat(thr))),
+  );
+}
+
+const addr = (base: Expr, elem: Expr) => I.add(base, I.shl(elem, i32(2)));
+
+/** `dropout(src, dst, n4, k1, k2, thr, scale)`: the first `n4` (multiple of 4) elements. */
+function dropout(): Func {
+  const f = new Func('dropout', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
+  const [src, dst, n4, k1, k2, thr, scale] = f.params;
+  const i = f.local('i32');
+  const m = f.local('v128');
+  return f.define(
+    forRange(
+      i,
+      i32(0),
+      get(n4!),
+      4,
+      seq(
+        keep4(m, get(i), get(k1!), get(k2!), get(thr!)),
+        V.store(
+          addr(get(dst!), get(i)),
+          V.and(F4.mul(V.load(addr(get(src!), get(i))), F4.splat(get(scale!))), get(m)),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * The standard normal CDF per lane, `Phi(x) = 0.5 erfc(-x / sqrt 2)`, with erfc from
+ * Abramowitz & Stegun 7.1.26 (absolute error < 1.5e-7); also leaves `exp(-x^2 / 2)` in `g`.
+ */
+function normalCdf4(f: Func, dst: Local, g: Local, x: Expr): Stmt {
+  const z = f.local('v128');
+  const t = f.local('v128');
+  const e = f.local('v128');
+  const C = (c: number) => F4.const(c);
+  let poly: Expr = C(1.061405429);
+  for (const c of [-1.453152027, 1.421413741, -0.284496736, 0.254829592])
+    poly = F4.add(F4.mul(poly, get(t)), C(c));
+  return seq(
+    set(z, F4.mul(F4.abs(x), C(Math.SQRT1_2))),
+    set(t, F4.div(C(1), F4.add(C(1), F4.mul(get(z), C(0.3275911))))),
+    exp4(f, g, F4.neg(F4.mul(get(z), get(z)))),
+    // e = 0.5 erfc(|x| / sqrt 2)
+    set(e, F4.mul(F4.mul(F4.mul(poly, get(t)), get(g)), C(0.5))),
+    set(dst, V.bitselect(F4.sub(C(1), get(e)), get(e), F4.ge(x, C(0)))),
+  );
+}
+
+/** `gelu(src, dst, n4)`: `x Phi(x)`. */
+function gelu(): Func {
+  const f = new Func('gelu', ['i32', 'i32', 'i32']);
+  const [src, dst, n4] = f.params;
+  const i = f.local('i32');
+  const x = f.local('v128');
+  const phi = f.local('v128');
+  const g = f.local('v128');
+  return f.define(
+    forRange(
+      i,
+      i32(0),
+      get(n4!),
+      4,
+      seq(
+        set(x, V.load(addr(get(src!), get(i)))),
+        normalCdf4(f, phi, g, get(x)),
+        V.store(addr(get(dst!), get(i)), F4.mul(get(x), get(phi))),
+      ),
+    ),
+  );
+}
+
+/** `gelu_grad(dy, x, dx, n4)`: `dy (Phi(x) + x phi(x))`. */
+function geluGrad(): Func {
+  const f = new Func('gelu_grad', ['i32', 'i32', 'i32', 'i32']);
+  const [dy, src, dst, n4] = f.params;
+  const i = f.local('i32');
+  const x = f.local('v128');
+  const phi = f.local('v128');
+  const g = f.local('v128');
+  return f.define(
+    forRange(
+      i,
+      i32(0),
+      get(n4!),
+      4,
+      seq(
+        set(x, V.load(addr(get(src!), get(i)))),
+        normalCdf4(f, phi, g, get(x)),
+        V.store(
+          addr(get(dst!), get(i)),
+          F4.mul(
+            V.load(addr(get(dy!), get(i))),
+            F4.add(get(phi), F4.mul(F4.mul(get(x), get(g)), F4.const(1 / Math.sqrt(2 * Math.PI)))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Sum of the lanes of local `v`. */
+const hsum = (v: Local) => F4.hsum(get(v));
+/** Max of the lanes of local `v`. */
+const hmax = (v: Local) =>
+  F.max(
+    F.max(F4.extract(get(v), 0), F4.extract(get(v), 1)),
+    F.max(F4.extract(get(v), 2), F4.extract(get(v), 3)),
+  );
+
+/**
+ * Row mean and `1/sqrt(var + eps)` of the `d` (multiple of 4) floats at `row` into `mean`,
+ * `rstd` (biased variance, two passes, float32 like the composed version).
+ */
+function rowStats(f: Func, row: Local, d: Local, eps: Expr, mean: Local, rstd: Local): Stmt {
+  const c = f.local('i32');
+  const acc = f.local('v128');
+  const t = f.local('v128');
+  return seq(
+    set(acc, F4.const(0)),
+    forRange(c, i32(0), get(d), 4, set(acc, F4.add(get(acc), V.load(addr(get(row), get(c)))))),
+    set(mean, F.div(hsum(acc), F.fromI32(get(d)))),
+    set(acc, F4.const(0)),
+    forRange(
+      c,
+      i32(0),
+      get(d),
+      4,
+      seq(
+        set(t, F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean)))),
+        set(acc, F4.add(get(acc), F4.mul(get(t), get(t)))),
+      ),
+    ),
+    set(rstd, F.div(f32(1), F.sqrt(F.add(F.div(hsum(acc), F.fromI32(get(d))), eps)))),
+  );
+}
+
+/** `layer_norm(x, gamma, beta, y, rows, d, eps)`, `d` a multiple of 4. */
+function layerNorm(): Func {
+  const f = new Func('layer_norm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
+  const [x, gamma, beta, y, rows, d, eps] = f.params;
+  const r = f.local('i32');
+  const c = f.local('i32');
+  const row = f.local('i32');
+  const out = f.local('i32');
+  const mean = f.local('f32');
+  const rstd = f.local('f32');
+  return f.define(
+    forRange(
+      r,
+      i32(0),
+      get(rows!),
+      1,
+      seq(
+        set(row, addr(get(x!), I.mul(get(r), get(d!)))),
+        set(out, addr(get(y!), I.mul(get(r), get(d!)))),
+        rowStats(f, row, d!, get(eps!), mean, rstd),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          V.store(
+            addr(get(out), get(c)),
+            F4.add(
+              F4.mul(
+                F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd))),
+                V.load(addr(get(gamma!), get(c))),
+              ),
+              V.load(addr(get(beta!), get(c))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * `layer_norm_grad(dy, x, gamma, dx, dgamma, dbeta, rows, d, eps)`: writes `dx` and adds this
+ * block's `sum dy * xhat`, `sum dy` into `dgamma`, `dbeta` (float32; the caller keeps blocks
+ * short and sums them in float64).
+ */
+function layerNormGrad(): Func {
+  const f = new Func('layer_norm_grad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
+  const [dy, x, gamma, dx, dg, db, rows, d, eps] = f.params;
+  const r = f.local('i32');
+  const c = f.local('i32');
+  const row = f.local('i32');
+  const grow = f.local('i32');
+  const orow = f.local('i32');
+  const mean = f.local('f32');
+  const rstd = f.local('f32');
+  const sg = f.local('v128');
+  const sgx = f.local('v128');
+  const xh = f.local('v128');
+  const gy = f.local('v128');
+  const gg = f.local('v128');
+  const mg = f.local('f32');
+  const mgx = f.local('f32');
+  const xhat = () => F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd)));
+  return f.define(
+    forRange(
+      r,
+      i32(0),
+      get(rows!),
+      1,
+      seq(
+        set(row, addr(get(x!), I.mul(get(r), get(d!)))),
+        set(grow, addr(get(dy!), I.mul(get(r), get(d!)))),
+        set(orow, addr(get(dx!), I.mul(get(r), get(d!)))),
+        rowStats(f, row, d!, get(eps!), mean, rstd),
+        set(sg, F4.const(0)),
+        set(sgx, F4.const(0)),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          seq(
+            set(xh, xhat()),
+            set(gy, V.load(addr(get(grow), get(c)))),
+            set(gg, F4.mul(get(gy), V.load(addr(get(gamma!), get(c))))),
+            set(sg, F4.add(get(sg), get(gg))),
+            set(sgx, F4.add(get(sgx), F4.mul(get(gg), get(xh)))),
+            V.store(addr(get(dg!), get(c)), F4.add(V.load(addr(get(dg!), get(c))), F4.mul(get(gy), get(xh)))),
+            V.store(addr(get(db!), get(c)), F4.add(V.load(addr(get(db!), get(c))), get(gy))),
+          ),
+        ),
+        set(mg, F.div(hsum(sg), F.fromI32(get(d!)))),
+        set(mgx, F.div(hsum(sgx), F.fromI32(get(d!)))),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          V.store(
+            addr(get(orow), get(c)),
+            F4.mul(
+              F4.splat(get(rstd)),
+              F4.sub(
+                F4.sub(
+                  F4.mul(V.load(addr(get(grow), get(c))), V.load(addr(get(gamma!), get(c)))),
+                  F4.splat(get(mg)),
+                ),
+                F4.mul(xhat(), F4.splat(get(mgx))),
+              ),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** `column_sum(x, acc, rows, d)`: adds each of `rows` rows of `d` (multiple of 4) floats into `acc`. */
+function columnSum(): Func {
+  const f = new Func('column_sum', ['i32', 'i32', 'i32', 'i32']);
+  const [x, acc, rows, d] = f.params;
+  const r = f.local('i32');
+  const c = f.local('i32');
+  const row = f.local('i32');
+  return f.define(
+    forRange(
+      r,
+      i32(0),
+      get(rows!),
+      1,
+      seq(
+        set(row, addr(get(x!), I.mul(get(r), get(d!)))),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          V.store(
+            addr(get(acc!), get(c)),
+            F4.add(V.load(addr(get(acc!), get(c))), V.load(addr(get(row), get(c)))),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Parameters shared by the attention forward and backward exports (see `attention.ts`). */
+const ATTN_PARAMS: ('i32' | 'f32')[] = [
+  // q, kv, mask (padded [tq, tk4], -inf in the padding), out or dy, dq, dkv, scratch
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  // n, tq, tk, heads, dk
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  // q layout: stride, off, nIn, sOut, sIn, sTok
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  // k layout: stride, off, vOff, nIn, sOut, sIn, sTok
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  // o layout: stride, off, nIn, sOut, sIn, sTok
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  // scale, dropout on, k1, k2, thr, keep scale
+  'f32',
+  'i32',
+  'i32',
+  'i32',
+  'i32',
+  'f32',
+];
+
+/**
+ * Attention forward (`backward = false`) or backward. Per sequence and head, the keys and values
+ * are first copied into scratch: row-major (`KH`, `VH`, `[tk4, dk]`) and in blocks of four keys
+ * (`KB`, `VB`, `[tk4 / 4, dk, 4]`, zero padded), so that a query's logits come out 4 keys per
+ * vector and the weighted sums 4 (or 8) features per vector, with unit-stride loads only.
+ * Softmax with `exp4`; dropout mask from `keep4` (element index
+ * `((n * heads + h) * tq + i) * tk + j`). Backward: recompute the weights, `dW = dO . v`,
+ * `dS = P (dP - sum P dP) scale`, `dq += dS k` (into the output), `dk += dS q` and `dv += W dO`
+ * (into scratch `dKH`, `dVH`, added to the output once per sequence and head). The caller zeroes
+ * the gradient outputs.
+ */
+function attention(backward: boolean): Func {
+  const f = new Func(backward ? 'attention_grad' : 'attention', [...ATTN_PARAMS]);
+  const P = f.params;
+  const [q, kv, mask, od, dq, dkv, scratch] = P;
+  const [N, tq, tk, H, D] = P.slice(7, 12);
+  const [qS, qOff, qIn, qOut, qSin, qTok] = P.slice(12, 18);
+  const [kS, kOff, vOff, kIn, kOut, kSin, kTok] = P.slice(18, 25);
+  const [oS, oOff, oIn, oOut, oSin, oTok] = P.slice(25, 31);
+  const [scale, dropOn, k1, k2, thr, keepScale] = P.slice(31, 37);
+  const L = (t: 'i32' | 'f32' | 'v128') => f.local(t);
+  const [n, h, i, j, c, jb, tk4, hd] = [
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+  ];
+  const [qBase, kBase, oBase] = [L('i32'), L('i32'), L('i32')];
+  const [qrow, orow, dqrow, krow, vrow, ptr, ptr2, rowBytes] = [
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+    L('i32'),
+  ];
+  const [KB, VB, KH, VH, dKH, dVH, QS, OS, S, DP, W] = Array.from({ length: 11 }, () => L('i32'));
+  const [acc, acc1, mx, sum, e, m, p, dp, dotv, qv0, qv1, ov0, ov1, sv, wv] = Array.from({ length: 15 }, () =>
+    L('v128'),
+  );
+  const [fmx, inv, dot] = [L('f32'), L('f32'), L('f32')];
+  const base = L('i32');
+  const B = (x: Expr) => I.shl(x, i32(2)); // elements -> bytes
+  const at = (buf: Local, idx: Expr) => I.add(get(buf), B(idx));
+  const elemRow = (b: Local, t: Expr, tok: Local, stride: Local, off: Local) =>
+    I.add(I.add(I.mul(I.add(get(b), I.mul(t, get(tok))), get(stride)), get(off)), get(hd));
+  const seqBase = (dst: Local, nIn: Local, sOut: Local, sIn: Local) =>
+    set(dst, I.add(I.mul(I.div_u(get(n), get(nIn)), get(sOut)), I.mul(I.rem_u(get(n), get(nIn)), get(sIn))));
+  const inc = (l: Local, by: Expr) => set(l, I.add(get(l), by));
+  const D8 = I.eqz(I.and(get(D!), i32(7)));
+
+  /** Splat row `row` (byte address, D floats) into `dst` (D vectors). */
+  const splatRow = (dst: Local, row: Local) =>
+    forRange(
+      c,
+      i32(0),
+      get(D!),
+      1,
+      V.store(I.add(get(dst), I.shl(get(c), i32(4))), V.load32Splat(I.add(get(row), B(get(c))))),
+    );
+  /** `acc = sum_c splats[c] * blocks[jb][c]` (4 keys), unrolled by 4 over c. */
+  const blockDot = (splats: Local, blocks: Local) =>
+    seq(
+      set(acc, F4.const(0)),
+      set(ptr, I.add(get(blocks), I.shl(I.mul(get(jb), get(D!)), i32(4)))),
+      set(ptr2, get(splats)),
+      forRange(
+        c,
+        i32(0),
+        get(D!),
+        4,
+        seq(
+          set(acc, F4.add(get(acc), F4.mul(V.load(get(ptr2)), V.load(get(ptr))))),
+          set(acc, F4.add(get(acc), F4.mul(V.load(get(ptr2), 16), V.load(get(ptr), 16)))),
+          set(acc, F4.add(get(acc), F4.mul(V.load(get(ptr2), 32), V.load(get(ptr), 32)))),
+          set(acc, F4.add(get(acc), F4.mul(V.load(get(ptr2), 48), V.load(get(ptr), 48)))),
+          inc(ptr, i32(64)),
+          inc(ptr2, i32(64)),
+        ),
+      ),
+    );
+  /**
+   * `dst[c..] (+)= sum_{j < tk} weights[j] * rows[j][c..]` for every feature, 8 (or 4) per
+   * pass; `accumulate` adds to what `dst` holds.
+   */
+  const weightedRows = (dst: Local, weights: Local, rows: Local, accumulate: boolean) => {
+    const pass = (width: 4 | 8) =>
+      forRange(
+        c,
+        i32(0),
+        get(D!),
+        width,
+        seq(
+          set(acc, accumulate ? V.load(at(dst, get(c))) : F4.const(0)),
+          set(acc1, width === 8 ? (accumulate ? V.load(at(dst, get(c)), 16) : F4.const(0)) : F4.const(0)),
+          set(ptr, at(rows, get(c))),
+          set(ptr2, get(weights)),
+          forRange(
+            j,
+            i32(0),
+            get(tk!),
+            1,
+            seq(
+              set(wv, V.load32Splat(get(ptr2))),
+              set(acc, F4.add(get(acc), F4.mul(get(wv), V.load(get(ptr))))),
+              width === 8 ? set(acc1, F4.add(get(acc1), F4.mul(get(wv), V.load(get(ptr), 16)))) : seq(),
+              inc(ptr, get(rowBytes)),
+              inc(ptr2, i32(4)),
+            ),
+          ),
+          V.store(at(dst, get(c)), get(acc)),
+          width === 8 ? V.store(at(dst, get(c)), get(acc1), 16) : seq(),
+        ),
+      );
+    return ifElse(D8, pass(8), pass(4));
+  };
+  // Query i's logits into S (4 keys per vector), then softmax numerators in S and 1/sum in inv.
+  const logitsSoftmax = seq(
+    set(qrow, I.add(get(q!), B(elemRow(qBase, get(i), qTok!, qS!, qOff!)))),
+    splatRow(QS, qrow),
+    forRange(
+      jb,
+      i32(0),
+      I.shr_u(get(tk4), i32(2)),
+      1,
+      seq(
+        blockDot(QS, KB),
+        V.store(
+          at(S, I.shl(get(jb), i32(2))),
+          F4.add(
+            F4.mul(get(acc), F4.splat(get(scale!))),
+            V.load(I.add(get(mask!), B(I.add(I.mul(get(i), get(tk4)), I.shl(get(jb), i32(2)))))),
+          ),
+        ),
+      ),
+    ),
+    set(mx, F4.const(-Infinity)),
+    forRange(j, i32(0), get(tk4), 4, set(mx, F4.max(get(mx), V.load(at(S, get(j)))))),
+    set(fmx, hmax(mx)),
+    set(sum, F4.const(0)),
+    forRange(
+      j,
+      i32(0),
+      get(tk4),
+      4,
+      seq(
+        exp4(f, e, F4.sub(V.load(at(S, get(j))), F4.splat(get(fmx)))),
+        V.store(at(S, get(j)), get(e)),
+        set(sum, F4.add(get(sum), get(e))),
+      ),
+    ),
+    set(inv, F.div(f32(1), hsum(sum))),
+    set(base, I.mul(I.add(I.mul(I.add(I.mul(get(n), get(H!)), get(h)), get(tq!)), get(i)), get(tk!))),
+  );
+  // Dropout multiplier of keys j..j+3 into m (keepScale or 0; 1 without dropout).
+  const mult = ifElse(
+    get(dropOn!),
+    seq(
+      keep4(m, I.add(get(base), get(j)), get(k1!), get(k2!), get(thr!)),
+      set(m, V.and(F4.splat(get(keepScale!)), get(m))),
+    ),
+    set(m, F4.const(1)),
+  );
+  // Copies of this head's keys or values: row-major and/or in blocks of 4 keys (zero padded).
+  const gather = (row: Local, off: Local, rowMajor: Local | null, blocks: Local | null) =>
+    seq(
+      set(row, I.add(get(kv!), B(elemRow(kBase, get(j), kTok!, kS!, off)))),
+      rowMajor === null
+        ? seq()
+        : forRange(
+            c,
+            i32(0),
+            get(D!),
+            4,
+            V.store(at(rowMajor, I.add(I.mul(get(j), get(D!)), get(c))), V.load(I.add(get(row), B(get(c))))),
+          ),
+      blocks === null
+        ? seq()
+        : forRange(
+            c,
+            i32(0),
+            get(D!),
+            1,
+            F.store(
+              at(
+                blocks,
+                I.add(
+                  I.add(I.mul(I.and(get(j), i32(-4)), get(D!)), I.shl(get(c), i32(2))),
+                  I.and(get(j), i32(3)),
+                ),
+              ),
+              F.load(I.add(get(row), B(get(c)))),
+            ),
+          ),
+    );
+  const zeroBlock = (B_: Local) =>
+    forRange(
+      c,
+      i32(0),
+      get(D!),
+      1,
+      F.store(
+        at(
+          B_,
+          I.add(I.add(I.mul(I.and(get(j), i32(-4)), get(D!)), I.shl(get(c), i32(2))), I.and(get(j), i32(3))),
+        ),
+        f32(0),
+      ),
+    );
+  const setupHead = forRange(
+    j,
+    i32(0),
+    get(tk4),
+    1,
+    ifElse(
+      I.lt_s(get(j), get(tk!)),
+      seq(
+        gather(krow, kOff!, backward ? KH : null, KB),
+        gather(vrow, vOff!, backward ? null : VH, backward ? VB : null),
+        backward
+          ? forRange(
+              c,
+              i32(0),
+              get(D!),
+              4,
+              seq(
+                V.store(at(dKH, I.add(I.mul(get(j), get(D!)), get(c))), F4.const(0)),
+                V.store(at(dVH, I.add(I.mul(get(j), get(D!)), get(c))), F4.const(0)),
+              ),
+            )
+          : seq(),
+      ),
+      seq(zeroBlock(KB), zeroBlock(VB)),
+    ),
+  );
+  const forward = seq(
+    logitsSoftmax,
+    forRange(
+      j,
+      i32(0),
+      get(tk4),
+      4,
+      seq(mult, V.store(at(S, get(j)), F4.mul(F4.mul(V.load(at(S, get(j))), F4.splat(get(inv))), get(m)))),
+    ),
+    set(orow, I.add(get(od!), B(elemRow(oBase, get(i), oTok!, oS!, oOff!)))),
+    weightedRows(orow, S, VH, false),
+  );
+  /** dK/dV scratch updates for query i: `dKH[j] += dS_j q_i`, `dVH[j] += W_j dO_i`. */
+  const kvUpdates = (width: 4 | 8) =>
+    forRange(
+      c,
+      i32(0),
+      get(D!),
+      width,
+      seq(
+        set(qv0, V.load(I.add(get(qrow), B(get(c))))),
+        set(ov0, V.load(I.add(get(orow), B(get(c))))),
+        width === 8 ? set(qv1, V.load(I.add(get(qrow), B(get(c))), 16)) : seq(),
+        width === 8 ? set(ov1, V.load(I.add(get(orow), B(get(c))), 16)) : seq(),
+        set(ptr, at(dKH, get(c))),
+        set(ptr2, at(dVH, get(c))),
+        forRange(
+          j,
+          i32(0),
+          get(tk!),
+          1,
+          seq(
+            set(sv, V.load32Splat(at(DP, get(j)))),
+            set(wv, V.load32Splat(at(W, get(j)))),
+            V.store(get(ptr), F4.add(V.load(get(ptr)), F4.mul(get(sv), get(qv0)))),
+            V.store(get(ptr2), F4.add(V.load(get(ptr2)), F4.mul(get(wv), get(ov0)))),
+            width === 8
+              ? V.store(get(ptr), F4.add(V.load(get(ptr), 16), F4.mul(get(sv), get(qv1))), 16)
+              : seq(),
+            width === 8
+              ? V.store(get(ptr2), F4.add(V.load(get(ptr2), 16), F4.mul(get(wv), get(ov1))), 16)
+              : seq(),
+            inc(ptr, get(rowBytes)),
+            inc(ptr2, get(rowBytes)),
+          ),
+        ),
+      ),
+    );
+  const backwardBody = seq(
+    logitsSoftmax,
+    set(orow, I.add(get(od!), B(elemRow(oBase, get(i), oTok!, oS!, oOff!)))),
+    set(dqrow, I.add(get(dq!), B(elemRow(qBase, get(i), qTok!, qS!, qOff!)))),
+    splatRow(OS, orow),
+    set(dotv, F4.const(0)),
+    forRange(
+      jb,
+      i32(0),
+      I.shr_u(get(tk4), i32(2)),
+      1,
+      seq(
+        blockDot(OS, VB),
+        set(j, I.shl(get(jb), i32(2))),
+        mult,
+        set(p, F4.mul(V.load(at(S, get(j))), F4.splat(get(inv)))),
+        set(dp, F4.mul(get(acc), get(m))),
+        V.store(at(DP, get(j)), get(dp)),
+        V.store(at(W, get(j)), F4.mul(get(p), get(m))),
+        V.store(at(S, get(j)), get(p)),
+        set(dotv, F4.add(get(dotv), F4.mul(get(p), get(dp)))),
+      ),
+    ),
+    set(dot, hsum(dotv)),
+    forRange(
+      j,
+      i32(0),
+      get(tk4),
+      4,
+      V.store(
+        at(DP, get(j)),
+        F4.mul(
+          F4.mul(V.load(at(S, get(j))), F4.sub(V.load(at(DP, get(j))), F4.splat(get(dot)))),
+          F4.splat(get(scale!)),
+        ),
+      ),
+    ),
+    weightedRows(dqrow, DP, KH, true),
+    ifElse(D8, kvUpdates(8), kvUpdates(4)),
+  );
+  // Backward: add this head's dK, dV into the output rows.
+  const scatter = forRange(
+    j,
+    i32(0),
+    get(tk!),
+    1,
+    seq(
+      set(krow, I.add(get(dkv!), B(elemRow(kBase, get(j), kTok!, kS!, kOff!)))),
+      set(vrow, I.add(get(dkv!), B(elemRow(kBase, get(j), kTok!, kS!, vOff!)))),
+      forRange(
+        c,
+        i32(0),
+        get(D!),
+        4,
+        seq(
+          V.store(
+            I.add(get(krow), B(get(c))),
+            F4.add(
+              V.load(I.add(get(krow), B(get(c)))),
+              V.load(at(dKH, I.add(I.mul(get(j), get(D!)), get(c)))),
+            ),
+          ),
+          V.store(
+            I.add(get(vrow), B(get(c))),
+            F4.add(
+              V.load(I.add(get(vrow), B(get(c)))),
+              V.load(at(dVH, I.add(I.mul(get(j), get(D!)), get(c)))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+  const block = (prev: Local, floats: Expr) => I.add(get(prev), B(floats));
+  return f.define(
+    set(tk4, I.and(I.add(get(tk!), i32(3)), i32(-4))),
+    set(rowBytes, B(get(D!))),
+    set(KB, get(scratch!)),
+    set(VB, block(KB, I.mul(get(tk4), get(D!)))),
+    set(KH, block(VB, I.mul(get(tk4), get(D!)))),
+    set(VH, block(KH, I.mul(get(tk4), get(D!)))),
+    set(dKH, block(VH, I.mul(get(tk4), get(D!)))),
+    set(dVH, block(dKH, I.mul(get(tk4), get(D!)))),
+    set(QS, block(dVH, I.mul(get(tk4), get(D!)))),
+    set(OS, block(QS, I.shl(get(D!), i32(2)))),
+    set(S, block(OS, I.shl(get(D!), i32(2)))),
+    set(DP, block(S, get(tk4))),
+    set(W, block(DP, get(tk4))),
+    forRange(
+      n,
+      i32(0),
+      get(N!),
+      1,
+      seq(
+        seqBase(qBase, qIn!, qOut!, qSin!),
+        seqBase(kBase, kIn!, kOut!, kSin!),
+        seqBase(oBase, oIn!, oOut!, oSin!),
+        forRange(
+          h,
+          i32(0),
+          get(H!),
+          1,
+          seq(
+            set(hd, I.mul(get(h), get(D!))),
+            setupHead,
+            forRange(i, i32(0), get(tq!), 1, backward ? backwardBody : forward),
+            backward ? scatter : seq(),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** Scratch floats the attention kernels need (before the padded mask). */
+export function attentionScratchFloats(tk: number, dk: number): number {
+  const tk4 = (tk + 3) & ~3;
+  return 6 * tk4 * dk + 8 * dk + 3 * tk4;
+}
+
+/** The module's bytes (built once per process). */
+let bytes: Uint8Array | undefined;
+export function simdModuleBytes(): Uint8Array {
+  bytes ??= buildModule([
+    dropout(),
+    gelu(),
+    geluGrad(),
+    layerNorm(),
+    layerNormGrad(),
+    columnSum(),
+    attention(false),
+    attention(true),
+  ]);
+  return bytes;
+}
+
+/** The exports of an instance. */
+export interface SimdExports {
+  dropout(src: number, dst: number, n4: number, k1: number, k2: number, thr: number, scale: number): void;
+  gelu(src: number, dst: number, n4: number): void;
+  gelu_grad(dy: number, x: number, dx: number, n4: number): void;
+  layer_norm(x: number, gamma: number, beta: number, y: number, rows: number, d: number, eps: number): void;
+  layer_norm_grad(
+    dy: number,
+    x: number,
+    gamma: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    rows: number,
+    d: number,
+    eps: number,
+  ): void;
+  column_sum(x: number, acc: number, rows: number, d: number): void;
+  attention(...args: number[]): void;
+  attention_grad(...args: number[]): void;
+}
