@@ -372,3 +372,49 @@ export async function runBench(
   write();
   return { cases: results };
 }
+
+/**
+ * Host floats per stock per step: tensors made from host values (dropout masks, constants,
+ * broadcast zeros) by one step of each case, at 1 and 2 stocks, with the configured dropout and
+ * with dropout 0; the difference is what every further stock adds (on a GPU: built on the CPU and
+ * uploaded every step). Input batch resident (not counted).
+ */
+export async function hostFloatsPerStock(cases1: readonly BenchCase[], cases2: readonly BenchCase[]) {
+  const measure = async (c: BenchCase) => {
+    releasePooledGpuBuffers();
+    const cfg = caseConfig(c);
+    const net = makeNet(cfg, weightsOf(cfg, 1));
+    const optimizer = tf.train.adam(1e-3);
+    const batch = syntheticBatch(c, net.outputSize, 1);
+    const x = tf.tensor3d(batch.x, [c.stocks, c.window, c.features]);
+    const aux = c.kind === 'seq2seq' ? 0.1 : 0;
+    try {
+      await trainStep(net, optimizer, batch, c.stocks, 0, aux, { kind: 'resident', x });
+      const counter = new BackendCounter();
+      await trainStep(net, optimizer, batch, c.stocks, 1, aux, { kind: 'resident', x });
+      return counter.stop();
+    } finally {
+      tf.dispose(x);
+      optimizer.dispose();
+      net.dispose();
+    }
+  };
+  const rows = [];
+  for (let i = 0; i < cases1.length; i++) {
+    for (const dropout of [...new Set([cases1[i]!.dropout, 0])]) {
+      const a = await measure({ ...cases1[i]!, dropout });
+      const b = await measure({ ...cases2[i]!, dropout });
+      const perStock = (b.hostTensorValues - a.hostTensorValues) / (cases2[i]!.stocks - cases1[i]!.stocks);
+      rows.push({
+        kind: cases1[i]!.kind,
+        dModel: cases1[i]!.dModel,
+        dropout,
+        hostFloatsPerStock: perStock,
+        hostFloatsFixed: a.hostTensorValues - perStock * cases1[i]!.stocks,
+        hostTensorsPerStep: a.hostTensors,
+        at4096Stocks: { floats: perStock * 4096, gigabytes: round((perStock * 4096 * 4) / 1e9, 3) },
+      });
+    }
+  }
+  return rows;
+}

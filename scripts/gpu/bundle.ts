@@ -69,6 +69,8 @@ export interface PayloadManifest {
   format: 'hfq-gpu-payload/1';
   builtAt: string;
   commit: string | null;
+  /** Files with uncommitted changes that the bundle was built from (esbuild reads the working tree). */
+  uncommitted: string[];
   node: string | null;
   esbuild: string;
   files: PayloadFile[];
@@ -220,8 +222,16 @@ export async function buildPayload(o: PayloadOptions): Promise<PayloadManifest> 
     .sort((a, b) => a.path.localeCompare(b.path));
   const totalBytes = files.reduce((s, f) => s + f.bytes, 0);
   let commit: string | null = null;
+  let uncommitted: string[] = [];
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
+    uncommitted = execFileSync('git', ['status', '--porcelain', '--', 'packages', 'scripts/gpu'], {
+      cwd: repo,
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter((l) => /^ ?M|^A/.test(l))
+      .map((l) => l.slice(3));
   } catch {
     commit = null;
   }
@@ -229,6 +239,7 @@ export async function buildPayload(o: PayloadOptions): Promise<PayloadManifest> 
     format: 'hfq-gpu-payload/1',
     builtAt: new Date().toISOString(),
     commit,
+    uncommitted,
     node: o.node ? process.version : null,
     esbuild: (await import('esbuild')).version,
     files,

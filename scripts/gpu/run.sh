@@ -58,7 +58,7 @@ if [ ! -f .gpu/manifest.json ]; then
 fi
 
 # 1. Node, the bundle, Dawn, the Vulkan loader and driver.
-log "payload: $(python3 -c 'import json; m = json.load(open(".gpu/manifest.json")); print(m["commit"], m["builtAt"], m["totalBytes"], "bytes", m["missing"])')"
+log "payload: $(python3 -c 'import json; m = json.load(open(".gpu/manifest.json")); print(m["commit"], m["builtAt"], m["totalBytes"], "bytes, missing:", m["missing"], "uncommitted:", m.get("uncommitted"))')"
 unxz_to .gpu/node.xz "$WORK/node" && chmod +x "$WORK/node"
 rm -rf "$WORK/app" && cp -r .gpu/app "$WORK/app"
 unxz_to "$WORK/app/node_modules/webgpu/dist/linux-x64/dawn.node.xz" "$WORK/app/node_modules/webgpu/dist/linux-x64/dawn.node"

@@ -10,6 +10,7 @@
  *            `--count-only`: one timed and one counted step per case)
  *   checks   loss curves on each of `--backends` (webgpu vs wasm) + parity files for reference/check.py
  *            (`--parity small` for a quick run without a GPU)
+ *   hostfloats  floats per stock per step made on the host (dropout masks, constants), paper shape
  *   summary  combines the run's JSON files (`--dir`) into summary.json and prints a table
  *
  * Backend options: `--backend webgpu|wasm|cpu|auto` (default auto), `--dawn-backend null|vulkan|...`,
@@ -19,12 +20,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BackendName, type BackendOptions, useBackend } from '@hfq/models';
-import { runBench } from './bench.js';
+import { hostFloatsPerStock, runBench } from './bench.js';
 import {
   ARCHITECTURES,
   caseConfig,
   caseParameterCount,
   caseParams,
+  countCases,
   curveCase,
   paperCases,
   parityCase,
@@ -139,6 +141,17 @@ async function main(argv: readonly string[]): Promise<number> {
         noDropoutIds: (opts.get('no-dropout') ?? 'transformer-d64-n4096').split(','),
         countOnly: opts.get('count-only') === 'true',
         meta: { argv: [...argv], commit: opts.get('commit') ?? null },
+      });
+      return 0;
+    }
+    case 'hostfloats': {
+      const info = await useBackend(backend, bo);
+      writeJson(need('out'), {
+        task: 'hostfloats',
+        backend: info,
+        notes:
+          'tensors made from host values per training step (paper shape 40 x 300, d 64), per stock and fixed; on a GPU each is built on the CPU and uploaded every step',
+        rows: await hostFloatsPerStock(countCases(1), countCases(2)),
       });
       return 0;
     }
