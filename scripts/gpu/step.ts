@@ -150,6 +150,33 @@ export async function chooseChunk(
   aux = 0,
   probe = 16,
 ): Promise<{ chunk: number; peakBytesPerStock: number; largestTensorBytesPerStock: number }> {
+  // Per-stock memory depends on the configuration only: profile each configuration once (a
+  // profiled pass times every kernel, which costs seconds on a GPU for the larger models).
+  const key = `${JSON.stringify(net.config)}/${aux}/${probe}/${tf.getBackend()}`;
+  let perStock = perStockCache.get(key);
+  if (perStock === undefined) {
+    perStock = await profilePerStock(net, aux, probe);
+    perStockCache.set(key, perStock);
+  }
+  const { peakBytesPerStock, largestTensorBytesPerStock } = perStock;
+  const chunk = Math.max(
+    8,
+    Math.min(
+      Math.floor((budgetMB * 1e6) / peakBytesPerStock),
+      Math.floor((0.9 * maxTensorBytes) / largestTensorBytesPerStock),
+    ),
+  );
+  return { chunk, peakBytesPerStock, largestTensorBytesPerStock };
+}
+
+const perStockCache = new Map<string, { peakBytesPerStock: number; largestTensorBytesPerStock: number }>();
+
+/** Peak tensor bytes and largest single tensor per stock of one training pass over `probe` stocks. */
+async function profilePerStock(
+  net: Net,
+  aux: number,
+  probe: number,
+): Promise<{ peakBytesPerStock: number; largestTensorBytesPerStock: number }> {
   const { window: L, nFeatures: F } = net.config;
   const H = net.outputSize;
   const sequence = net.config.kind === 'seq2seq';
@@ -172,14 +199,8 @@ export async function chooseChunk(
       largest = Math.max(largest, 4 * shape.reduce((a, b) => a * b, 1));
     }
   }
-  const peakBytesPerStock = Math.max(1, (info.peakBytes - before) / probe);
-  const largestTensorBytesPerStock = Math.max(1, largest / probe);
-  const chunk = Math.max(
-    8,
-    Math.min(
-      Math.floor((budgetMB * 1e6) / peakBytesPerStock),
-      Math.floor((0.9 * maxTensorBytes) / largestTensorBytesPerStock),
-    ),
-  );
-  return { chunk, peakBytesPerStock, largestTensorBytesPerStock };
+  return {
+    peakBytesPerStock: Math.max(1, (info.peakBytes - before) / probe),
+    largestTensorBytesPerStock: Math.max(1, largest / probe),
+  };
 }
