@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
  * the single statement of what a package exposes.
  */
 const root = fileURLToPath(new URL('.', import.meta.url));
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 export const hfqAliases = readdirSync(join(root, 'packages')).flatMap((dir) => {
   const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as {
@@ -18,7 +18,12 @@ export const hfqAliases = readdirSync(join(root, 'packages')).flatMap((dir) => {
   return Object.entries(pkg.exports ?? {}).flatMap(([sub, target]) => {
     if (typeof target === 'string' || !target.source) return [];
     const spec = sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
-    return [{ find: new RegExp(`^${escape(spec)}$`), replacement: join(root, 'packages', dir, target.source) }];
+    return [
+      {
+        find: new RegExp(`^${escapeRegExp(spec)}$`),
+        replacement: join(root, 'packages', dir, target.source),
+      },
+    ];
   });
 });
 
