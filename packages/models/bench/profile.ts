@@ -1,8 +1,8 @@
 /**
- * Kernel profile of one training step (forward, IC loss, backward; no optimiser update), current
- * code or the pre-change reference, on wasm:
+ * Kernel profile of one training step (forward, IC loss, backward; no optimiser update), with the
+ * fused wasm kernels on or off, on wasm:
  *
- *   KIND=crossformer F=30 B=200 [IMPL=legacy] [CHUNK=n] [TOP=25] [SCALES=2] [LAYERS=1] \
+ *   KIND=crossformer F=30 B=200 [IMPL=composed] [CHUNK=n] [TOP=25] [SCALES=2] [LAYERS=1] \
  *     node --conditions=source --import tsx bench/profile.ts
  *
  * Prints the warm step time (median of REPS, default 3) and the kernels by total time, grouped by
@@ -16,7 +16,7 @@ import { type ModelKind, useBackend } from './support.js';
 const kind = (process.env.KIND ?? 'crossformer') as ModelKind;
 const F = Number(process.env.F ?? 30);
 const B = Number(process.env.B ?? 200);
-const impl = (process.env.IMPL ?? 'current') as Impl;
+const impl = (process.env.IMPL ?? 'fused') as Impl;
 const top = Number(process.env.TOP ?? 25);
 const reps = Number(process.env.REPS ?? 3);
 

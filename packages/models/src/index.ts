@@ -41,7 +41,7 @@ export {
 } from './data/split.js';
 export { meanInvStd, rankZscoreInPlace, zscoreInPlace } from './data/standardize.js';
 export { type ModelsErrorCode, modelsError } from './errors.js';
-export { finiteMean, pearson, rankIC, ranks } from './eval/ic.js';
+export { finiteMean } from './eval/finite-mean.js';
 export { decodeTensorFile, encodeTensorFile, type NamedTensor, writeFileAtomic } from './io/tensor-file.js';
 export { icLoss, MIN_IC_STOCKS, maskedIC, maskedMSE, segmentMatrix } from './loss/ic-loss.js';
 export { inferenceForward, paramSpecs, trainingForward } from './models/architectures.js';

@@ -2,6 +2,7 @@
  * Cross-sectional standardisation helpers (per date, across stocks). Population moments
  * (divide by n). Missing values (NaN) are skipped when computing moments and stay NaN.
  */
+import { averageRank } from '@hfq/metrics';
 
 /** Mean and `1/std` of the finite entries of `values` (restricted to `include[i] !== 0` if given). */
 export function meanInvStd(
@@ -49,17 +50,6 @@ export function zscoreInPlace(values: Float64Array | Float32Array, clip: number)
  * then z-scores the ranks; NaN entries stay NaN.
  */
 export function rankZscoreInPlace(values: Float64Array | Float32Array): void {
-  const idx: number[] = [];
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) idx.push(i);
-  idx.sort((a, b) => values[a]! - values[b]!);
-  const ranks = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && values[idx[j + 1]!] === values[idx[i]!]) j++;
-    const r = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) ranks[k] = r;
-    i = j + 1;
-  }
-  for (let k = 0; k < idx.length; k++) values[idx[k]!] = ranks[k]!;
+  values.set(averageRank(values));
   zscoreInPlace(values, Number.POSITIVE_INFINITY);
 }

@@ -1,7 +1,7 @@
+import { ic as pearson } from '@hfq/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
-import { pearson } from '../eval/ic.js';
 import { icLoss, maskedIC, segmentMatrix } from './ic-loss.js';
 
 beforeAll(async () => {

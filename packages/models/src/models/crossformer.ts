@@ -1,4 +1,5 @@
 import {
+  addNorm,
   attentionSpecs,
   feedForward,
   feedForwardSpecs,
@@ -63,23 +64,25 @@ export function crossformerSpecs(c: CrossformerConfig): ParamSpec[] {
 function twoStageAttention<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number): T {
   const ops = s.ops;
   const d = c.dModel;
-  const drop = (t: T) => ops.dropout(t, c.dropout);
   const timeEnc = multiHeadAttention(s.sub('time_attn'), x, x, c.nHeads, c.dropout, undefined, 2);
-  let dimIn = layerNorm(s.sub('norm1'), ops.add(x, drop(timeEnc)));
-  dimIn = layerNorm(
+  let dimIn = addNorm(s.sub('norm1'), x, timeEnc, c.dropout);
+  dimIn = addNorm(
     s.sub('norm2'),
-    ops.add(dimIn, drop(feedForward(s.sub('mlp1'), dimIn, c.activation, c.dropout))),
+    dimIn,
+    feedForward(s.sub('mlp1'), dimIn, c.activation, c.dropout),
+    c.dropout,
   );
   // router [S, R, d] -> [1, R, S, d]: tokens on axis 1 like the factors of dimIn.
   const router = ops.reshape(ops.transpose(s.p('router'), [1, 0, 2]), [1, c.routers, segs, d]);
   const buffer = multiHeadAttention(s.sub('dim_sender'), router, dimIn, c.nHeads, c.dropout, undefined, 1);
   const receive = multiHeadAttention(s.sub('dim_receiver'), dimIn, buffer, c.nHeads, c.dropout, undefined, 1);
-  let dimEnc = layerNorm(s.sub('norm3'), ops.add(dimIn, drop(receive)));
-  dimEnc = layerNorm(
+  const dimEnc = addNorm(s.sub('norm3'), dimIn, receive, c.dropout);
+  return addNorm(
     s.sub('norm4'),
-    ops.add(dimEnc, drop(feedForward(s.sub('mlp2'), dimEnc, c.activation, c.dropout))),
+    dimEnc,
+    feedForward(s.sub('mlp2'), dimEnc, c.activation, c.dropout),
+    c.dropout,
   );
-  return dimEnc;
 }
 
 /**

@@ -1,10 +1,10 @@
 import {
+  addNorm,
   attentionSpecs,
   causalMask,
   dim,
   feedForward,
   feedForwardSpecs,
-  layerNorm,
   linear,
   multiHeadAttention,
   sinusoidalEncoding,
@@ -50,11 +50,10 @@ function decode<T>(s: Scope<T>, c: Seq2SeqConfig, memory: T, inputs: T): T {
   for (let l = 0; l < c.decLayers; l++) {
     const ls = s.sub(`dec/layer${l}`);
     const a = multiHeadAttention(ls.sub('self_attn'), h, h, c.nHeads, c.dropout, mask);
-    h = layerNorm(ls.sub('norm1'), ops.add(h, drop(a)));
+    h = addNorm(ls.sub('norm1'), h, a, c.dropout);
     const x = multiHeadAttention(ls.sub('cross_attn'), h, memory, c.nHeads, c.dropout);
-    h = layerNorm(ls.sub('norm2'), ops.add(h, drop(x)));
-    const f = feedForward(ls.sub('ffn'), h, c.activation, c.dropout);
-    h = layerNorm(ls.sub('norm3'), ops.add(h, drop(f)));
+    h = addNorm(ls.sub('norm2'), h, x, c.dropout);
+    h = addNorm(ls.sub('norm3'), h, feedForward(ls.sub('ffn'), h, c.activation, c.dropout), c.dropout);
   }
   return ops.reshape(linear(s.sub('out'), h), [-1, t]);
 }

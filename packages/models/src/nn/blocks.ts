@@ -25,6 +25,11 @@ export function layerNorm<T>(s: Scope<T>, x: T): T {
   return s.ops.layerNorm(x, s.p('gamma'), s.p('beta'), LAYER_NORM_EPS);
 }
 
+/** `layerNorm(x + dropout(a))` with the scope's `gamma`, `beta` (a post-norm residual step). */
+export function addNorm<T>(s: Scope<T>, x: T, a: T, dropout: number): T {
+  return s.ops.addNorm(x, a, s.p('gamma'), s.p('beta'), LAYER_NORM_EPS, dropout);
+}
+
 /** Specs of `multiHeadAttention` (q, k, v, o projections, each `d x d` plus bias). */
 export function attentionSpecs(prefix: string, d: number): ParamSpec[] {
   return ['q', 'k', 'v', 'o'].flatMap((n) => linearSpecs(`${prefix}/${n}`, d, d));
@@ -77,8 +82,8 @@ export function feedForwardSpecs(prefix: string, d: number, dFF: number): ParamS
 export function feedForward<T>(s: Scope<T>, x: T, activation: Activation, dropout: number): T {
   const ops = s.ops;
   const h = linear(s.sub('fc1'), x);
-  const a = activation === 'relu' ? ops.relu(h) : ops.gelu(h);
-  return linear(s.sub('fc2'), ops.dropout(a, dropout));
+  const a = activation === 'relu' ? ops.dropout(ops.relu(h), dropout) : ops.gelu(h, dropout);
+  return linear(s.sub('fc2'), a);
 }
 
 /** Specs of `encoderLayer`. */
@@ -115,9 +120,8 @@ export function encoderLayer<T>(
     q = ops.slice(x, 1, t - 1, t);
   }
   const a = multiHeadAttention(s.sub('attn'), q, x, nHeads, dropout, mask);
-  const h = layerNorm(s.sub('norm1'), ops.add(q, ops.dropout(a, dropout)));
-  const f = feedForward(s.sub('ffn'), h, activation, dropout);
-  return layerNorm(s.sub('norm2'), ops.add(h, ops.dropout(f, dropout)));
+  const h = addNorm(s.sub('norm1'), q, a, dropout);
+  return addNorm(s.sub('norm2'), h, feedForward(s.sub('ffn'), h, activation, dropout), dropout);
 }
 
 /** Sinusoidal positional encoding `[len, d]` (Vaswani et al.): sin on even, cos on odd features. */

@@ -249,6 +249,10 @@ export class OnnxOps implements Ops<Sym> {
     return { name: y!, shape: [...x.shape] };
   }
 
+  addNorm(x: Sym, a: Sym, gamma: Sym, beta: Sym, eps: number): Sym {
+    return this.layerNorm(this.add(x, a), gamma, beta, eps);
+  }
+
   private unary(op: string, x: Sym): Sym {
     const [y] = this.node(op, [x.name]);
     return { name: y!, shape: [...x.shape] };

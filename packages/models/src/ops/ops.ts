@@ -45,9 +45,11 @@ export interface Ops<T> {
   softmax(x: T): T;
   /** Layer normalisation over the last axis (biased variance, `eps` inside the square root). */
   layerNorm(x: T, gamma: T, beta: T, eps: number): T;
+  /** `layerNorm(x + dropout(a, dropout))`: the residual step of a post-norm block. */
+  addNorm(x: T, a: T, gamma: T, beta: T, eps: number, dropout: number): T;
   relu(x: T): T;
-  /** Exact GELU, `0.5 x (1 + erf(x / sqrt 2))`. */
-  gelu(x: T): T;
+  /** Exact GELU, `0.5 x (1 + erf(x / sqrt 2))`, then `dropout(., dropout)` (default none). */
+  gelu(x: T, dropout?: number): T;
   tanh(x: T): T;
   sigmoid(x: T): T;
   /** Mean over `axis`. */

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
 import { attentionByParts } from './attention-reference.js';
 import { planAttention } from './kernels/attention.js';
-import { attentionOp, dropoutOp, fastKernelsActive, geluOp, layerNormOp, linearOp } from './kernels/index.js';
+import {
+  addNormOp,
+  attentionOp,
+  dropoutOp,
+  fastKernelsActive,
+  geluOp,
+  layerNormOp,
+  linearOp,
+} from './kernels/index.js';
 import type { AttentionOptions, AttentionParams, Ops } from './ops.js';
 
 /**
@@ -148,14 +156,30 @@ export class TfOps implements Ops<tf.Tensor> {
     return tf.add(tf.mul(tf.mul(tf.sub(x, mean), inv), gamma), beta);
   }
 
+  addNorm(
+    x: tf.Tensor,
+    a: tf.Tensor,
+    gamma: tf.Tensor,
+    beta: tf.Tensor,
+    eps: number,
+    dropout: number,
+  ): tf.Tensor {
+    if (!this.fusedKernels) return this.layerNorm(this.add(x, this.dropout(a, dropout)), gamma, beta, eps);
+    const rate = this.training ? dropout : 0;
+    return addNormOp(x, a, gamma, beta, eps, rate, rate > 0 ? this.nextSeed() : 0);
+  }
+
   relu(x: tf.Tensor): tf.Tensor {
     return tf.relu(x);
   }
 
-  gelu(x: tf.Tensor): tf.Tensor {
-    if (this.fusedKernels) return geluOp(x);
+  gelu(x: tf.Tensor, dropout = 0): tf.Tensor {
+    if (this.fusedKernels) {
+      const rate = this.training ? dropout : 0;
+      return geluOp(x, rate, rate > 0 ? this.nextSeed() : 0);
+    }
     const e = tf.erf(tf.mul(x, tf.scalar(Math.SQRT1_2)));
-    return tf.mul(tf.mul(x, tf.scalar(0.5)), tf.add(e, tf.scalar(1)));
+    return this.dropout(tf.mul(tf.mul(x, tf.scalar(0.5)), tf.add(e, tf.scalar(1))), dropout);
   }
 
   tanh(x: tf.Tensor): tf.Tensor {

@@ -1,8 +1,9 @@
 import { Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
+import { ic } from '@hfq/metrics';
 import type { CrossSection, StockDataset } from '../data/dataset.js';
 import { zscoreInPlace } from '../data/standardize.js';
 import { modelsError } from '../errors.js';
-import { finiteMean, pearson } from '../eval/ic.js';
+import { finiteMean } from '../eval/finite-mean.js';
 import { inferenceChunk } from '../models/config.js';
 import type { Model } from '../models/model.js';
 
@@ -255,7 +256,7 @@ export function fitHorizonWeights(
     const col = new Float64Array(cs.n);
     for (let h = 0; h < k; h++) {
       for (let i = 0; i < cs.n; i++) col[i] = out[i * k + h]!;
-      ics[h]!.push(pearson(col, y));
+      ics[h]!.push(ic(col, y));
     }
   }
   const w = Float64Array.from(ics, (v) => Math.max(0, finiteMean(v) || 0));

@@ -1,10 +1,11 @@
 import { ProgressReporter, Rng, type TaskOptions, throwIfAborted } from '@hfq/core';
+import { ic, rankIC } from '@hfq/metrics';
 import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/backend.js';
 import type { CrossSection, StockDataset } from '../data/dataset.js';
 import type { Split } from '../data/split.js';
 import { checkIntOption, checkNumOption, modelsError } from '../errors.js';
-import { finiteMean, pearson, rankIC } from '../eval/ic.js';
+import { finiteMean } from '../eval/finite-mean.js';
 import { icLoss, maskedMSE, segmentMatrix } from '../loss/ic-loss.js';
 import { inferenceChunk, type ModelConfig, type ModelConfigInput, resolveConfig } from '../models/config.js';
 import { initialWeights, Model } from '../models/model.js';
@@ -362,7 +363,7 @@ function validate(model: Model, sections: CrossSection[], metric: 'ic' | 'rankIC
     const s = collapse(model.predict(cs.x, cs.n, chunk), cs.n, k);
     const y = new Float64Array(cs.n);
     for (let i = 0; i < cs.n; i++) y[i] = cs.yMask![i]! > 0 ? cs.y![i]! : Number.NaN;
-    return metric === 'ic' ? pearson(s, y) : rankIC(s, y);
+    return metric === 'ic' ? ic(s, y) : rankIC(s, y);
   });
   return finiteMean(scores);
 }

@@ -1,9 +1,10 @@
 import type { Panel } from '@hfq/core';
+import { rankIC } from '@hfq/metrics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
 import { StockDataset } from '../data/dataset.js';
 import { zscoreInPlace } from '../data/standardize.js';
-import { finiteMean, rankIC } from '../eval/ic.js';
+import { finiteMean } from '../eval/finite-mean.js';
 import { tinyConfig } from '../test-utils/configs.js';
 import { syntheticMarket } from '../test-utils/synthetic.js';
 import { type WalkForwardOptions, walkForward } from './walk-forward.js';

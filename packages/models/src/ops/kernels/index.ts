@@ -1,3 +1,4 @@
+export { addNormOp } from './add-norm.js';
 export { type AttentionSpec, attentionOp, type RowLayout } from './attention.js';
 export { dropoutOp } from './dropout.js';
 export { geluOp } from './gelu.js';

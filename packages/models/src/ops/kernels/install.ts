@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { addNormKernels } from './add-norm.js';
 import { attentionKernels } from './attention.js';
 import { dropoutKernels } from './dropout.js';
 import { geluKernels } from './gelu.js';
@@ -23,6 +24,7 @@ const SETS: KernelSet[] = [
   dropoutKernels,
   geluKernels,
   layerNormKernels,
+  addNormKernels,
   linearKernels,
   attentionKernels,
 ];

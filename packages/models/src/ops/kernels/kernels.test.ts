@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../backend/backend.js';
 import type { AttentionOptions, AttentionParams } from '../ops.js';
 import { TfConstants, TfOps } from '../tf-ops.js';
+import { addNormOp } from './add-norm.js';
 import { dropoutOp } from './dropout.js';
 import { geluOp } from './gelu.js';
 import { fastKernelsActive, setFastKernels } from './install.js';
@@ -154,10 +155,15 @@ describe('fused kernels on wasm', () => {
     for (const simd of [true, false]) {
       setSimdKernels(simd);
       fastKernelsActive();
-      expectClose(valueAndGrads(geluOp, [x]), valueAndGrads(gelu, [x]), 1e-6, `gelu simd=${simd}`);
+      expectClose(
+        valueAndGrads((v) => geluOp(v), [x]),
+        valueAndGrads(gelu, [x]),
+        1e-6,
+        `gelu simd=${simd}`,
+      );
     }
     setSimdKernels(true);
-    checkFiniteDifferences(geluOp, [rnd([2, 5], 4, -3, 3)], 'gelu');
+    checkFiniteDifferences((v) => geluOp(v), [rnd([2, 5], 4, -3, 3)], 'gelu');
   });
 
   it('layer norm (value, dx, dgamma, dbeta) matches the composition, widths with and without SIMD', () => {
@@ -182,6 +188,65 @@ describe('fused kernels on wasm', () => {
       [rnd([3, 8], 9), rnd([8], 10), rnd([8], 11)],
       'layerNorm',
     );
+  });
+
+  it('the residual step layerNorm(x + dropout(a)) matches the composition; SIMD and JS draw the same mask', () => {
+    for (const [rows, d] of [
+      [600, 32],
+      [7, 6],
+    ] as const) {
+      const x = rnd([rows, d], 30, -2, 2);
+      const a = rnd([rows, d], 31, -2, 2);
+      const g = rnd([d], 32, 0.5, 1.5);
+      const b = rnd([d], 33);
+      const f = (training: boolean) => {
+        const ops = new TfOps(() => tf.scalar(0), new TfConstants(), training, 5);
+        return valueAndGrads((u, v, gg, bb) => ops.addNorm(u, v, gg, bb, 1e-5, 0.3), [x, a, g, b]);
+      };
+      const { fused, composed } = both(() => f(false));
+      expectClose(fused, composed, 2e-5, `addNorm ${rows}x${d}`);
+      // Training: the composition draws another mask (tfjs's generator); the fused kernel must
+      // equal layerNorm(x + HfqDropout(a)) with its own seed, on both paths.
+      fastKernelsActive();
+      // A fresh TfOps per call: each draws its dropout seeds from the same start (5), and
+      // valueAndGrads calls the function twice (value, then gradients).
+      const trainingOps = () => new TfOps(() => tf.scalar(0), new TfConstants(), true, 5);
+      const manual = valueAndGrads(
+        (u, v, gg, bb) => layerNormOp(tf.add(u, dropoutOp(v, 0.3, 5)), gg, bb, 1e-5),
+        [x, a, g, b],
+      );
+      for (const simd of [true, false]) {
+        setSimdKernels(simd);
+        const fusedTrain = valueAndGrads(
+          (u, v, gg, bb) => trainingOps().addNorm(u, v, gg, bb, 1e-5, 0.3),
+          [x, a, g, b],
+        );
+        expectClose(fusedTrain, manual, 2e-5, `addNorm training ${rows}x${d} simd=${simd}`);
+      }
+      setSimdKernels(true);
+    }
+    fastKernelsActive();
+    checkFiniteDifferences(
+      (u, v, gg, bb) => addNormOp(u, v, gg, bb, 1e-5, 0.25, 3),
+      [rnd([3, 8], 34), rnd([3, 8], 35), rnd([8], 36), rnd([8], 37)],
+      'addNorm',
+    );
+  });
+
+  it('GELU with dropout equals dropout(GELU) with the same seed, in value and gradient', () => {
+    fastKernelsActive();
+    const x = tf.mul(rnd([3, 301], 38), tf.scalar(4));
+    const ref = valueAndGrads((v) => dropoutOp(geluOp(v), 0.2, 77), [x]);
+    for (const simd of [true, false]) {
+      setSimdKernels(simd);
+      expectClose(
+        valueAndGrads((v) => geluOp(v, 0.2, 77), [x]),
+        ref,
+        1e-6,
+        `gelu dropout simd=${simd}`,
+      );
+    }
+    setSimdKernels(true);
   });
 
   it('linear and column sums match matMul + add, with gradients', () => {

@@ -11,8 +11,73 @@ import type { KernelSet } from './types.js';
 export const LAYER_NORM = 'HfqLayerNorm';
 export const LAYER_NORM_GRAD = 'HfqLayerNormGrad';
 
+/** Layer norm of `rows` rows of `d` (plain JavaScript, float64 statistics). */
+export function layerNormRowsJs(
+  src: Float32Array,
+  g: Float32Array,
+  b: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  d: number,
+  eps: number,
+): void {
+  for (let r = 0, o = 0; r < rows; r++, o += d) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += src[o + c]!;
+    const mean = s / d;
+    let v = 0;
+    for (let c = 0; c < d; c++) {
+      const t = src[o + c]! - mean;
+      v += t * t;
+    }
+    const rstd = 1 / Math.sqrt(v / d + eps);
+    for (let c = 0; c < d; c++) dst[o + c] = (src[o + c]! - mean) * rstd * g[c]! + b[c]!;
+  }
+}
+
+/** The layer norm backward pass (plain JavaScript): `dx`, and column sums into `dgAcc`, `dbAcc`. */
+export function layerNormGradRowsJs(
+  gy: Float32Array,
+  src: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  dgAcc: Float64Array,
+  dbAcc: Float64Array,
+  rows: number,
+  d: number,
+  eps: number,
+): void {
+  const xhat = new Float64Array(d);
+  for (let r = 0, o = 0; r < rows; r++, o += d) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += src[o + c]!;
+    const mean = s / d;
+    let v = 0;
+    for (let c = 0; c < d; c++) {
+      const t = src[o + c]! - mean;
+      v += t * t;
+    }
+    const rstd = 1 / Math.sqrt(v / d + eps);
+    let sg = 0;
+    let sgx = 0;
+    for (let c = 0; c < d; c++) {
+      const xh = (src[o + c]! - mean) * rstd;
+      xhat[c] = xh;
+      const gyc = gy[o + c]!;
+      const gg = gyc * g[c]!;
+      sg += gg;
+      sgx += gg * xh;
+      dgAcc[c] += gyc * xh;
+      dbAcc[c] += gyc;
+    }
+    sg /= d;
+    sgx /= d;
+    for (let c = 0; c < d; c++) dx[o + c] = rstd * (gy[o + c]! * g[c]! - sg - xhat[c]! * sgx);
+  }
+}
+
 /** Rows per call of the SIMD backward kernel: its float32 column sums stay short. */
-const BLOCK = 256;
+export const BLOCK = 256;
 
 function layerNormGradSimd(
   io: KernelIO,
@@ -67,19 +132,7 @@ export const layerNormKernels: KernelSet = {
           io.simd.fn.layer_norm(io.ptr(x!), io.ptr(gamma!), io.ptr(beta!), io.ptr(out), rows, d, eps);
           return out;
         }
-        const dst = io.f32(out);
-        for (let r = 0, o = 0; r < rows; r++, o += d) {
-          let s = 0;
-          for (let c = 0; c < d; c++) s += src[o + c]!;
-          const mean = s / d;
-          let v = 0;
-          for (let c = 0; c < d; c++) {
-            const t = src[o + c]! - mean;
-            v += t * t;
-          }
-          const rstd = 1 / Math.sqrt(v / d + eps);
-          for (let c = 0; c < d; c++) dst[o + c] = (src[o + c]! - mean) * rstd * g[c]! + b[c]!;
-        }
+        layerNormRowsJs(src, g, b, io.f32(out), rows, d, eps);
         return out;
       },
     },
@@ -97,45 +150,11 @@ export const layerNormKernels: KernelSet = {
           layerNormGradSimd(io, dy!, x!, gamma!, dxT, dgT, dbT, rows, d, eps);
           return [dxT, dgT, dbT];
         }
-        const gy = io.f32(dy!);
-        const src = io.f32(x!);
-        const g = io.f32(gamma!);
-        const dx = io.f32(dxT);
         const dgAcc = new Float64Array(d);
         const dbAcc = new Float64Array(d);
-        const xhat = new Float64Array(d);
-        for (let r = 0, o = 0; r < rows; r++, o += d) {
-          let s = 0;
-          for (let c = 0; c < d; c++) s += src[o + c]!;
-          const mean = s / d;
-          let v = 0;
-          for (let c = 0; c < d; c++) {
-            const t = src[o + c]! - mean;
-            v += t * t;
-          }
-          const rstd = 1 / Math.sqrt(v / d + eps);
-          let sg = 0;
-          let sgx = 0;
-          for (let c = 0; c < d; c++) {
-            const xh = (src[o + c]! - mean) * rstd;
-            xhat[c] = xh;
-            const gyc = gy[o + c]!;
-            const gg = gyc * g[c]!;
-            sg += gg;
-            sgx += gg * xh;
-            dgAcc[c] += gyc * xh;
-            dbAcc[c] += gyc;
-          }
-          sg /= d;
-          sgx /= d;
-          for (let c = 0; c < d; c++) dx[o + c] = rstd * (gy[o + c]! * g[c]! - sg - xhat[c]! * sgx);
-        }
-        const dg = io.f32(dgT);
-        const db = io.f32(dbT);
-        for (let c = 0; c < d; c++) {
-          dg[c] = dgAcc[c]!;
-          db[c] = dbAcc[c]!;
-        }
+        layerNormGradRowsJs(io.f32(dy!), io.f32(x!), io.f32(gamma!), io.f32(dxT), dgAcc, dbAcc, rows, d, eps);
+        io.f32(dgT).set(dgAcc);
+        io.f32(dbT).set(dbAcc);
         return [dxT, dgT, dbT];
       },
     },

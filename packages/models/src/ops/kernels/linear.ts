@@ -11,10 +11,16 @@ import type { KernelSet } from './types.js';
  */
 export const LINEAR = 'HfqLinear';
 export const COLUMN_SUM = 'HfqColumnSum';
+export const MATMUL_TN = 'HfqMatMulTN';
 
 /** Swaps the last two axes of a matrix. */
 function t2(m: tf.Tensor): tf.Tensor {
   return tf.transpose(m, [1, 0]);
+}
+
+/** Whether `p^T q` runs as the SIMD kernel (wasm; column counts multiples of 4 and 8). */
+function tnKernelApplies(p: tf.Tensor, q: tf.Tensor): boolean {
+  return tf.getBackend() === 'wasm' && p.shape[1]! % 4 === 0 && q.shape[1]! % 8 === 0;
 }
 
 /**
@@ -22,6 +28,8 @@ function t2(m: tf.Tensor): tf.Tensor {
  * plain one and packs the right-hand matrix afresh per call, so the smaller operand goes right.
  */
 function matMulTN(p: tf.Tensor, q: tf.Tensor): tf.Tensor {
+  if (tnKernelApplies(p, q)) return tf.engine().runKernel(MATMUL_TN, { x: p, y: q }, {}) as tf.Tensor;
+  if (tnKernelApplies(q, p)) return t2(tf.engine().runKernel(MATMUL_TN, { x: q, y: p }, {}) as tf.Tensor);
   return q.size <= p.size ? tf.matMul(t2(p), q) : t2(tf.matMul(t2(q), p));
 }
 
@@ -73,6 +81,36 @@ export const linearKernels: KernelSet = {
         }
         const dst = io.f32(out);
         for (let c = 0; c < d; c++) dst[c] = acc[c]!;
+        return out;
+      },
+    },
+    {
+      kernelName: MATMUL_TN,
+      kernelFunc: ({ inputs, io }) => {
+        const { x, y } = inputs;
+        const [T, m] = x!.shape as [number, number];
+        const n = y!.shape[1]!;
+        const out = io.out([m, n]);
+        const simd = io.simd;
+        if (simd !== undefined && m % 4 === 0 && n % 8 === 0) {
+          io.f32(out).fill(0);
+          const [px, py, pc] = [io.ptr(x!), io.ptr(y!), io.ptr(out)];
+          // Row blocks whose two slices fit in ~128 KB of cache.
+          const block = Math.max(16, Math.floor(32768 / (m + n)));
+          for (let t0 = 0; t0 < T; t0 += block)
+            simd.fn.matmul_tn(px, py, pc, t0, Math.min(T, t0 + block), m, n);
+          return out;
+        }
+        const X = io.f32(x!);
+        const Y = io.f32(y!);
+        const acc = new Float64Array(m * n);
+        for (let t = 0; t < T; t++) {
+          for (let i = 0; i < m; i++) {
+            const v = X[t * m + i]!;
+            for (let j = 0; j < n; j++) acc[i * n + j] += v * Y[t * n + j]!;
+          }
+        }
+        io.f32(out).set(acc);
         return out;
       },
     },

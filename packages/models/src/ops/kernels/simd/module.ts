@@ -117,14 +117,25 @@ function normalCdf4(f: Func, dst: Local, g: Local, x: Expr): Stmt {
   );
 }
 
-/** `gelu(src, dst, n4)`: `x Phi(x)`. */
+/** Dropout multiplier of elements `idx..idx+3` into `m` (keep scale or 0; 1 when off). */
+function dropMult(m: Local, idx: Expr, drop: Local[]): Stmt {
+  const [dropOn, k1, k2, thr, keepScale] = drop;
+  return ifElse(
+    get(dropOn!),
+    seq(keep4(m, idx, get(k1!), get(k2!), get(thr!)), set(m, V.and(F4.splat(get(keepScale!)), get(m)))),
+    set(m, F4.const(1)),
+  );
+}
+
+/** `gelu(src, dst, n4, dropOn, k1, k2, thr, keepScale)`: `dropout(x Phi(x))`. */
 function gelu(): Func {
-  const f = new Func('gelu', ['i32', 'i32', 'i32']);
-  const [src, dst, n4] = f.params;
+  const f = new Func('gelu', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
+  const [src, dst, n4, ...drop] = f.params;
   const i = f.local('i32');
   const x = f.local('v128');
   const phi = f.local('v128');
   const g = f.local('v128');
+  const m = f.local('v128');
   return f.define(
     forRange(
       i,
@@ -134,20 +145,22 @@ function gelu(): Func {
       seq(
         set(x, V.load(addr(get(src!), get(i)))),
         normalCdf4(f, phi, g, get(x)),
-        V.store(addr(get(dst!), get(i)), F4.mul(get(x), get(phi))),
+        dropMult(m, get(i), drop),
+        V.store(addr(get(dst!), get(i)), F4.mul(F4.mul(get(x), get(phi)), get(m))),
       ),
     ),
   );
 }
 
-/** `gelu_grad(dy, x, dx, n4)`: `dy (Phi(x) + x phi(x))`. */
+/** `gelu_grad(dy, x, dx, n4, dropOn, k1, k2, thr, keepScale)`: `dy m (Phi(x) + x phi(x))`. */
 function geluGrad(): Func {
-  const f = new Func('gelu_grad', ['i32', 'i32', 'i32', 'i32']);
-  const [dy, src, dst, n4] = f.params;
+  const f = new Func('gelu_grad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
+  const [dy, src, dst, n4, ...drop] = f.params;
   const i = f.local('i32');
   const x = f.local('v128');
   const phi = f.local('v128');
   const g = f.local('v128');
+  const m = f.local('v128');
   return f.define(
     forRange(
       i,
@@ -157,10 +170,11 @@ function geluGrad(): Func {
       seq(
         set(x, V.load(addr(get(src!), get(i)))),
         normalCdf4(f, phi, g, get(x)),
+        dropMult(m, get(i), drop),
         V.store(
           addr(get(dst!), get(i)),
           F4.mul(
-            V.load(addr(get(dy!), get(i))),
+            F4.mul(V.load(addr(get(dy!), get(i))), get(m)),
             F4.add(get(phi), F4.mul(F4.mul(get(x), get(g)), F4.const(1 / Math.sqrt(2 * Math.PI)))),
           ),
         ),
@@ -347,6 +361,264 @@ function columnSum(): Func {
             addr(get(acc!), get(c)),
             F4.add(V.load(addr(get(acc!), get(c))), V.load(addr(get(row), get(c)))),
           ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** `u = x + a * dropout multiplier` of row `r` (elements `(rowOffset + r) * d + c`) into `dst`. */
+function residualRow(
+  f: Func,
+  dst: Local,
+  x: Local,
+  a: Local,
+  r: Local,
+  d: Local,
+  rowOffset: Local,
+  drop: Local[],
+): Stmt {
+  const [dropOn, k1, k2, thr, keepScale] = drop;
+  const c = f.local('i32');
+  const m = f.local('v128');
+  const at = (base: Local) => addr(get(base), I.add(I.mul(get(r), get(d)), get(c)));
+  return forRange(
+    c,
+    i32(0),
+    get(d),
+    4,
+    seq(
+      ifElse(
+        get(dropOn!),
+        seq(
+          keep4(
+            m,
+            I.add(I.mul(I.add(get(rowOffset), get(r)), get(d)), get(c)),
+            get(k1!),
+            get(k2!),
+            get(thr!),
+          ),
+          set(m, V.and(F4.splat(get(keepScale!)), get(m))),
+        ),
+        set(m, F4.const(1)),
+      ),
+      V.store(addr(get(dst), get(c)), F4.add(V.load(at(x)), F4.mul(V.load(at(a)), get(m)))),
+    ),
+  );
+}
+
+const DROP_PARAMS: ('i32' | 'f32')[] = ['i32', 'i32', 'i32', 'i32', 'f32'];
+
+/**
+ * `add_norm(x, a, gamma, beta, y, rows, d, eps, rowOffset, dropOn, k1, k2, thr, keepScale)`:
+ * `y = layerNorm(x + dropout(a))` per row (`d` a multiple of 4); the sum is built in `y`.
+ */
+function addNorm(): Func {
+  const f = new Func('add_norm', [
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'f32',
+    'i32',
+    ...DROP_PARAMS,
+  ]);
+  const [x, a, gamma, beta, y, rows, d, eps, rowOffset, ...drop] = f.params;
+  const r = f.local('i32');
+  const c = f.local('i32');
+  const row = f.local('i32');
+  const mean = f.local('f32');
+  const rstd = f.local('f32');
+  return f.define(
+    forRange(
+      r,
+      i32(0),
+      get(rows!),
+      1,
+      seq(
+        set(row, addr(get(y!), I.mul(get(r), get(d!)))),
+        residualRow(f, row, x!, a!, r, d!, rowOffset!, drop),
+        rowStats(f, row, d!, get(eps!), mean, rstd),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          V.store(
+            addr(get(row), get(c)),
+            F4.add(
+              F4.mul(
+                F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd))),
+                V.load(addr(get(gamma!), get(c))),
+              ),
+              V.load(addr(get(beta!), get(c))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * `add_norm_grad(dy, x, a, gamma, dx, da, dgamma, dbeta, rows, d, eps, rowOffset, dropOn, k1,
+ * k2, thr, keepScale)`: the sum is rebuilt in `dx`, then `dx = d/du`, `da = dx * multiplier`;
+ * `dgamma`, `dbeta` accumulate as in `layer_norm_grad`.
+ */
+function addNormGrad(): Func {
+  const f = new Func('add_norm_grad', [
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'i32',
+    'f32',
+    'i32',
+    ...DROP_PARAMS,
+  ]);
+  const [dy, x, a, gamma, dx, da, dg, db, rows, d, eps, rowOffset, ...drop] = f.params;
+  const [dropOn, k1, k2, thr, keepScale] = drop;
+  const r = f.local('i32');
+  const c = f.local('i32');
+  const row = f.local('i32');
+  const grow = f.local('i32');
+  const arow = f.local('i32');
+  const mean = f.local('f32');
+  const rstd = f.local('f32');
+  const [sg, sgx, xh, gy, gg, m, du] = Array.from({ length: 7 }, () => f.local('v128'));
+  const mg = f.local('f32');
+  const mgx = f.local('f32');
+  const xhat = () => F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd)));
+  return f.define(
+    forRange(
+      r,
+      i32(0),
+      get(rows!),
+      1,
+      seq(
+        set(row, addr(get(dx!), I.mul(get(r), get(d!)))),
+        set(grow, addr(get(dy!), I.mul(get(r), get(d!)))),
+        set(arow, addr(get(da!), I.mul(get(r), get(d!)))),
+        residualRow(f, row, x!, a!, r, d!, rowOffset!, drop),
+        rowStats(f, row, d!, get(eps!), mean, rstd),
+        set(sg, F4.const(0)),
+        set(sgx, F4.const(0)),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          seq(
+            set(xh, xhat()),
+            set(gy, V.load(addr(get(grow), get(c)))),
+            set(gg, F4.mul(get(gy), V.load(addr(get(gamma!), get(c))))),
+            set(sg, F4.add(get(sg), get(gg))),
+            set(sgx, F4.add(get(sgx), F4.mul(get(gg), get(xh)))),
+            V.store(addr(get(dg!), get(c)), F4.add(V.load(addr(get(dg!), get(c))), F4.mul(get(gy), get(xh)))),
+            V.store(addr(get(db!), get(c)), F4.add(V.load(addr(get(db!), get(c))), get(gy))),
+          ),
+        ),
+        set(mg, F.div(hsum(sg), F.fromI32(get(d!)))),
+        set(mgx, F.div(hsum(sgx), F.fromI32(get(d!)))),
+        forRange(
+          c,
+          i32(0),
+          get(d!),
+          4,
+          seq(
+            set(
+              du,
+              F4.mul(
+                F4.splat(get(rstd)),
+                F4.sub(
+                  F4.sub(
+                    F4.mul(V.load(addr(get(grow), get(c))), V.load(addr(get(gamma!), get(c)))),
+                    F4.splat(get(mg)),
+                  ),
+                  F4.mul(xhat(), F4.splat(get(mgx))),
+                ),
+              ),
+            ),
+            ifElse(
+              get(dropOn!),
+              seq(
+                keep4(
+                  m,
+                  I.add(I.mul(I.add(get(rowOffset!), get(r)), get(d!)), get(c)),
+                  get(k1!),
+                  get(k2!),
+                  get(thr!),
+                ),
+                set(m, V.and(F4.splat(get(keepScale!)), get(m))),
+              ),
+              set(m, F4.const(1)),
+            ),
+            V.store(addr(get(arow), get(c)), F4.mul(get(du), get(m))),
+            V.store(addr(get(row), get(c)), get(du)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/**
+ * `matmul_tn(x, y, c, t0, t1, m, n)`: `c[m, n] += x[t0:t1]^T y[t0:t1]` for row-major `x [T, m]`,
+ * `y [T, n]` (m a multiple of 4, n of 8): the weight gradient of a linear layer without
+ * transposing either operand. Tiles of 4 x 8 outputs stay in registers while the rows stream;
+ * the caller splits T into blocks that fit in cache.
+ */
+function matMulTN(): Func {
+  const f = new Func('matmul_tn', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const [x, y, c, t0, t1, m, n] = f.params;
+  const [i0, j0, t, xp, yp, cp, xStride, yStride] = Array.from({ length: 8 }, () => f.local('i32'));
+  const acc = Array.from({ length: 8 }, () => f.local('v128'));
+  const [y0, y1, xs] = [f.local('v128'), f.local('v128'), f.local('v128')];
+  const B = (e: Expr) => I.shl(e, i32(2));
+  const rowStep: Stmt[] = [set(y0, V.load(get(yp))), set(y1, V.load(get(yp), 16))];
+  for (let u = 0; u < 4; u++) {
+    rowStep.push(
+      set(xs, V.load32Splat(get(xp), 4 * u)),
+      set(acc[2 * u]!, F4.add(get(acc[2 * u]!), F4.mul(get(xs), get(y0)))),
+      set(acc[2 * u + 1]!, F4.add(get(acc[2 * u + 1]!), F4.mul(get(xs), get(y1)))),
+    );
+  }
+  rowStep.push(set(xp, I.add(get(xp), get(xStride))), set(yp, I.add(get(yp), get(yStride))));
+  const cRow = (u: number) => I.add(get(cp), I.mul(i32(u), get(yStride)));
+  const loadTile: Stmt[] = [];
+  const storeTile: Stmt[] = [];
+  for (let u = 0; u < 4; u++) {
+    loadTile.push(set(acc[2 * u]!, V.load(cRow(u))), set(acc[2 * u + 1]!, V.load(cRow(u), 16)));
+    storeTile.push(V.store(cRow(u), get(acc[2 * u]!)), V.store(cRow(u), get(acc[2 * u + 1]!), 16));
+  }
+  return f.define(
+    set(xStride, B(get(m!))),
+    set(yStride, B(get(n!))),
+    forRange(
+      i0,
+      i32(0),
+      get(m!),
+      4,
+      forRange(
+        j0,
+        i32(0),
+        get(n!),
+        8,
+        seq(
+          set(cp, I.add(get(c!), B(I.add(I.mul(get(i0), get(n!)), get(j0))))),
+          ...loadTile,
+          set(xp, I.add(get(x!), B(I.add(I.mul(get(t0!), get(m!)), get(i0))))),
+          set(yp, I.add(get(y!), B(I.add(I.mul(get(t0!), get(n!)), get(j0))))),
+          forRange(t, get(t0!), get(t1!), 1, seq(...rowStep)),
+          ...storeTile,
         ),
       ),
     ),
@@ -819,6 +1091,9 @@ export function simdModuleBytes(): Uint8Array {
     layerNorm(),
     layerNormGrad(),
     columnSum(),
+    matMulTN(),
+    addNorm(),
+    addNormGrad(),
     attention(false),
     attention(true),
   ]);
@@ -828,8 +1103,8 @@ export function simdModuleBytes(): Uint8Array {
 /** The exports of an instance. */
 export interface SimdExports {
   dropout(src: number, dst: number, n4: number, k1: number, k2: number, thr: number, scale: number): void;
-  gelu(src: number, dst: number, n4: number): void;
-  gelu_grad(dy: number, x: number, dx: number, n4: number): void;
+  gelu(src: number, dst: number, n4: number, ...drop: number[]): void;
+  gelu_grad(dy: number, x: number, dx: number, n4: number, ...drop: number[]): void;
   layer_norm(x: number, gamma: number, beta: number, y: number, rows: number, d: number, eps: number): void;
   layer_norm_grad(
     dy: number,
@@ -843,6 +1118,9 @@ export interface SimdExports {
     eps: number,
   ): void;
   column_sum(x: number, acc: number, rows: number, d: number): void;
+  matmul_tn(x: number, y: number, c: number, t0: number, t1: number, m: number, n: number): void;
+  add_norm(...args: number[]): void;
+  add_norm_grad(...args: number[]): void;
   attention(...args: number[]): void;
   attention_grad(...args: number[]): void;
 }
