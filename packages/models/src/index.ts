@@ -89,6 +89,15 @@ export { OnnxOps, type Sym } from './onnx/onnx-ops.js';
 export { type OnnxModelInfo, OnnxScorer, type OnnxScorerOptions, readOnnxInfo } from './onnx/scorer.js';
 export { type Ops, type Scope, scope } from './ops/ops.js';
 export { TfConstants, TfOps } from './ops/tf-ops.js';
+export {
+  type BatchGradients,
+  batchGradientsAsync,
+  profileTrainingPass,
+  type StepInput,
+  type TrainableNet,
+  type TrainingBatch,
+  type TrainingPassProfile,
+} from './train/batch-gradients.js';
 export { type CheckpointState, fingerprintOf, readCheckpoint } from './train/checkpoint.js';
 export {
   checkCompatible,

@@ -6,9 +6,14 @@ import type { CrossSection, StockDataset } from '../data/dataset.js';
 import type { Split } from '../data/split.js';
 import { checkIntOption, checkNumOption, modelsError } from '../errors.js';
 import { finiteMean } from '../eval/finite-mean.js';
-import { icLoss, maskedMSE, segmentMatrix } from '../loss/ic-loss.js';
 import { inferenceChunk, type ModelConfig, type ModelConfigInput, resolveConfig } from '../models/config.js';
 import { initialWeights, Model } from '../models/model.js';
+import {
+  batchGradients,
+  profileTrainingPass,
+  type TrainingBatch,
+  type TrainingPassProfile,
+} from './batch-gradients.js';
 import {
   type CheckpointState,
   type EpochRecord,
@@ -17,6 +22,7 @@ import {
   writeCheckpoint,
 } from './checkpoint.js';
 
+export { batchGradients, type TrainingBatch } from './batch-gradients.js';
 export type { EpochRecord } from './checkpoint.js';
 
 /** Options of `trainModel`. Defaults in brackets. */
@@ -105,18 +111,6 @@ class SectionCache {
   }
 }
 
-/** Stacked cross-sections of one step. */
-export interface Batch {
-  n: number;
-  nDates: number;
-  x: Float32Array;
-  segments: Int32Array;
-  /** Targets `[n]` or `[n, H]` and their mask. */
-  y: Float32Array;
-  mask: Float32Array;
-  k: number;
-}
-
 /** Stacks cross-sections (optionally subsampling each to `maxStocks`) into one batch. */
 export function buildBatch(
   sections: CrossSection[],
@@ -124,7 +118,7 @@ export function buildBatch(
   H: number,
   maxStocks: number,
   rng: Rng,
-): Batch {
+): TrainingBatch {
   const picks: Int32Array[] = sections.map((cs) => {
     const all = Int32Array.from({ length: cs.n }, (_, i) => i);
     if (maxStocks <= 0 || cs.n <= maxStocks) return all;
@@ -161,89 +155,11 @@ export function buildBatch(
   return { n, nDates: sections.length, x, segments, y, mask, k };
 }
 
-/** The loss of a batch from predictions (tensors). */
-function batchLoss(pred: tf.Tensor, y: tf.Tensor, w: tf.Tensor2D, mask: tf.Tensor, aux: number): tf.Scalar {
-  const ic = icLoss(pred, y, w, mask);
-  return aux > 0 ? (tf.add(ic, tf.mul(tf.scalar(aux), maskedMSE(pred, y, mask))) as tf.Scalar) : ic;
-}
-
-/**
- * Loss and parameter gradients of one batch. Over `chunk` stocks it runs in two passes: forward
- * every chunk without a tape to get all predictions, take the exact gradient of the loss with
- * respect to them, then one forward/backward per chunk of `sum(pred * dLoss/dpred)`,
- * accumulating parameter gradients. Same gradient as one pass (up to float summation order),
- * bounded memory. The caller owns (and disposes) the returned tensors.
- */
-export function batchGradients(
-  model: Model,
-  batch: Batch,
-  chunk: number,
-  dropoutSeed: number,
-  aux: number,
-): { loss: number; grads: Record<string, tf.Tensor> } {
-  const { window: L, nFeatures: F } = model.config;
-  const sequence = model.config.kind === 'seq2seq';
-  const { n, k } = batch;
-  const vars = model.variables();
-  const w = tf.tensor2d(segmentMatrix(batch.segments, batch.nDates), [batch.nDates, n]);
-  const yT = k === 1 ? tf.tensor1d(batch.y) : tf.tensor2d(batch.y, [n, k]);
-  const mT = k === 1 ? tf.tensor1d(batch.mask) : tf.tensor2d(batch.mask, [n, k]);
-  const xChunk = (s: number, m: number) =>
-    tf.tensor3d(batch.x.subarray(s * L * F, (s + m) * L * F), [m, L, F]);
-  const tChunk = (s: number, m: number) =>
-    sequence ? tf.tensor2d(batch.y.subarray(s * k, (s + m) * k), [m, k]) : undefined;
-  const fwd = (s: number, m: number, c: number) =>
-    model.forward(xChunk(s, m), {
-      training: true,
-      dropoutSeed: dropoutSeed + c * 100_003,
-      teacher: tChunk(s, m),
-    });
-  let loss: number;
-  const grads: Record<string, tf.Tensor> = {};
-  if (n <= chunk) {
-    const r = tf.variableGrads(() => batchLoss(fwd(0, n, 0), yT, w, mT, aux), vars);
-    loss = r.value.dataSync()[0]!;
-    r.value.dispose();
-    for (const v of vars) grads[v.name] = r.grads[v.name]!;
-  } else {
-    const preds = new Float32Array(n * k);
-    for (let s = 0, c = 0; s < n; s += chunk, c++) {
-      const m = Math.min(chunk, n - s);
-      const p = tf.tidy(() => fwd(s, m, c));
-      preds.set(p.dataSync() as Float32Array, s * k);
-      p.dispose();
-    }
-    const pT = k === 1 ? tf.tensor1d(preds) : tf.tensor2d(preds, [n, k]);
-    const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => batchLoss(p, yT, w, mT, aux))(pT);
-    loss = value.dataSync()[0]!;
-    const g = grad.dataSync() as Float32Array;
-    tf.dispose([pT, value, grad]);
-    for (let s = 0, c = 0; s < n; s += chunk, c++) {
-      const m = Math.min(chunk, n - s);
-      const gc =
-        k === 1 ? tf.tensor1d(g.subarray(s, s + m)) : tf.tensor2d(g.subarray(s * k, (s + m) * k), [m, k]);
-      const r = tf.variableGrads(() => tf.sum(tf.mul(fwd(s, m, c), gc)) as tf.Scalar, vars);
-      for (const v of vars) {
-        const t = r.grads[v.name]!;
-        const prev = grads[v.name];
-        if (prev === undefined) grads[v.name] = t;
-        else {
-          grads[v.name] = tf.add(prev, t);
-          tf.dispose([prev, t]);
-        }
-      }
-      tf.dispose([r.value, gc]);
-    }
-  }
-  tf.dispose([w, yT, mT]);
-  return { loss, grads };
-}
-
 /** One optimiser step on `batch`; returns the batch loss. */
 function step(
   model: Model,
   optimizer: tf.Optimizer,
-  batch: Batch,
+  batch: TrainingBatch,
   chunk: number,
   dropoutSeed: number,
   aux: number,
@@ -264,28 +180,14 @@ export async function chooseChunk(
   aux = 0,
   probe = 16,
 ): Promise<number> {
-  const per = await bytesPerStock(model, probe, model.config.kind === 'seq2seq', aux);
+  const per = await bytesPerStock(model, probe, aux);
   return Math.max(8, Math.floor((memoryBudgetMB * 1e6) / per));
 }
 
-/** Peak bytes of one training pass per stock, measured on `probe` stocks of random input. */
-async function bytesPerStock(model: Model, probe: number, sequence: boolean, aux: number): Promise<number> {
-  const { window: L, nFeatures: F } = model.config;
-  const H = model.outputSize;
-  const before = tf.memory().numBytes;
-  const x = tf.zeros([probe, L, F]);
-  const y = sequence ? tf.zeros([probe, H]) : tf.zeros([probe]);
-  const m = tf.onesLike(y);
-  const w = tf.ones([1, probe]) as tf.Tensor2D;
-  const info = await tf.profile(() => {
-    const { value, grads } = tf.variableGrads(
-      () => batchLoss(model.forward(x, { training: true, teacher: sequence ? y : undefined }), y, w, m, aux),
-      model.variables(),
-    );
-    tf.dispose([value, ...Object.values(grads)]);
-  });
-  tf.dispose([x, y, m, w]);
-  return Math.max(1, (peakBufferBytes(info) - before) / probe);
+/** Peak bytes of one training pass per stock, measured on `probe` stocks of zero input. */
+async function bytesPerStock(model: Model, probe: number, aux: number): Promise<number> {
+  const { info, baseBytes } = await profileTrainingPass(model, probe, aux);
+  return Math.max(1, (peakBufferBytes(info) - baseBytes) / probe);
 }
 
 /**
@@ -296,7 +198,7 @@ async function bytesPerStock(model: Model, probe: number, sequence: boolean, aux
  * live until the end of the step in practice (they are held by the tape), so subtracting their
  * cumulative size at each point is close to exact.
  */
-function peakBufferBytes(info: Awaited<ReturnType<typeof tf.profile>>): number {
+function peakBufferBytes(info: TrainingPassProfile): number {
   const aliasing = identityAliases() ? VIEW_KERNELS_AND_IDENTITY : VIEW_KERNELS;
   let views = 0;
   let peak = 0;
