@@ -20,27 +20,20 @@ import { writeMinuteBarsCsv, writeTickSnapshotsCsv } from '@hfq/bars';
 import { formatYmd, Panel } from '@hfq/core';
 import { forwardReturns, icSeries, icSummary, rebalanceDates, tradableMask } from '@hfq/metrics';
 import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 
-const opts = scriptOptions('examples/01-simulate-market.ts: simulate a small synthetic A-share market', {
-  stocks: { default: 200, help: 'number of stocks' },
-  days: { default: 250, help: 'number of trading days (about one year)' },
-  seed: { default: 7, help: 'random seed: same seed and sizes, same market, byte for byte' },
-});
-const clock = stopwatch();
+// The script's options (`--help` lists them), progress bars on stderr, and `finish`, which writes
+// summary.json and prints the closing line at the end: see lib/script.ts.
+const { opts, onProgress, finish } = startExample(
+  '01-simulate-market',
+  'simulate a small synthetic A-share market',
+  {
+    stocks: { default: 200, help: 'number of stocks' },
+    days: { default: 250, help: 'number of trading days (about one year)' },
+    seed: { default: 7, help: 'random seed: same seed and sizes, same market, byte for byte' },
+  },
+);
 const out = exampleOutDir('01-simulate-market');
-const onProgress = progressBar();
 
 // 1. The market is a description until something is asked for: creating it is instant.
 const market = createMarket({ seed: opts.seed, nStocks: opts.stocks, nDays: opts.days });
@@ -127,7 +120,8 @@ say(
     `past 5-day return ${pct(reversal.mean)} (negative = reversal)`,
 );
 
-writeJson(join(out, 'summary.json'), {
+// summary.json: these numbers and the run time in seconds.
+finish(['minute-bars.csv', 'ticks.csv', 'index.csv'], {
   config: { seed: opts.seed, stocks: opts.stocks, days: opts.days },
   calendar: { first: cal.first, last: cal.last, days: cal.length },
   boards: Object.fromEntries(boards),
@@ -142,6 +136,4 @@ writeJson(join(out, 'summary.json'), {
   index: { name: index.name, lastClose: index.close[cal.length - 1], constituents },
   oracleRankIC: oracle,
   pastWeekReturnRankIC: reversal,
-  seconds: clock.ms() / 1000,
 });
-say(`wrote ${shown(out)}/{minute-bars.csv, ticks.csv, index.csv, summary.json} in ${clock.lap()}`);

@@ -40,32 +40,23 @@ import {
 } from '@hfq/bars';
 import { formatTimeOfDay, formatYmd, ProgressReporter } from '@hfq/core';
 import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, num, pct, say, startExample, writeJson, writeText } from './lib/script.js';
 
-const opts = scriptOptions('examples/02-frames.ts: minute, equal-volume and tick frames, validated', {
-  stocks: { default: 20, help: 'number of stocks' },
-  days: { default: 30, help: 'trading days (the first 5 only size the equal-volume bars)' },
-  'tick-days': {
-    default: 3,
-    help: 'days whose snapshots are aggregated and checked (3 s snapshots are the slow part)',
+const { opts, onProgress, finish } = startExample(
+  '02-frames',
+  'minute, equal-volume and tick frames, validated',
+  {
+    stocks: { default: 20, help: 'number of stocks' },
+    days: { default: 30, help: 'trading days (the first 5 only size the equal-volume bars)' },
+    'tick-days': {
+      default: 3,
+      help: 'days whose snapshots are aggregated and checked (3 s snapshots are the slow part)',
+    },
+    'bar-num': { default: 50, help: 'equal-volume bars wanted per day' },
+    seed: { default: 7, help: 'market seed' },
   },
-  'bar-num': { default: 50, help: 'equal-volume bars wanted per day' },
-  seed: { default: 7, help: 'market seed' },
-});
-const clock = stopwatch();
+);
 const out = exampleOutDir('02-frames');
-const onProgress = progressBar();
 const market = createMarket({ seed: opts.seed, nStocks: opts.stocks, nDays: opts.days });
 const cal = market.calendar;
 const nA = market.assets.length;
@@ -226,7 +217,7 @@ for (let k = 0; identical && k < back.length; k++) {
 }
 say(`parquet: ${back.length} stock-days read back, ${identical ? 'bit-identical' : 'DIFFERENT'}`);
 
-writeJson(join(out, 'summary.json'), {
+finish(['minute-bars.parquet', 'volume-bars.csv', 'issues.json'], {
   config: { stocks: opts.stocks, days: opts.days, tickDays, barNum: opts['bar-num'], seed: opts.seed },
   firstDate: formatYmd(cal.first),
   minuteStockDays: minutes.length,
@@ -246,8 +237,4 @@ writeJson(join(out, 'summary.json'), {
   },
   brokenFrameIssues: issues.map((i) => i.code),
   parquetRoundTripIdentical: identical,
-  seconds: clock.ms() / 1000,
 });
-say(
-  `wrote ${shown(out)}/{minute-bars.parquet, volume-bars.csv, issues.json, summary.json} in ${clock.lap()}`,
-);

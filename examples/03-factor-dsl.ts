@@ -27,42 +27,24 @@ import {
   type FactorDef,
   preprocessCube,
 } from '@hfq/factor-dsl';
-import {
-  forwardReturns,
-  type IcSummary,
-  icSeries,
-  icSummary,
-  icTable,
-  markdownTable,
-  rebalanceDates,
-  tradableMask,
-} from '@hfq/metrics';
-import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { type IcSummary, icSeries, icSummary, icTable, markdownTable } from '@hfq/metrics';
+import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
+import { studyMarket } from './lib/study-market.js';
 
-const opts = scriptOptions('examples/03-factor-dsl.ts: write, check and evaluate factors in the DSL', {
-  stocks: { default: 150, help: 'number of stocks' },
-  days: { default: 250, help: 'number of trading days' },
-  'tick-interval': {
-    default: 15000,
-    help: 'snapshot cadence in ms for the tick factor (3000 is the exchange cadence, 5x slower)',
+const { opts, clock, onProgress, finish } = startExample(
+  '03-factor-dsl',
+  'write, check and evaluate factors in the DSL',
+  {
+    stocks: { default: 150, help: 'number of stocks' },
+    days: { default: 250, help: 'number of trading days' },
+    'tick-interval': {
+      default: 15000,
+      help: 'snapshot cadence in ms for the tick factor (3000 is the exchange cadence, 5x slower)',
+    },
+    seed: { default: 7, help: 'market seed' },
   },
-  seed: { default: 7, help: 'market seed' },
-});
-const clock = stopwatch();
+);
 const out = exampleOutDir('03-factor-dsl');
-const onProgress = progressBar();
 
 // 1. Four factors. Each reads one source; the formula ends in a reducer (sum, mean, corr, ...)
 // that turns the day's bars into one number.
@@ -127,16 +109,13 @@ say(`the shipped library has ${FACTOR_LIBRARY.length} more factors to read for i
 
 // 3. Evaluate on a simulated market, on the weekly rebalance days only (that is all the weekly
 // RankIC needs). The market's 15 s snapshots keep the tick factor cheap; 3 s is the real cadence.
-const market = createMarket({
-  seed: opts.seed,
-  nStocks: opts.stocks,
-  nDays: opts.days,
+// `studyMarket` (lib/study-market.ts) builds the market, its daily bars and the weekly RankIC
+// inputs exactly as example 01 does step by step.
+const { market, cal, daily, weekly, forward, universe } = studyMarket(opts, {
   tickIntervalMs: opts['tick-interval'],
+  onProgress,
 });
-const cal = market.calendar;
-const weekly = rebalanceDates(cal.dates, 'weekly');
 const dayIdx = Array.from(weekly, (d) => cal.index(d)).filter((t) => t >= 5); // vbar sizing needs 5 days before
-const daily = market.daily({ onProgress });
 const cube = await evaluateFactors(market, factors, {
   days: dayIdx,
   dailyVolume: daily.volume, // sizes the equal-volume bars from the 5 days before each day
@@ -148,8 +127,6 @@ say(`evaluated ${factors.length} factors on ${cube.nDates} days x ${cube.nAssets
 const clean = preprocessCube(cube, [{ op: 'winsorize', k: 5 }, { op: 'zscore' }]);
 
 // 5. Weekly RankIC against close T+1 -> close T+6, tradable stocks only, next to the oracle.
-const forward = forwardReturns(daily.close, 1, 6, { adjFactor: daily.adjFactor });
-const universe = tradableMask({ st: daily.st, suspended: daily.suspended, limitUp: daily.isLimitUp });
 const rows: Array<{ name: string; summary: IcSummary }> = [];
 for (const f of factors)
   rows.push({
@@ -189,13 +166,11 @@ const coverage = Object.fromEntries(
     return [f.id, n / p.values.length];
   }),
 );
-writeJson(join(out, 'summary.json'), {
+finish(['factors.csv', 'ic.md'], {
   config: { stocks: opts.stocks, days: opts.days, tickIntervalMs: opts['tick-interval'], seed: opts.seed },
   factors: factors.map((f) => ({ ...f, canonical: checkFactor(f.formula, f.source).text })),
   rejections,
   evaluatedDays: cube.nDates,
   coverage,
   rankIC: Object.fromEntries(rows.map((r) => [r.name, r.summary])),
-  seconds: clock.ms() / 1000,
 });
-say(`wrote ${shown(out)}/{factors.csv, ic.md, summary.json} in ${clock.lap()}`);

@@ -34,22 +34,13 @@ import {
   resolveLlmConfig,
   type SourceKind,
 } from '@hfq/factor-dsl';
-import { forwardReturns, icSeries, icSummary } from '@hfq/metrics';
-import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-} from './lib/script.js';
+import { icSeries, icSummary } from '@hfq/metrics';
+import { exampleOutDir, num, pct, say, startExample, writeJson } from './lib/script.js';
+import { studyMarket } from './lib/study-market.js';
 
-const opts = scriptOptions(
-  'examples/04-llm-factors.ts: LLM factor generation against an OpenAI-compatible endpoint',
+const { opts, onProgress, finish } = startExample(
+  '04-llm-factors',
+  'LLM factor generation against an OpenAI-compatible endpoint',
   {
     count: { default: 10, help: 'factors wanted (accepted after screening)' },
     source: { default: 'minute', help: "frame source the factors read: 'minute', 'vbar' or 'tick'" },
@@ -65,7 +56,6 @@ const opts = scriptOptions(
     seed: { default: 7, help: 'market seed' },
   },
 );
-const clock = stopwatch();
 
 // 1. The endpoint comes from the environment. No model configured: explain and stop (exit 0).
 const configured = process.env[LLM_ENV.model]?.trim();
@@ -91,14 +81,11 @@ if (!['minute', 'vbar', 'tick'].includes(source))
   throw new Error(`--source must be minute, vbar or tick, got ${source}`);
 say(`endpoint ${endpoint.host}, model ${endpoint.model}; asking for ${opts.count} ${source} factors`);
 const out = exampleOutDir('04-llm-factors');
-const onProgress = progressBar();
 
 // 2. The screening sample: a simulated market, the first `sample-days` days after a warm-up (the
 // equal-volume bars need 5 days of history), every stock, forward returns close T+1 -> T+6.
-const nDays = 10 + opts['sample-days'] + opts['test-days'] + 6;
-const market = createMarket({ seed: opts.seed, nStocks: opts.stocks, nDays, tickIntervalMs: 15000 });
-const daily = market.daily({ onProgress });
-const forward = forwardReturns(daily.close, 1, 6, { adjFactor: daily.adjFactor });
+const days = 10 + opts['sample-days'] + opts['test-days'] + 6;
+const { market, daily, forward } = studyMarket({ ...opts, days }, { tickIntervalMs: 15000, onProgress });
 const sampleDays = Array.from({ length: opts['sample-days'] }, (_, i) => 10 + i);
 const sample = marketSample({ market, days: sampleDays, forward });
 
@@ -162,7 +149,7 @@ if (accepted.length > 0) {
       `${num(mean(lib.factors.map((f) => Math.abs(retest[f.id]!.laterRankIC))), 4)} later)`,
   );
 }
-writeJson(join(out, 'summary.json'), {
+finish(['library.json', 'report.json'], {
   endpointHost: endpoint.host,
   model: endpoint.model,
   source,
@@ -176,9 +163,7 @@ writeJson(join(out, 'summary.json'), {
   sampleDays: sampleDays.length,
   testDays: testDays.length,
   retest,
-  seconds: clock.ms() / 1000,
 });
-say(`wrote ${shown(out)}/{library.json, report.json, summary.json} in ${clock.lap()}`);
 
 function mean(xs: number[]): number {
   const f = xs.filter(Number.isFinite);

@@ -38,22 +38,12 @@ import {
   trainModel,
   useBackend,
 } from '@hfq/models';
-import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, num, pct, say, shown, startExample, writeText } from './lib/script.js';
+import { studyMarket } from './lib/study-market.js';
 
-const opts = scriptOptions(
-  'examples/05-train-export.ts: train a small Transformer with the IC loss, export to ONNX',
+const { opts, onProgress, finish } = startExample(
+  '05-train-export',
+  'train a small Transformer with the IC loss, export to ONNX',
   {
     stocks: { default: 200, help: 'number of stocks' },
     days: { default: 480, help: 'number of trading days (about two years)' },
@@ -66,16 +56,13 @@ const opts = scriptOptions(
     seed: { default: 7, help: 'market and training seed' },
   },
 );
-const clock = stopwatch();
 const out = exampleOutDir('05-train-export');
-const onProgress = progressBar();
 const backend = await useBackend('wasm'); // any CPU; 'auto' would pick a GPU backend where one loads
 say(`tensor backend: ${backend.name}`);
 
 // 1. Factors: the baseline set's 12 minute-bar factors on every day (the model reads windows).
-const market = createMarket({ seed: opts.seed, nStocks: opts.stocks, nDays: opts.days });
-const cal = market.calendar;
-const daily = market.daily({ onProgress });
+// (`studyMarket`, lib/study-market.ts: the simulated market and its daily bars, as in 01.)
+const { market, cal, daily } = studyMarket(opts, { onProgress });
 const factors = BASELINE_MINUTE_FACTORS;
 const cube = await evaluateFactors(market, factors, { onProgress });
 say(
@@ -176,7 +163,7 @@ writeText(
   join(out, 'scores-reference.csv'),
   `asset,score\n${cube.assets.map((id, a) => `${id},${Number.isFinite(reference[a]!) ? reference[a]!.toPrecision(9) : ''}`).join('\n')}\n`,
 );
-writeJson(join(out, 'summary.json'), {
+finish(['model.onnx', 'features.csv', 'scores-reference.csv'], {
   config: {
     stocks: opts.stocks,
     days: opts.days,
@@ -193,7 +180,5 @@ writeJson(join(out, 'summary.json'), {
   bestValidIC: trained.bestScore,
   outOfSample: { rankIC: oos, rankICWeek: oosWeek, oracle, bestSingleFactor: best },
   onnx: { file: 'model.onnx', scoredDate: cal.at(lastIdx), stocks: scored, maxAbsDiffVsTfjs: maxDiff },
-  seconds: clock.ms() / 1000,
 });
 model.dispose();
-say(`wrote ${shown(out)}/{model.onnx, features.csv, scores-reference.csv, summary.json} in ${clock.lap()}`);

@@ -26,19 +26,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { readOnnxMetadata } from './lib/onnx-metadata.js';
-import {
-  exampleOutDir,
-  REPO_ROOT,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, REPO_ROOT, say, shown, startExample, writeText } from './lib/script.js';
 
-const opts = scriptOptions(
-  'examples/06-onnx-runtime.ts: score an exported hfq model with onnxruntime-node alone',
+const { opts, finish } = startExample(
+  '06-onnx-runtime',
+  'score an exported hfq model with onnxruntime-node alone',
   {
     model: {
       default: 'out/examples/05-train-export/model.onnx',
@@ -47,7 +39,6 @@ const opts = scriptOptions(
     features: { default: '', help: 'CSV of raw factor values (default: features.csv beside the model)' },
   },
 );
-const clock = stopwatch();
 const out = exampleOutDir('06-onnx-runtime');
 const modelPath = resolve(REPO_ROOT, opts.model);
 const featuresPath = opts.features
@@ -205,7 +196,7 @@ if (existsSync(refPath)) {
     `vs the tfjs scores of 05: ${compared} stocks (05 scored ${ref.size}), max |difference| ${maxAbsDiff.toExponential(2)}`,
   );
 }
-writeJson(join(out, 'summary.json'), {
+finish(['scores.csv'], {
   model: shown(modelPath),
   kind: config.kind,
   input: { stocks: n, window: L, factors: F, shape: [n, L, F] },
@@ -215,6 +206,4 @@ writeJson(join(out, 'summary.json'), {
   comparedWithTfjs: compared,
   maxAbsDiffVsTfjs: maxAbsDiff,
   scoreRange: [Math.min(...score), Math.max(...score)],
-  seconds: clock.ms() / 1000,
 });
-say(`wrote ${shown(out)}/{scores.csv, summary.json} in ${clock.lap()}`);

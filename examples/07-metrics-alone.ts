@@ -35,19 +35,9 @@ import {
   rebalanceDates,
   tradableMask,
 } from '@hfq/metrics';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 
-const opts = scriptOptions('examples/07-metrics-alone.ts: IC table and group backtest from plain panels', {
+const { opts, finish } = startExample('07-metrics-alone', 'IC table and group backtest from plain panels', {
   stocks: { default: 300, help: 'number of stocks' },
   days: { default: 500, help: 'number of trading days' },
   signal: {
@@ -56,7 +46,6 @@ const opts = scriptOptions('examples/07-metrics-alone.ts: IC table and group bac
   },
   seed: { default: 11, help: 'random seed' },
 });
-const clock = stopwatch();
 const out = exampleOutDir('07-metrics-alone');
 
 // 1. Plain inputs: a calendar, asset ids, and two dates x assets panels (close prices, factor).
@@ -131,7 +120,7 @@ writeText(join(out, 'groups.md'), markdownTable(groupTable(groups)));
 const chart = await groupNavChart(groups);
 writeText(join(out, 'group-nav.svg'), chart.svg);
 
-writeJson(join(out, 'summary.json'), {
+finish(['ic.md', 'groups.md', 'group-nav.svg'], {
   config: opts,
   rankIC: rank,
   ic: pearson,
@@ -145,6 +134,4 @@ writeJson(join(out, 'summary.json'), {
     monotonicity: groups.monotonicity,
     rebalances: groups.rebalanceDates.length,
   },
-  seconds: clock.ms() / 1000,
 });
-say(`wrote ${shown(out)}/{ic.md, groups.md, group-nav.svg, summary.json} in ${clock.lap()}`);

@@ -22,54 +22,37 @@
  */
 import { join } from 'node:path';
 import { formatYmd, Rng } from '@hfq/core';
-import {
-  calendarYearTable,
-  enhancedIndexTable,
-  forwardReturns,
-  icSeries,
-  icSummary,
-  markdownTable,
-  rebalanceDates,
-} from '@hfq/metrics';
+import { calendarYearTable, enhancedIndexTable, icSeries, icSummary, markdownTable } from '@hfq/metrics';
 import { backtestEnhancedIndex, type EnhancedIndexBacktest } from '@hfq/optimizer';
-import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  num,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
+import { studyMarket } from './lib/study-market.js';
 
-const opts = scriptOptions('examples/08-enhanced-index.ts: weekly enhanced-index backtest, both scenarios', {
-  stocks: { default: 300, help: 'number of stocks (the index holds 40% of them)' },
-  days: { default: 500, help: 'trading days (the first 60 warm up the style exposures)' },
-  noise: { default: 2, help: 'noise added to the alpha for the weaker signal, in alpha standard deviations' },
-  seed: { default: 7, help: 'market seed' },
-});
-const clock = stopwatch();
+const { opts, onProgress, finish } = startExample(
+  '08-enhanced-index',
+  'weekly enhanced-index backtest, both scenarios',
+  {
+    stocks: { default: 300, help: 'number of stocks (the index holds 40% of them)' },
+    days: { default: 500, help: 'trading days (the first 60 warm up the style exposures)' },
+    noise: {
+      default: 2,
+      help: 'noise added to the alpha for the weaker signal, in alpha standard deviations',
+    },
+    seed: { default: 7, help: 'market seed' },
+  },
+);
 const out = exampleOutDir('08-enhanced-index');
-const onProgress = progressBar();
 
 // 1. The market: daily bars (prices, VWAP, tradability flags), the index (constituents, weights,
-// daily return), industries and style exposures (size, beta, momentum, ...).
-const market = createMarket({ seed: opts.seed, nStocks: opts.stocks, nDays: opts.days });
-const daily = market.daily({ onProgress });
+// daily return), industries and style exposures (size, beta, momentum, ...). `studyMarket`
+// (lib/study-market.ts) also gives the weekly dates and the close T+1 -> close T+6 return.
+const { market, cal, daily, weekly, forward } = studyMarket(opts, { onProgress });
 const index = market.index();
-const cal = market.calendar;
 
 // 2. Two signals known at each close: the planted alpha, and the alpha drowned in noise.
 const oracle = market.truth().alpha;
 const noisy = oracle.map((v, t, a) => v + opts.noise * new Rng(opts.seed, 'noise', t, a).normal());
-const forward = forwardReturns(daily.close, 1, 6, { adjFactor: daily.adjFactor });
-const weeks = rebalanceDates(cal.dates, 'weekly');
 const icOf = (p: typeof oracle) =>
-  icSummary(icSeries(p.alignTo(weeks, market.assets), forward, { minAssets: 30 })).mean;
+  icSummary(icSeries(p.alignTo(weekly, market.assets), forward, { minAssets: 30 })).mean;
 say(`signals: oracle weekly RankIC ${pct(icOf(oracle))}, noisy oracle ${pct(icOf(noisy))}`);
 
 // 3. The backtests: weekly from the 60th day (styles need history), both scenarios each.
@@ -145,7 +128,7 @@ writeText(
       `${d},${first.benchmark.nav[i]!.toFixed(6)},${navNames.map(([n, s]) => runs[n]!.scenarios[s]!.nav[i]!.toFixed(6)).join(',')}`,
   ).join('\n')}\n`,
 );
-writeJson(join(out, 'summary.json'), {
+finish(['table.md', 'nav.csv'], {
   config: opts,
   index: index.name,
   rebalances: first.rebalanceDates.length,
@@ -156,6 +139,4 @@ writeJson(join(out, 'summary.json'), {
     ),
   ),
   relaxations,
-  seconds: clock.ms() / 1000,
 });
-say(`wrote ${shown(out)}/{table.md, nav.csv, summary.json} in ${clock.lap()}`);

@@ -30,7 +30,6 @@ import {
   excessNavDrawdownChart,
   factorCorrelation,
   factorTestTable,
-  forwardReturns,
   groupBacktest,
   groupNavChart,
   groupReturnsChart,
@@ -39,44 +38,28 @@ import {
   icSummary,
   navSeries,
   type ReportDocument,
-  rebalanceDates,
   renderReport,
   reportMarkdown,
   topRelativeNavChart,
-  tradableMask,
 } from '@hfq/metrics';
 import { backtestEnhancedIndex } from '@hfq/optimizer';
-import { createMarket } from '@hfq/sim';
-import {
-  exampleOutDir,
-  pct,
-  progressBar,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeText,
-} from './lib/script.js';
+import { exampleOutDir, pct, say, shown, startExample, writeText } from './lib/script.js';
+import { studyMarket } from './lib/study-market.js';
 
-const opts = scriptOptions('examples/09-report.ts: a small study rendered as HTML and Markdown', {
+const { opts, clock, onProgress } = startExample('09-report', 'a small study rendered as HTML and Markdown', {
   stocks: { default: 200, help: 'number of stocks' },
   days: { default: 300, help: 'number of trading days' },
   seed: { default: 7, help: 'market seed' },
 });
-const clock = stopwatch();
 const out = exampleOutDir('09-report');
-const onProgress = progressBar();
 
 // 1. The study in miniature (each step is explained in examples 01, 03, 07 and 08).
-const market = createMarket({ seed: opts.seed, nStocks: opts.stocks, nDays: opts.days });
-const cal = market.calendar;
-const daily = market.daily({ onProgress });
+const { market, cal, daily, weekly, forward, universe } = studyMarket(opts, { onProgress });
 const factors: FactorDef[] = [
   { id: 'late_volume_share', source: 'minute', formula: 'share(between(volume, 1400, 1500), volume)' },
   { id: 'volume_per_trade', source: 'minute', formula: 'log(sum(volume) / sum(trades))' },
   { id: 'return_volume_corr', source: 'minute', formula: 'corr(log_return(close), volume)' },
 ];
-const weekly = rebalanceDates(cal.dates, 'weekly');
 const cube = await evaluateFactors(market, factors, {
   days: Array.from(weekly, (d) => cal.index(d)),
   onProgress,
@@ -85,8 +68,6 @@ const panels: Record<string, ReturnType<typeof cube.factorPanel>> = Object.fromE
   factors.map((f) => [f.id, cube.factorPanel(f.id)]),
 );
 panels['planted alpha (oracle)'] = market.truth().alpha.alignTo(cube.dates, cube.assets);
-const forward = forwardReturns(daily.close, 1, 6, { adjFactor: daily.adjFactor });
-const universe = tradableMask({ st: daily.st, suspended: daily.suspended, limitUp: daily.isLimitUp });
 const series = Object.entries(panels).map(([name, p]) => ({
   name,
   ic: icSeries(p, forward, { universe, minAssets: 30 }),

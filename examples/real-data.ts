@@ -54,20 +54,9 @@ import { andMask, DAILY_FACTORS, dailyFactorPanels, readMembership } from './lib
 import { FIFTEEN_MINUTE_FACTORS, FifteenMinuteMarket } from './lib/real/intraday15.js';
 import { level2Study } from './lib/real/level2.js';
 import { realDataPaths } from './lib/real/paths.js';
-import {
-  num,
-  pct,
-  progressBar,
-  REPO_ROOT,
-  say,
-  scriptOptions,
-  shown,
-  stopwatch,
-  writeJson,
-  writeText,
-} from './lib/script.js';
+import { num, pct, REPO_ROOT, say, shown, startExample, writeJson, writeText } from './lib/script.js';
 
-const opts = scriptOptions('examples/real-data.ts: the hfq study on the real A-share samples', {
+const { opts, clock, onProgress } = startExample('real-data', 'the hfq study on the real A-share samples', {
   data: {
     default: '',
     help: 'the data/real folder (default $HFQ_SHARED_DIR/data/real, else ../shared/data/real)',
@@ -100,8 +89,6 @@ if (opts.quick) {
   opts['retrain-every'] = 400;
   opts['max-stocks'] = 64;
 }
-const clock = stopwatch();
-const onProgress = progressBar();
 const out = resolve(REPO_ROOT, opts.out);
 const { paths, available } = realDataPaths(opts.data || undefined);
 if (!available) {

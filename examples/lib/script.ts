@@ -1,8 +1,9 @@
 /**
  * Small helpers shared by the example scripts: options from `--name value` / `--name=value`
  * arguments or `HFQ_EX_<NAME>` environment variables, the output folder `out/examples/<name>/`,
- * a progress bar on stderr, atomic JSON/text writes and a stopwatch. Nothing here is part of the
- * packages; the scripts stay readable top to bottom without it.
+ * a progress bar on stderr, atomic JSON/text writes and a stopwatch, and `startExample`, which
+ * bundles the start and the end every example shares. Nothing here is part of the packages; the
+ * scripts stay readable top to bottom without it.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -38,6 +39,15 @@ export interface OptionSpec {
   help: string;
 }
 
+/** The parsed options of `specs`: each a number, boolean or string, as its default is. */
+export type OptionValues<S extends Record<string, OptionSpec>> = {
+  [K in keyof S]: S[K]['default'] extends number
+    ? number
+    : S[K]['default'] extends boolean
+      ? boolean
+      : string;
+};
+
 /**
  * A script's options: the command line wins, then `HFQ_EX_<NAME>` (upper case, `-` -> `_`), then
  * the default. `--help` prints `usage` and the options and exits 0.
@@ -46,13 +56,7 @@ export function scriptOptions<S extends Record<string, OptionSpec>>(
   usage: string,
   specs: S,
   argv: readonly string[] = process.argv.slice(2),
-): {
-  [K in keyof S]: S[K]['default'] extends number
-    ? number
-    : S[K]['default'] extends boolean
-      ? boolean
-      : string;
-} {
+): OptionValues<S> {
   const args = parseArgs(argv);
   if (args.has('help')) {
     const lines = Object.entries(specs).map(
@@ -141,4 +145,53 @@ export function pct(x: number, digits = 2): string {
 /** A number with `digits` decimals, `n/a` when not finite. */
 export function num(x: number, digits = 3): string {
   return Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
+}
+
+/** What `startExample` hands an example script. */
+export interface ExampleRun<O> {
+  /** The parsed options (see `scriptOptions`). */
+  readonly opts: O;
+  /** Started with the script: `clock.lap()` is the wall time so far. */
+  readonly clock: ReturnType<typeof stopwatch>;
+  /** Progress bars on stderr, for the `onProgress` of any long task. */
+  readonly onProgress: ProgressCallback;
+  /**
+   * The end of a run: writes `summary.json` into `out/examples/<name>/` (the `summary` fields, then
+   * `seconds`, the wall time of the run in seconds; NaN and infinities as null) and prints
+   * `wrote out/examples/<name>/{<artefacts>, summary.json} in <time>`.
+   *
+   * @param artefacts the other files the run wrote into the folder, in the order to list them
+   */
+  finish(artefacts: readonly string[], summary: Record<string, unknown>): void;
+}
+
+/**
+ * The start every example shares: its options (`--help` prints the usage line
+ * `examples/<name>.ts: <purpose>` and the options, and exits 0), a stopwatch and a progress bar.
+ * It creates nothing: the script makes its folder with `exampleOutDir(name)` when it has
+ * something to write.
+ *
+ * @param name the script's file name without `.ts` (`'01-simulate-market'`), also its folder
+ *   under `out/examples/`
+ * @param purpose one line for `--help`
+ * @param specs the script's options, in `--help` order (see `scriptOptions`)
+ */
+export function startExample<S extends Record<string, OptionSpec>>(
+  name: string,
+  purpose: string,
+  specs: S,
+  argv: readonly string[] = process.argv.slice(2),
+): ExampleRun<OptionValues<S>> {
+  const opts = scriptOptions(`examples/${name}.ts: ${purpose}`, specs, argv);
+  const clock = stopwatch();
+  return {
+    opts,
+    clock,
+    onProgress: progressBar(),
+    finish(artefacts, summary) {
+      const out = exampleOutDir(name);
+      writeJson(join(out, 'summary.json'), { ...summary, seconds: clock.ms() / 1000 });
+      say(`wrote ${shown(out)}/{${[...artefacts, 'summary.json'].join(', ')}} in ${clock.lap()}`);
+    },
+  };
 }
