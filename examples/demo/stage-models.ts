@@ -152,11 +152,13 @@ export async function trainModels(
   }));
 
   // Progress: total training steps are unknown up front (early stopping), so the bar counts
-  // trainings (jobs x folds x seeds) and the message shows each running job's step.
+  // trainings (jobs x folds x seeds; every job has the same folds and seeds, so the first job's
+  // count stands for the jobs not started yet) and the message shows each running job's step.
   const state = new Map<
     number,
     { name: string; done: number; total: number; step: number; finished: boolean }
   >();
+  let perJob = 0;
   const emit = () => {
     let done = 0;
     let total = 0;
@@ -166,6 +168,7 @@ export async function trainModels(
       total += s.total;
       if (!s.finished) active.push(`${s.name} ${s.done}/${s.total} step ${s.step}`);
     }
+    total += (jobs.length - state.size) * perJob;
     onProgress({ stage: 'models', done, total, unit: 'trainings', message: active.join(' | ') });
   };
   const results = await runModelJobs(
@@ -184,6 +187,7 @@ export async function trainModels(
       if (e.stage === 'walk-forward') {
         s.done = e.done;
         s.total = e.total ?? s.total;
+        perJob ||= s.total;
       } else if (e.stage.startsWith('train:')) {
         s.step = e.done;
       }
