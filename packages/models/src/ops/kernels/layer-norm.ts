@@ -11,6 +11,23 @@ import type { KernelSet } from './types.js';
 export const LAYER_NORM = 'HfqLayerNorm';
 export const LAYER_NORM_GRAD = 'HfqLayerNormGrad';
 
+/** Mean of the `d` floats of `src` from `o` (float64 sum). */
+function rowMean(src: Float32Array, o: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += src[o + c]!;
+  return s / d;
+}
+
+/** `1 / sqrt(var + eps)` of the `d` floats of `src` from `o` with mean `mean` (biased variance, float64). */
+function rowRstd(src: Float32Array, o: number, d: number, mean: number, eps: number): number {
+  let v = 0;
+  for (let c = 0; c < d; c++) {
+    const t = src[o + c]! - mean;
+    v += t * t;
+  }
+  return 1 / Math.sqrt(v / d + eps);
+}
+
 /** Layer norm of `rows` rows of `d` (plain JavaScript, float64 statistics). */
 export function layerNormRowsJs(
   src: Float32Array,
@@ -22,15 +39,8 @@ export function layerNormRowsJs(
   eps: number,
 ): void {
   for (let r = 0, o = 0; r < rows; r++, o += d) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += src[o + c]!;
-    const mean = s / d;
-    let v = 0;
-    for (let c = 0; c < d; c++) {
-      const t = src[o + c]! - mean;
-      v += t * t;
-    }
-    const rstd = 1 / Math.sqrt(v / d + eps);
+    const mean = rowMean(src, o, d);
+    const rstd = rowRstd(src, o, d, mean, eps);
     for (let c = 0; c < d; c++) dst[o + c] = (src[o + c]! - mean) * rstd * g[c]! + b[c]!;
   }
 }
@@ -49,15 +59,8 @@ export function layerNormGradRowsJs(
 ): void {
   const xhat = new Float64Array(d);
   for (let r = 0, o = 0; r < rows; r++, o += d) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += src[o + c]!;
-    const mean = s / d;
-    let v = 0;
-    for (let c = 0; c < d; c++) {
-      const t = src[o + c]! - mean;
-      v += t * t;
-    }
-    const rstd = 1 / Math.sqrt(v / d + eps);
+    const mean = rowMean(src, o, d);
+    const rstd = rowRstd(src, o, d, mean, eps);
     let sg = 0;
     let sgx = 0;
     for (let c = 0; c < d; c++) {

@@ -16,6 +16,7 @@ import {
   seq,
   set,
   V,
+  type ValType,
 } from './asm.js';
 
 /**
@@ -72,24 +73,30 @@ function keep4(dst: Local, idx: Expr, k1: Expr, k2: Expr, thr: Expr): Stmt {
 
 const addr = (base: Expr, elem: Expr) => I.add(base, I.shl(elem, i32(2)));
 
+/** `n` parameters of type i32. */
+const i32s = (n: number): ValType[] => Array.from({ length: n }, () => 'i32');
+
+/** `for (i = 0; i < n4; i += 4) body...`: one vector of 4 elements per iteration. */
+const perVector = (i: Local, n4: Local, ...body: Stmt[]): Stmt =>
+  forRange(i, i32(0), get(n4), 4, seq(...body));
+
+/** The dropout parameters of an export: `dropOn, k1, k2, thr, keepScale`. */
+const DROP_PARAMS: ValType[] = [...i32s(4), 'f32'];
+
 /** `dropout(src, dst, n4, k1, k2, thr, scale)`: the first `n4` (multiple of 4) elements. */
 function dropout(): Func {
-  const f = new Func('dropout', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
+  const f = new Func('dropout', [...i32s(6), 'f32']);
   const [src, dst, n4, k1, k2, thr, scale] = f.params;
   const i = f.local('i32');
   const m = f.local('v128');
   return f.define(
-    forRange(
+    perVector(
       i,
-      i32(0),
-      get(n4!),
-      4,
-      seq(
-        keep4(m, get(i), get(k1!), get(k2!), get(thr!)),
-        V.store(
-          addr(get(dst!), get(i)),
-          V.and(F4.mul(V.load(addr(get(src!), get(i))), F4.splat(get(scale!))), get(m)),
-        ),
+      n4!,
+      keep4(m, get(i), get(k1!), get(k2!), get(thr!)),
+      V.store(
+        addr(get(dst!), get(i)),
+        V.and(F4.mul(V.load(addr(get(src!), get(i))), F4.splat(get(scale!))), get(m)),
       ),
     ),
   );
@@ -127,57 +134,34 @@ function dropMult(m: Local, idx: Expr, drop: Local[]): Stmt {
   );
 }
 
-/** `gelu(src, dst, n4, dropOn, k1, k2, thr, keepScale)`: `dropout(x Phi(x))`. */
-function gelu(): Func {
-  const f = new Func('gelu', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
-  const [src, dst, n4, ...drop] = f.params;
+/**
+ * `gelu(src, dst, n4, dropOn, k1, k2, thr, keepScale)`: `dropout(x Phi(x))`; or (`backward`)
+ * `gelu_grad(dy, x, dx, n4, dropOn, k1, k2, thr, keepScale)`: `dy m (Phi(x) + x phi(x))`.
+ */
+function gelu(backward: boolean): Func {
+  const f = new Func(backward ? 'gelu_grad' : 'gelu', [...i32s(backward ? 4 : 3), ...DROP_PARAMS]);
+  const [dy, src, dst, n4] = backward ? f.params : [undefined, ...f.params];
+  const drop = f.params.slice(-DROP_PARAMS.length);
   const i = f.local('i32');
   const x = f.local('v128');
   const phi = f.local('v128');
   const g = f.local('v128');
   const m = f.local('v128');
   return f.define(
-    forRange(
+    perVector(
       i,
-      i32(0),
-      get(n4!),
-      4,
-      seq(
-        set(x, V.load(addr(get(src!), get(i)))),
-        normalCdf4(f, phi, g, get(x)),
-        dropMult(m, get(i), drop),
-        V.store(addr(get(dst!), get(i)), F4.mul(F4.mul(get(x), get(phi)), get(m))),
-      ),
-    ),
-  );
-}
-
-/** `gelu_grad(dy, x, dx, n4, dropOn, k1, k2, thr, keepScale)`: `dy m (Phi(x) + x phi(x))`. */
-function geluGrad(): Func {
-  const f = new Func('gelu_grad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
-  const [dy, src, dst, n4, ...drop] = f.params;
-  const i = f.local('i32');
-  const x = f.local('v128');
-  const phi = f.local('v128');
-  const g = f.local('v128');
-  const m = f.local('v128');
-  return f.define(
-    forRange(
-      i,
-      i32(0),
-      get(n4!),
-      4,
-      seq(
-        set(x, V.load(addr(get(src!), get(i)))),
-        normalCdf4(f, phi, g, get(x)),
-        dropMult(m, get(i), drop),
-        V.store(
-          addr(get(dst!), get(i)),
-          F4.mul(
-            F4.mul(V.load(addr(get(dy!), get(i))), get(m)),
-            F4.add(get(phi), F4.mul(F4.mul(get(x), get(g)), F4.const(1 / Math.sqrt(2 * Math.PI)))),
-          ),
-        ),
+      n4!,
+      set(x, V.load(addr(get(src!), get(i)))),
+      normalCdf4(f, phi, g, get(x)),
+      dropMult(m, get(i), drop),
+      V.store(
+        addr(get(dst!), get(i)),
+        backward
+          ? F4.mul(
+              F4.mul(V.load(addr(get(dy!), get(i))), get(m)),
+              F4.add(get(phi), F4.mul(F4.mul(get(x), get(g)), F4.const(1 / Math.sqrt(2 * Math.PI)))),
+            )
+          : F4.mul(F4.mul(get(x), get(phi)), get(m)),
       ),
     ),
   );
@@ -191,6 +175,21 @@ const hmax = (v: Local) =>
     F.max(F4.extract(get(v), 0), F4.extract(get(v), 1)),
     F.max(F4.extract(get(v), 2), F4.extract(get(v), 3)),
   );
+
+/** Byte address of row `r` of a row-major matrix of `d` columns at `base`. */
+const rowAddr = (base: Local, r: Local, d: Local) => addr(get(base), I.mul(get(r), get(d)));
+
+/** `for (r = 0; r < rows; r++) body...`. */
+const perRow = (r: Local, rows: Local, ...body: Stmt[]): Stmt =>
+  forRange(r, i32(0), get(rows), 1, seq(...body));
+
+/** Index of element `c` of row `r` in the residual's dropout mask: `(rowOffset + r) * d + c`. */
+const maskIndex = (rowOffset: Local, r: Local, d: Local, c: Local) =>
+  I.add(I.mul(I.add(get(rowOffset), get(r)), get(d)), get(c));
+
+/** `(x - mean) * rstd` of columns `c..c+3` of the row at `row`. */
+const xhat4 = (row: Local, c: Local, mean: Local, rstd: Local) =>
+  F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd)));
 
 /**
  * Row mean and `1/sqrt(var + eps)` of the `d` (multiple of 4) floats at `row` into `mean`,
@@ -219,155 +218,7 @@ function rowStats(f: Func, row: Local, d: Local, eps: Expr, mean: Local, rstd: L
   );
 }
 
-/** `layer_norm(x, gamma, beta, y, rows, d, eps)`, `d` a multiple of 4. */
-function layerNorm(): Func {
-  const f = new Func('layer_norm', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
-  const [x, gamma, beta, y, rows, d, eps] = f.params;
-  const r = f.local('i32');
-  const c = f.local('i32');
-  const row = f.local('i32');
-  const out = f.local('i32');
-  const mean = f.local('f32');
-  const rstd = f.local('f32');
-  return f.define(
-    forRange(
-      r,
-      i32(0),
-      get(rows!),
-      1,
-      seq(
-        set(row, addr(get(x!), I.mul(get(r), get(d!)))),
-        set(out, addr(get(y!), I.mul(get(r), get(d!)))),
-        rowStats(f, row, d!, get(eps!), mean, rstd),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          V.store(
-            addr(get(out), get(c)),
-            F4.add(
-              F4.mul(
-                F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd))),
-                V.load(addr(get(gamma!), get(c))),
-              ),
-              V.load(addr(get(beta!), get(c))),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-/**
- * `layer_norm_grad(dy, x, gamma, dx, dgamma, dbeta, rows, d, eps)`: writes `dx` and adds this
- * block's `sum dy * xhat`, `sum dy` into `dgamma`, `dbeta` (float32; the caller keeps blocks
- * short and sums them in float64).
- */
-function layerNormGrad(): Func {
-  const f = new Func('layer_norm_grad', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'f32']);
-  const [dy, x, gamma, dx, dg, db, rows, d, eps] = f.params;
-  const r = f.local('i32');
-  const c = f.local('i32');
-  const row = f.local('i32');
-  const grow = f.local('i32');
-  const orow = f.local('i32');
-  const mean = f.local('f32');
-  const rstd = f.local('f32');
-  const sg = f.local('v128');
-  const sgx = f.local('v128');
-  const xh = f.local('v128');
-  const gy = f.local('v128');
-  const gg = f.local('v128');
-  const mg = f.local('f32');
-  const mgx = f.local('f32');
-  const xhat = () => F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd)));
-  return f.define(
-    forRange(
-      r,
-      i32(0),
-      get(rows!),
-      1,
-      seq(
-        set(row, addr(get(x!), I.mul(get(r), get(d!)))),
-        set(grow, addr(get(dy!), I.mul(get(r), get(d!)))),
-        set(orow, addr(get(dx!), I.mul(get(r), get(d!)))),
-        rowStats(f, row, d!, get(eps!), mean, rstd),
-        set(sg, F4.const(0)),
-        set(sgx, F4.const(0)),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          seq(
-            set(xh, xhat()),
-            set(gy, V.load(addr(get(grow), get(c)))),
-            set(gg, F4.mul(get(gy), V.load(addr(get(gamma!), get(c))))),
-            set(sg, F4.add(get(sg), get(gg))),
-            set(sgx, F4.add(get(sgx), F4.mul(get(gg), get(xh)))),
-            V.store(addr(get(dg!), get(c)), F4.add(V.load(addr(get(dg!), get(c))), F4.mul(get(gy), get(xh)))),
-            V.store(addr(get(db!), get(c)), F4.add(V.load(addr(get(db!), get(c))), get(gy))),
-          ),
-        ),
-        set(mg, F.div(hsum(sg), F.fromI32(get(d!)))),
-        set(mgx, F.div(hsum(sgx), F.fromI32(get(d!)))),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          V.store(
-            addr(get(orow), get(c)),
-            F4.mul(
-              F4.splat(get(rstd)),
-              F4.sub(
-                F4.sub(
-                  F4.mul(V.load(addr(get(grow), get(c))), V.load(addr(get(gamma!), get(c)))),
-                  F4.splat(get(mg)),
-                ),
-                F4.mul(xhat(), F4.splat(get(mgx))),
-              ),
-            ),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-/** `column_sum(x, acc, rows, d)`: adds each of `rows` rows of `d` (multiple of 4) floats into `acc`. */
-function columnSum(): Func {
-  const f = new Func('column_sum', ['i32', 'i32', 'i32', 'i32']);
-  const [x, acc, rows, d] = f.params;
-  const r = f.local('i32');
-  const c = f.local('i32');
-  const row = f.local('i32');
-  return f.define(
-    forRange(
-      r,
-      i32(0),
-      get(rows!),
-      1,
-      seq(
-        set(row, addr(get(x!), I.mul(get(r), get(d!)))),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          V.store(
-            addr(get(acc!), get(c)),
-            F4.add(V.load(addr(get(acc!), get(c))), V.load(addr(get(row), get(c)))),
-          ),
-        ),
-      ),
-    ),
-  );
-}
-
-/** `u = x + a * dropout multiplier` of row `r` (elements `(rowOffset + r) * d + c`) into `dst`. */
+/** `u = x + a * dropout multiplier` of row `r` into `dst` (mask indices from `maskIndex`). */
 function residualRow(
   f: Func,
   dst: Local,
@@ -378,7 +229,6 @@ function residualRow(
   rowOffset: Local,
   drop: Local[],
 ): Stmt {
-  const [dropOn, k1, k2, thr, keepScale] = drop;
   const c = f.local('i32');
   const m = f.local('v128');
   const at = (base: Local) => addr(get(base), I.add(I.mul(get(r), get(d)), get(c)));
@@ -388,74 +238,50 @@ function residualRow(
     get(d),
     4,
     seq(
-      ifElse(
-        get(dropOn!),
-        seq(
-          keep4(
-            m,
-            I.add(I.mul(I.add(get(rowOffset), get(r)), get(d)), get(c)),
-            get(k1!),
-            get(k2!),
-            get(thr!),
-          ),
-          set(m, V.and(F4.splat(get(keepScale!)), get(m))),
-        ),
-        set(m, F4.const(1)),
-      ),
+      dropMult(m, maskIndex(rowOffset, r, d, c), drop),
       V.store(addr(get(dst), get(c)), F4.add(V.load(at(x)), F4.mul(V.load(at(a)), get(m)))),
     ),
   );
 }
 
-const DROP_PARAMS: ('i32' | 'f32')[] = ['i32', 'i32', 'i32', 'i32', 'f32'];
-
 /**
+ * `layer_norm(x, gamma, beta, y, rows, d, eps)`: `y = layerNorm(x)` per row; or (`residual`)
  * `add_norm(x, a, gamma, beta, y, rows, d, eps, rowOffset, dropOn, k1, k2, thr, keepScale)`:
- * `y = layerNorm(x + dropout(a))` per row (`d` a multiple of 4); the sum is built in `y`.
+ * `y = layerNorm(x + dropout(a))` per row, the sum built in `y` (`residualRow`). `d` a multiple
+ * of 4.
  */
-function addNorm(): Func {
-  const f = new Func('add_norm', [
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'f32',
-    'i32',
-    ...DROP_PARAMS,
-  ]);
-  const [x, a, gamma, beta, y, rows, d, eps, rowOffset, ...drop] = f.params;
+function layerNorm(residual: boolean): Func {
+  const f = new Func(
+    residual ? 'add_norm' : 'layer_norm',
+    residual ? [...i32s(7), 'f32', 'i32', ...DROP_PARAMS] : [...i32s(6), 'f32'],
+  );
+  const P = f.params;
+  const [x, a, gamma, beta, y, rows, d, eps, rowOffset] = residual ? P : [P[0], undefined, ...P.slice(1)];
   const r = f.local('i32');
   const c = f.local('i32');
+  // The row normalised (x, or the sum in y) and the row written (y).
   const row = f.local('i32');
+  const out = residual ? row : f.local('i32');
   const mean = f.local('f32');
   const rstd = f.local('f32');
   return f.define(
-    forRange(
+    perRow(
       r,
-      i32(0),
-      get(rows!),
-      1,
-      seq(
-        set(row, addr(get(y!), I.mul(get(r), get(d!)))),
-        residualRow(f, row, x!, a!, r, d!, rowOffset!, drop),
-        rowStats(f, row, d!, get(eps!), mean, rstd),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          V.store(
-            addr(get(row), get(c)),
-            F4.add(
-              F4.mul(
-                F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd))),
-                V.load(addr(get(gamma!), get(c))),
-              ),
-              V.load(addr(get(beta!), get(c))),
-            ),
+      rows!,
+      residual
+        ? seq(set(row, rowAddr(y!, r, d!)), residualRow(f, row, x!, a!, r, d!, rowOffset!, P.slice(9)))
+        : seq(set(row, rowAddr(x!, r, d!)), set(out, rowAddr(y!, r, d!))),
+      rowStats(f, row, d!, get(eps!), mean, rstd),
+      forRange(
+        c,
+        i32(0),
+        get(d!),
+        4,
+        V.store(
+          addr(get(out), get(c)),
+          F4.add(
+            F4.mul(xhat4(row, c, mean, rstd), V.load(addr(get(gamma!), get(c)))),
+            V.load(addr(get(beta!), get(c))),
           ),
         ),
       ),
@@ -464,106 +290,107 @@ function addNorm(): Func {
 }
 
 /**
- * `add_norm_grad(dy, x, a, gamma, dx, da, dgamma, dbeta, rows, d, eps, rowOffset, dropOn, k1,
- * k2, thr, keepScale)`: the sum is rebuilt in `dx`, then `dx = d/du`, `da = dx * multiplier`;
- * `dgamma`, `dbeta` accumulate as in `layer_norm_grad`.
+ * `layer_norm_grad(dy, x, gamma, dx, dgamma, dbeta, rows, d, eps)`: writes `dx` and adds this
+ * block's `sum dy * xhat`, `sum dy` into `dgamma`, `dbeta` (float32; the caller keeps blocks
+ * short and sums them in float64). Or (`residual`) `add_norm_grad(dy, x, a, gamma, dx, da,
+ * dgamma, dbeta, rows, d, eps, rowOffset, dropOn, k1, k2, thr, keepScale)`: the sum is rebuilt
+ * in `dx` (`residualRow`), then `dx = d/du`, `da = dx * multiplier`; `dgamma`, `dbeta` alike.
  */
-function addNormGrad(): Func {
-  const f = new Func('add_norm_grad', [
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'i32',
-    'f32',
-    'i32',
-    ...DROP_PARAMS,
-  ]);
-  const [dy, x, a, gamma, dx, da, dg, db, rows, d, eps, rowOffset, ...drop] = f.params;
-  const [dropOn, k1, k2, thr, keepScale] = drop;
+function layerNormGrad(residual: boolean): Func {
+  const f = new Func(
+    residual ? 'add_norm_grad' : 'layer_norm_grad',
+    residual ? [...i32s(10), 'f32', 'i32', ...DROP_PARAMS] : [...i32s(8), 'f32'],
+  );
+  const P = f.params;
+  const [dy, x, a, gamma, dx, da, dg, db, rows, d, eps, rowOffset] = residual
+    ? P
+    : [P[0], P[1], undefined, P[2], P[3], undefined, ...P.slice(4)];
+  const r = f.local('i32');
+  const c = f.local('i32');
+  // Rows of what was normalised (x, or the sum rebuilt in dx), of dy, and of dx or da.
+  const row = f.local('i32');
+  const grow = f.local('i32');
+  const orow = f.local('i32');
+  const mean = f.local('f32');
+  const rstd = f.local('f32');
+  const [sg, sgx, xh, gy, gg] = Array.from({ length: 5 }, () => f.local('v128'));
+  const [m, du] = residual ? [f.local('v128'), f.local('v128')] : [];
+  const mg = f.local('f32');
+  const mgx = f.local('f32');
+  // d/du of columns c..c+3: rstd (dy gamma - mean(dy gamma) - xhat mean(dy gamma xhat)).
+  const dxhat = F4.mul(
+    F4.splat(get(rstd)),
+    F4.sub(
+      F4.sub(F4.mul(V.load(addr(get(grow), get(c))), V.load(addr(get(gamma!), get(c)))), F4.splat(get(mg))),
+      F4.mul(xhat4(row, c, mean, rstd), F4.splat(get(mgx))),
+    ),
+  );
+  return f.define(
+    perRow(
+      r,
+      rows!,
+      set(row, rowAddr(residual ? dx! : x!, r, d!)),
+      set(grow, rowAddr(dy!, r, d!)),
+      set(orow, rowAddr(residual ? da! : dx!, r, d!)),
+      residual ? residualRow(f, row, x!, a!, r, d!, rowOffset!, P.slice(12)) : seq(),
+      rowStats(f, row, d!, get(eps!), mean, rstd),
+      set(sg, F4.const(0)),
+      set(sgx, F4.const(0)),
+      forRange(
+        c,
+        i32(0),
+        get(d!),
+        4,
+        seq(
+          set(xh, xhat4(row, c, mean, rstd)),
+          set(gy, V.load(addr(get(grow), get(c)))),
+          set(gg, F4.mul(get(gy), V.load(addr(get(gamma!), get(c))))),
+          set(sg, F4.add(get(sg), get(gg))),
+          set(sgx, F4.add(get(sgx), F4.mul(get(gg), get(xh)))),
+          V.store(addr(get(dg!), get(c)), F4.add(V.load(addr(get(dg!), get(c))), F4.mul(get(gy), get(xh)))),
+          V.store(addr(get(db!), get(c)), F4.add(V.load(addr(get(db!), get(c))), get(gy))),
+        ),
+      ),
+      set(mg, F.div(hsum(sg), F.fromI32(get(d!)))),
+      set(mgx, F.div(hsum(sgx), F.fromI32(get(d!)))),
+      forRange(
+        c,
+        i32(0),
+        get(d!),
+        4,
+        residual
+          ? seq(
+              set(du!, dxhat),
+              dropMult(m!, maskIndex(rowOffset!, r, d!, c), P.slice(12)),
+              V.store(addr(get(orow), get(c)), F4.mul(get(du!), get(m!))),
+              V.store(addr(get(row), get(c)), get(du!)),
+            )
+          : V.store(addr(get(orow), get(c)), dxhat),
+      ),
+    ),
+  );
+}
+
+/** `column_sum(x, acc, rows, d)`: adds each of `rows` rows of `d` (multiple of 4) floats into `acc`. */
+function columnSum(): Func {
+  const f = new Func('column_sum', i32s(4));
+  const [x, acc, rows, d] = f.params;
   const r = f.local('i32');
   const c = f.local('i32');
   const row = f.local('i32');
-  const grow = f.local('i32');
-  const arow = f.local('i32');
-  const mean = f.local('f32');
-  const rstd = f.local('f32');
-  const [sg, sgx, xh, gy, gg, m, du] = Array.from({ length: 7 }, () => f.local('v128'));
-  const mg = f.local('f32');
-  const mgx = f.local('f32');
-  const xhat = () => F4.mul(F4.sub(V.load(addr(get(row), get(c))), F4.splat(get(mean))), F4.splat(get(rstd)));
   return f.define(
-    forRange(
+    perRow(
       r,
-      i32(0),
-      get(rows!),
-      1,
-      seq(
-        set(row, addr(get(dx!), I.mul(get(r), get(d!)))),
-        set(grow, addr(get(dy!), I.mul(get(r), get(d!)))),
-        set(arow, addr(get(da!), I.mul(get(r), get(d!)))),
-        residualRow(f, row, x!, a!, r, d!, rowOffset!, drop),
-        rowStats(f, row, d!, get(eps!), mean, rstd),
-        set(sg, F4.const(0)),
-        set(sgx, F4.const(0)),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          seq(
-            set(xh, xhat()),
-            set(gy, V.load(addr(get(grow), get(c)))),
-            set(gg, F4.mul(get(gy), V.load(addr(get(gamma!), get(c))))),
-            set(sg, F4.add(get(sg), get(gg))),
-            set(sgx, F4.add(get(sgx), F4.mul(get(gg), get(xh)))),
-            V.store(addr(get(dg!), get(c)), F4.add(V.load(addr(get(dg!), get(c))), F4.mul(get(gy), get(xh)))),
-            V.store(addr(get(db!), get(c)), F4.add(V.load(addr(get(db!), get(c))), get(gy))),
-          ),
-        ),
-        set(mg, F.div(hsum(sg), F.fromI32(get(d!)))),
-        set(mgx, F.div(hsum(sgx), F.fromI32(get(d!)))),
-        forRange(
-          c,
-          i32(0),
-          get(d!),
-          4,
-          seq(
-            set(
-              du,
-              F4.mul(
-                F4.splat(get(rstd)),
-                F4.sub(
-                  F4.sub(
-                    F4.mul(V.load(addr(get(grow), get(c))), V.load(addr(get(gamma!), get(c)))),
-                    F4.splat(get(mg)),
-                  ),
-                  F4.mul(xhat(), F4.splat(get(mgx))),
-                ),
-              ),
-            ),
-            ifElse(
-              get(dropOn!),
-              seq(
-                keep4(
-                  m,
-                  I.add(I.mul(I.add(get(rowOffset!), get(r)), get(d!)), get(c)),
-                  get(k1!),
-                  get(k2!),
-                  get(thr!),
-                ),
-                set(m, V.and(F4.splat(get(keepScale!)), get(m))),
-              ),
-              set(m, F4.const(1)),
-            ),
-            V.store(addr(get(arow), get(c)), F4.mul(get(du), get(m))),
-            V.store(addr(get(row), get(c)), get(du)),
-          ),
+      rows!,
+      set(row, rowAddr(x!, r, d!)),
+      forRange(
+        c,
+        i32(0),
+        get(d!),
+        4,
+        V.store(
+          addr(get(acc!), get(c)),
+          F4.add(V.load(addr(get(acc!), get(c))), V.load(addr(get(row), get(c)))),
         ),
       ),
     ),
@@ -577,7 +404,7 @@ function addNormGrad(): Func {
  * the caller splits T into blocks that fit in cache.
  */
 function matMulTN(): Func {
-  const f = new Func('matmul_tn', ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32']);
+  const f = new Func('matmul_tn', i32s(7));
   const [x, y, c, t0, t1, m, n] = f.params;
   const [i0, j0, t, xp, yp, cp, xStride, yStride] = Array.from({ length: 8 }, () => f.local('i32'));
   const acc = Array.from({ length: 8 }, () => f.local('v128'));
@@ -626,50 +453,20 @@ function matMulTN(): Func {
 }
 
 /** Parameters shared by the attention forward and backward exports (see `attention.ts`). */
-const ATTN_PARAMS: ('i32' | 'f32')[] = [
+const ATTN_PARAMS: ValType[] = [
   // q, kv, mask (padded [tq, tk4], -inf in the padding), out or dy, dq, dkv, scratch
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
+  ...i32s(7),
   // n, tq, tk, heads, dk
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
+  ...i32s(5),
   // q layout: stride, off, nIn, sOut, sIn, sTok
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
+  ...i32s(6),
   // k layout: stride, off, vOff, nIn, sOut, sIn, sTok
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
+  ...i32s(7),
   // o layout: stride, off, nIn, sOut, sIn, sTok
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  // scale, dropout on, k1, k2, thr, keep scale
+  ...i32s(6),
+  // scale, then the dropout parameters
   'f32',
-  'i32',
-  'i32',
-  'i32',
-  'i32',
-  'f32',
+  ...DROP_PARAMS,
 ];
 
 /**
@@ -693,27 +490,9 @@ function attention(backward: boolean): Func {
   const [oS, oOff, oIn, oOut, oSin, oTok] = P.slice(25, 31);
   const [scale, dropOn, k1, k2, thr, keepScale] = P.slice(31, 37);
   const L = (t: 'i32' | 'f32' | 'v128') => f.local(t);
-  const [n, h, i, j, c, jb, tk4, hd] = [
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-  ];
+  const [n, h, i, j, c, jb, tk4, hd] = Array.from({ length: 8 }, () => L('i32'));
   const [qBase, kBase, oBase] = [L('i32'), L('i32'), L('i32')];
-  const [qrow, orow, dqrow, krow, vrow, ptr, ptr2, rowBytes] = [
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-    L('i32'),
-  ];
+  const [qrow, orow, dqrow, krow, vrow, ptr, ptr2, rowBytes] = Array.from({ length: 8 }, () => L('i32'));
   const [KB, VB, KH, VH, dKH, dVH, QS, OS, S, DP, W] = Array.from({ length: 11 }, () => L('i32'));
   const [acc, acc1, mx, sum, e, m, p, dp, dotv, qv0, qv1, ov0, ov1, sv, wv] = Array.from({ length: 15 }, () =>
     L('v128'),
@@ -728,6 +507,16 @@ function attention(backward: boolean): Func {
     set(dst, I.add(I.mul(I.div_u(get(n), get(nIn)), get(sOut)), I.mul(I.rem_u(get(n), get(nIn)), get(sIn))));
   const inc = (l: Local, by: Expr) => set(l, I.add(get(l), by));
   const D8 = I.eqz(I.and(get(D!), i32(7)));
+  /** Address of feature `c` of key `j` in a row-major head copy (`KH`, `VH`, `dKH`, `dVH`). */
+  const headAt = (buf: Local) => at(buf, I.add(I.mul(get(j), get(D!)), get(c)));
+  /** Address of feature `c` of key `j` in a copy in blocks of four keys (`KB`, `VB`). */
+  const blockAt = (buf: Local) =>
+    at(
+      buf,
+      I.add(I.add(I.mul(I.and(get(j), i32(-4)), get(D!)), I.shl(get(c), i32(2))), I.and(get(j), i32(3))),
+    );
+  /** `orow` = query i's row of the output (forward) or of its gradient (backward). */
+  const setOutRow = set(orow, I.add(get(od!), B(elemRow(oBase, get(i), oTok!, oS!, oOff!))));
 
   /** Splat row `row` (byte address, D floats) into `dst` (D vectors). */
   const splatRow = (dst: Local, row: Local) =>
@@ -736,7 +525,7 @@ function attention(backward: boolean): Func {
       i32(0),
       get(D!),
       1,
-      V.store(I.add(get(dst), I.shl(get(c), i32(4))), V.load32Splat(I.add(get(row), B(get(c))))),
+      V.store(I.add(get(dst), I.shl(get(c), i32(4))), V.load32Splat(at(row, get(c)))),
     );
   /** `acc = sum_c splats[c] * blocks[jb][c]` (4 keys), unrolled by 4 over c. */
   const blockDot = (splats: Local, blocks: Local) =>
@@ -833,60 +622,19 @@ function attention(backward: boolean): Func {
     set(base, I.mul(I.add(I.mul(I.add(I.mul(get(n), get(H!)), get(h)), get(tq!)), get(i)), get(tk!))),
   );
   // Dropout multiplier of keys j..j+3 into m (keepScale or 0; 1 without dropout).
-  const mult = ifElse(
-    get(dropOn!),
-    seq(
-      keep4(m, I.add(get(base), get(j)), get(k1!), get(k2!), get(thr!)),
-      set(m, V.and(F4.splat(get(keepScale!)), get(m))),
-    ),
-    set(m, F4.const(1)),
-  );
+  const mult = dropMult(m, I.add(get(base), get(j)), [dropOn!, k1!, k2!, thr!, keepScale!]);
   // Copies of this head's keys or values: row-major and/or in blocks of 4 keys (zero padded).
   const gather = (row: Local, off: Local, rowMajor: Local | null, blocks: Local | null) =>
     seq(
       set(row, I.add(get(kv!), B(elemRow(kBase, get(j), kTok!, kS!, off)))),
       rowMajor === null
         ? seq()
-        : forRange(
-            c,
-            i32(0),
-            get(D!),
-            4,
-            V.store(at(rowMajor, I.add(I.mul(get(j), get(D!)), get(c))), V.load(I.add(get(row), B(get(c))))),
-          ),
+        : forRange(c, i32(0), get(D!), 4, V.store(headAt(rowMajor), V.load(at(row, get(c))))),
       blocks === null
         ? seq()
-        : forRange(
-            c,
-            i32(0),
-            get(D!),
-            1,
-            F.store(
-              at(
-                blocks,
-                I.add(
-                  I.add(I.mul(I.and(get(j), i32(-4)), get(D!)), I.shl(get(c), i32(2))),
-                  I.and(get(j), i32(3)),
-                ),
-              ),
-              F.load(I.add(get(row), B(get(c)))),
-            ),
-          ),
+        : forRange(c, i32(0), get(D!), 1, F.store(blockAt(blocks), F.load(at(row, get(c))))),
     );
-  const zeroBlock = (B_: Local) =>
-    forRange(
-      c,
-      i32(0),
-      get(D!),
-      1,
-      F.store(
-        at(
-          B_,
-          I.add(I.add(I.mul(I.and(get(j), i32(-4)), get(D!)), I.shl(get(c), i32(2))), I.and(get(j), i32(3))),
-        ),
-        f32(0),
-      ),
-    );
+  const zeroBlock = (blocks: Local) => forRange(c, i32(0), get(D!), 1, F.store(blockAt(blocks), f32(0)));
   const setupHead = forRange(
     j,
     i32(0),
@@ -903,10 +651,7 @@ function attention(backward: boolean): Func {
               i32(0),
               get(D!),
               4,
-              seq(
-                V.store(at(dKH, I.add(I.mul(get(j), get(D!)), get(c))), F4.const(0)),
-                V.store(at(dVH, I.add(I.mul(get(j), get(D!)), get(c))), F4.const(0)),
-              ),
+              seq(V.store(headAt(dKH), F4.const(0)), V.store(headAt(dVH), F4.const(0))),
             )
           : seq(),
       ),
@@ -922,7 +667,7 @@ function attention(backward: boolean): Func {
       4,
       seq(mult, V.store(at(S, get(j)), F4.mul(F4.mul(V.load(at(S, get(j))), F4.splat(get(inv))), get(m)))),
     ),
-    set(orow, I.add(get(od!), B(elemRow(oBase, get(i), oTok!, oS!, oOff!)))),
+    setOutRow,
     weightedRows(orow, S, VH, false),
   );
   /** dK/dV scratch updates for query i: `dKH[j] += dS_j q_i`, `dVH[j] += W_j dO_i`. */
@@ -933,10 +678,10 @@ function attention(backward: boolean): Func {
       get(D!),
       width,
       seq(
-        set(qv0, V.load(I.add(get(qrow), B(get(c))))),
-        set(ov0, V.load(I.add(get(orow), B(get(c))))),
-        width === 8 ? set(qv1, V.load(I.add(get(qrow), B(get(c))), 16)) : seq(),
-        width === 8 ? set(ov1, V.load(I.add(get(orow), B(get(c))), 16)) : seq(),
+        set(qv0, V.load(at(qrow, get(c)))),
+        set(ov0, V.load(at(orow, get(c)))),
+        width === 8 ? set(qv1, V.load(at(qrow, get(c)), 16)) : seq(),
+        width === 8 ? set(ov1, V.load(at(orow, get(c)), 16)) : seq(),
         set(ptr, at(dKH, get(c))),
         set(ptr2, at(dVH, get(c))),
         forRange(
@@ -963,7 +708,7 @@ function attention(backward: boolean): Func {
     );
   const backwardBody = seq(
     logitsSoftmax,
-    set(orow, I.add(get(od!), B(elemRow(oBase, get(i), oTok!, oS!, oOff!)))),
+    setOutRow,
     set(dqrow, I.add(get(dq!), B(elemRow(qBase, get(i), qTok!, qS!, qOff!)))),
     splatRow(OS, orow),
     set(dotv, F4.const(0)),
@@ -1002,6 +747,8 @@ function attention(backward: boolean): Func {
     ifElse(D8, kvUpdates(8), kvUpdates(4)),
   );
   // Backward: add this head's dK, dV into the output rows.
+  const addHead = (row: Local, head: Local) =>
+    V.store(at(row, get(c)), F4.add(V.load(at(row, get(c))), V.load(headAt(head))));
   const scatter = forRange(
     j,
     i32(0),
@@ -1010,28 +757,7 @@ function attention(backward: boolean): Func {
     seq(
       set(krow, I.add(get(dkv!), B(elemRow(kBase, get(j), kTok!, kS!, kOff!)))),
       set(vrow, I.add(get(dkv!), B(elemRow(kBase, get(j), kTok!, kS!, vOff!)))),
-      forRange(
-        c,
-        i32(0),
-        get(D!),
-        4,
-        seq(
-          V.store(
-            I.add(get(krow), B(get(c))),
-            F4.add(
-              V.load(I.add(get(krow), B(get(c)))),
-              V.load(at(dKH, I.add(I.mul(get(j), get(D!)), get(c)))),
-            ),
-          ),
-          V.store(
-            I.add(get(vrow), B(get(c))),
-            F4.add(
-              V.load(I.add(get(vrow), B(get(c)))),
-              V.load(at(dVH, I.add(I.mul(get(j), get(D!)), get(c)))),
-            ),
-          ),
-        ),
-      ),
+      forRange(c, i32(0), get(D!), 4, seq(addHead(krow, dKH), addHead(vrow, dVH))),
     ),
   );
   const block = (prev: Local, floats: Expr) => I.add(get(prev), B(floats));
@@ -1086,14 +812,14 @@ let bytes: Uint8Array | undefined;
 export function simdModuleBytes(): Uint8Array {
   bytes ??= buildModule([
     dropout(),
-    gelu(),
-    geluGrad(),
-    layerNorm(),
-    layerNormGrad(),
+    gelu(false),
+    gelu(true),
+    layerNorm(false),
+    layerNormGrad(false),
     columnSum(),
     matMulTN(),
-    addNorm(),
-    addNormGrad(),
+    layerNorm(true),
+    layerNormGrad(true),
     attention(false),
     attention(true),
   ]);
