@@ -1,4 +1,5 @@
 import { MINUTE_BAR_FIELDS, type MinuteBars } from '../types.js';
+import { checkTimedColumns, checkTimeOfDay } from './columns.js';
 import {
   IssueList,
   issueToError,
@@ -8,7 +9,6 @@ import {
   type ValidationOptions,
 } from './issues.js';
 
-const DAY_MS = 86_400_000;
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 
 /**
@@ -27,14 +27,13 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 export function findMinuteBarIssues(f: MinuteBars, options?: ValidationOptions): ValidationIssue[] {
   const o = resolveValidationOptions(options);
   const out = new IssueList(o.maxIssues, f);
-  if (!checkShape(f, out)) return out.issues;
+  if (!checkTimedColumns(f, MINUTE_BAR_FIELDS, out)) return out.issues;
   const n = f.time.length;
   const { time, open, high, low, close, volume, amount, trades } = f;
   const tol = o.priceTolerance;
   for (let i = 0; i < n && !out.full; i++) {
     const t = time[i]!;
-    if (t < 0 || t >= DAY_MS)
-      out.add('BARS_INVALID_TIME', `time ${t} ms is outside the day`, { field: 'time', row: i });
+    checkTimeOfDay(t, i, out);
     if (i > 0) {
       const prev = time[i - 1]!;
       if (t === prev) out.add('BARS_DUPLICATE_TIME', `two bars end at ${t} ms`, { field: 'time', row: i });
@@ -105,24 +104,4 @@ export function validateMinuteBars(f: MinuteBars, options?: ValidationOptions): 
   const issues = findMinuteBarIssues(f, options);
   if (issues.length > 0) throw issueToError(issues[0]!, issues.length);
   return f;
-}
-
-function checkShape(f: MinuteBars, out: IssueList): boolean {
-  if (!(f.time instanceof Int32Array)) {
-    out.add('BARS_MISSING_COLUMN', 'time must be an Int32Array', { field: 'time' });
-    return false;
-  }
-  const n = f.time.length;
-  let ok = true;
-  for (const k of MINUTE_BAR_FIELDS) {
-    const a = f[k];
-    if (!(a instanceof Float64Array)) {
-      out.add('BARS_MISSING_COLUMN', `${k} must be a Float64Array`, { field: k });
-      ok = false;
-    } else if (a.length !== n) {
-      out.add('BARS_LENGTH_MISMATCH', `${k} has ${a.length} rows, time has ${n}`, { field: k });
-      ok = false;
-    }
-  }
-  return ok;
 }

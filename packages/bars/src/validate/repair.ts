@@ -53,27 +53,14 @@ export function repairMinuteBars(f: MinuteBars, options?: ValidationOptions): Re
   const o = resolveValidationOptions(options);
   const changes: RepairChange[] = [];
   const key = keyOf(f);
-  const n = f.time.length;
   const cols = MINUTE_BAR_FIELDS.map((k) => f[k]);
-  const order = sortedOrder(f.time, undefined);
-  if (order.firstMoved >= 0)
-    changes.push({
-      code: 'BARS_UNSORTED_TIME',
-      action: 'sort',
-      field: 'time',
-      row: order.firstMoved,
-      ...key,
-    });
-  const keep: number[] = [];
-  for (let r = 0; r < n; r++) {
-    const i = order.rows[r]!;
-    const prev = keep.length > 0 ? keep[keep.length - 1]! : -1;
-    if (prev >= 0 && f.time[prev] === f.time[i] && cols.every((c) => Object.is(c[prev], c[i]))) {
-      changes.push({ code: 'BARS_DUPLICATE_TIME', action: 'drop-duplicate', field: 'time', row: i, ...key });
-      continue;
-    }
-    keep.push(i);
-  }
+  const keep = sortedDistinctRows(
+    f.time,
+    undefined,
+    (a, b) => f.time[a] === f.time[b] && cols.every((c) => Object.is(c[a], c[b])),
+    changes,
+    key,
+  );
   const out = takeMinuteRows(f, keep);
   if (o.tickSize !== null) {
     for (const field of ['open', 'high', 'low', 'close'] as const) {
@@ -102,7 +89,6 @@ export function repairTickSnapshots(
   const o = resolveValidationOptions(options);
   const changes: RepairChange[] = [];
   const key = keyOf(f);
-  const n = f.time.length;
   const L = f.levels;
   // wrong shapes cannot be repaired: report them as they are
   const shape = findTickIssues(f, { ...options, maxIssues: 1, tickSize: null }).filter(
@@ -110,25 +96,7 @@ export function repairTickSnapshots(
       i.code === 'BARS_MISSING_COLUMN' || i.code === 'BARS_LENGTH_MISMATCH' || i.code === 'BARS_LEVEL_COUNT',
   );
   if (shape.length > 0) throw issueToError(shape[0]!, shape.length);
-  const order = sortedOrder(f.time, f.volume);
-  if (order.firstMoved >= 0)
-    changes.push({
-      code: 'BARS_UNSORTED_TIME',
-      action: 'sort',
-      field: 'time',
-      row: order.firstMoved,
-      ...key,
-    });
-  const keep: number[] = [];
-  for (let r = 0; r < n; r++) {
-    const i = order.rows[r]!;
-    const prev = keep.length > 0 ? keep[keep.length - 1]! : -1;
-    if (prev >= 0 && sameSnapshot(f, prev, i)) {
-      changes.push({ code: 'BARS_DUPLICATE_TIME', action: 'drop-duplicate', field: 'time', row: i, ...key });
-      continue;
-    }
-    keep.push(i);
-  }
+  const keep = sortedDistinctRows(f.time, f.volume, (a, b) => sameSnapshot(f, a, b), changes, key);
   const out = takeTickRows(f, keep);
   if (o.tickSize !== null) {
     snapColumn(out.last, o.tickSize, o.priceTolerance, 'last', keep, 1, changes, key);
@@ -162,6 +130,38 @@ function sortedOrder(
   const idx = Array.from(rows).sort((a, b) => time[a]! - time[b]! || (tie ? tie[a]! - tie[b]! : 0) || a - b);
   rows.set(idx);
   return { rows, firstMoved };
+}
+
+/**
+ * Input rows in stable time order (then `tie`), each dropped that `same` finds identical to the
+ * row kept before it. Records a `sort` change when rows were out of order (row = the first found
+ * out of order) and a `drop-duplicate` change per row dropped (row = its input index).
+ */
+function sortedDistinctRows(
+  time: Int32Array,
+  tie: Float64Array | undefined,
+  same: (prev: number, row: number) => boolean,
+  changes: RepairChange[],
+  key: { asset?: string; date?: number },
+): number[] {
+  const order = sortedOrder(time, tie);
+  if (order.firstMoved >= 0)
+    changes.push({
+      code: 'BARS_UNSORTED_TIME',
+      action: 'sort',
+      field: 'time',
+      row: order.firstMoved,
+      ...key,
+    });
+  const keep: number[] = [];
+  for (const i of order.rows) {
+    if (keep.length > 0 && same(keep[keep.length - 1]!, i)) {
+      changes.push({ code: 'BARS_DUPLICATE_TIME', action: 'drop-duplicate', field: 'time', row: i, ...key });
+      continue;
+    }
+    keep.push(i);
+  }
+  return keep;
 }
 
 function snapColumn(
@@ -209,17 +209,17 @@ function sameSnapshot(f: TickSnapshots, a: number, b: number): boolean {
   return true;
 }
 
+/** `dst[j] = src[rows[j]]` for every j; returns `dst`. */
+function takeRows<A extends Int32Array | Float64Array>(src: A, rows: ArrayLike<number>, dst: A): A {
+  for (let j = 0; j < rows.length; j++) dst[j] = src[rows[j]!]!;
+  return dst;
+}
+
 /** The given rows of a minute-bar frame, as a new frame. */
 export function takeMinuteRows(f: MinuteBars, rows: ArrayLike<number>): MinuteBars {
   const n = rows.length;
-  const out: MinuteBars = { ...keyOf(f), time: new Int32Array(n) } as MinuteBars;
-  for (let j = 0; j < n; j++) out.time[j] = f.time[rows[j]!]!;
-  for (const k of MINUTE_BAR_FIELDS) {
-    const src = f[k];
-    const dst = new Float64Array(n);
-    for (let j = 0; j < n; j++) dst[j] = src[rows[j]!]!;
-    out[k] = dst;
-  }
+  const out: MinuteBars = { ...keyOf(f), time: takeRows(f.time, rows, new Int32Array(n)) } as MinuteBars;
+  for (const k of MINUTE_BAR_FIELDS) out[k] = takeRows(f[k], rows, new Float64Array(n));
   return out;
 }
 
@@ -227,14 +227,8 @@ export function takeMinuteRows(f: MinuteBars, rows: ArrayLike<number>): MinuteBa
 export function takeTickRows(f: TickSnapshots, rows: ArrayLike<number>): TickSnapshots {
   const n = rows.length;
   const L = f.levels;
-  const out = { ...keyOf(f), levels: L, time: new Int32Array(n) } as TickSnapshots;
-  for (let j = 0; j < n; j++) out.time[j] = f.time[rows[j]!]!;
-  for (const k of TICK_SCALAR_FIELDS) {
-    const src = f[k];
-    const dst = new Float64Array(n);
-    for (let j = 0; j < n; j++) dst[j] = src[rows[j]!]!;
-    out[k] = dst;
-  }
+  const out = { ...keyOf(f), levels: L, time: takeRows(f.time, rows, new Int32Array(n)) } as TickSnapshots;
+  for (const k of TICK_SCALAR_FIELDS) out[k] = takeRows(f[k], rows, new Float64Array(n));
   for (const k of TICK_LEVEL_FIELDS) {
     const src = f[k];
     const dst = new Float64Array(n * L);

@@ -1,5 +1,6 @@
 import { SESSION } from '../session.js';
 import { TICK_LEVEL_FIELDS, TICK_SCALAR_FIELDS, type TickSnapshots } from '../types.js';
+import { checkTimedColumns, checkTimeOfDay } from './columns.js';
 import {
   IssueList,
   issueToError,
@@ -8,8 +9,6 @@ import {
   type ValidationIssue,
   type ValidationOptions,
 } from './issues.js';
-
-const DAY_MS = 86_400_000;
 
 /** True during continuous trading ([09:30, 11:30) and [13:00, 14:57)), when the book is a real book. */
 export function isContinuousTrading(time: number): boolean {
@@ -48,8 +47,7 @@ export function findTickIssues(f: TickSnapshots, options?: ValidationOptions): V
   const tradesReported = n > 0 && !Number.isNaN(trades[0]!);
   for (let i = 0; i < n && !out.full; i++) {
     const t = time[i]!;
-    if (t < 0 || t >= DAY_MS)
-      out.add('BARS_INVALID_TIME', `time ${t} ms is outside the day`, { field: 'time', row: i });
+    checkTimeOfDay(t, i, out);
     if (i > 0 && t < time[i - 1]!) {
       out.add('BARS_UNSORTED_TIME', `time ${t} ms comes after ${time[i - 1]} ms`, { field: 'time', row: i });
     }
@@ -197,22 +195,9 @@ export function validateTickSnapshots(f: TickSnapshots, options?: ValidationOpti
 }
 
 function checkShape(f: TickSnapshots, out: IssueList): boolean {
-  if (!(f.time instanceof Int32Array)) {
-    out.add('BARS_MISSING_COLUMN', 'time must be an Int32Array', { field: 'time' });
-    return false;
-  }
+  let ok = checkTimedColumns(f, TICK_SCALAR_FIELDS, out);
+  if (!(f.time instanceof Int32Array)) return false;
   const n = f.time.length;
-  let ok = true;
-  for (const k of TICK_SCALAR_FIELDS) {
-    const a = f[k];
-    if (!(a instanceof Float64Array)) {
-      out.add('BARS_MISSING_COLUMN', `${k} must be a Float64Array`, { field: k });
-      ok = false;
-    } else if (a.length !== n) {
-      out.add('BARS_LENGTH_MISMATCH', `${k} has ${a.length} rows, time has ${n}`, { field: k });
-      ok = false;
-    }
-  }
   if (!Number.isInteger(f.levels) || f.levels < 1) {
     out.add('BARS_LEVEL_COUNT', `levels must be a positive integer, got ${f.levels}`, { field: 'levels' });
     return false;

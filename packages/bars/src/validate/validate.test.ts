@@ -178,6 +178,24 @@ describe('tick validation', () => {
     expect(() => validateTickSnapshots(f)).toThrowError(new RegExp(code));
   });
 
+  it('checks the shared column rules as minute bars do, then the book columns', () => {
+    const f = tickFrame();
+    f.volume = f.volume.subarray(1);
+    f.askOrders = new Float64Array(3);
+    expect(findTickIssues(f).map((i) => [i.code, i.field])).toEqual([
+      ['BARS_LENGTH_MISMATCH', 'volume'],
+      ['BARS_LEVEL_COUNT', 'askOrders'],
+    ]);
+    // Times of the wrong type: that one issue, for both kinds of frame.
+    const ticks = tickFrame();
+    const minutes = minuteFrame();
+    (ticks as { time: unknown }).time = Float64Array.from(ticks.time);
+    (minutes as { time: unknown }).time = Float64Array.from(minutes.time);
+    const timeIssue = { code: 'BARS_MISSING_COLUMN', field: 'time', message: 'time must be an Int32Array' };
+    expect(findTickIssues(ticks)).toEqual([{ ...timeIssue, asset: '600000.SH', date: 20230201 }]);
+    expect(findMinuteBarIssues(minutes)).toEqual([{ ...timeIssue, asset: '600519.SH', date: 20230201 }]);
+  });
+
   it('reports the level of a per-level issue', () => {
     const f = tickFrame();
     f.bidPrice[5] = 7.475; // snapshot 1, level 3
