@@ -89,7 +89,10 @@ export class FactorProgram {
     if (k === undefined) {
       const sources: KernelSource[] = this.partition.plans(levels).map(generateKernel);
       k = {
-        // The code comes from the operator table and numeric literals only (see codegen.ts).
+        // This compiles a checked AST, never the formula's text: the parser and checker accept
+        // only the operator table's names and fields, and codegen.ts emits the table's own code
+        // templates plus numbers printed from parsed numeric literals (fuzzed, including inputs
+        // such as `eval("1")`, which the parser rejects).
         kernels: sources.map((s) => new Function(s.code)() as Kernel),
         f64: Math.max(this.partition.sharedSeries, ...sources.map((s) => s.f64Slots)),
         i32: Math.max(0, ...sources.map((s) => s.i32Slots)),
