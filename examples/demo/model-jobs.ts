@@ -22,6 +22,8 @@ export interface ModelJob {
   spec: ModelSpec;
   seeds: number[];
   plan: WalkForwardPlan;
+  /** Trading days between training samples. */
+  stride: number;
   train: Omit<TrainOptions, 'onProgress' | 'signal'>;
   /** Where to write the last fold's first-seed model as ONNX. */
   onnxPath?: string;

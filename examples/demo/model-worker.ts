@@ -21,7 +21,7 @@ async function run(job: ModelJob): Promise<void> {
   const ds = new StockDataset(
     cube,
     { close, adjFactor },
-    { window: job.window, features: job.features, universe },
+    { window: job.window, stride: job.stride, features: job.features, universe },
   );
   const res = await walkForward(ds, {
     ...job.train,

@@ -172,13 +172,23 @@ async function main(): Promise<number> {
     writeFileSync(join(out, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
   });
 
-  const comp = outcome.tests.composite ?? outcome.tests['all-transformer'];
-  const share = comp ? comp.summary.mean / outcome.oracle.summary.mean : Number.NaN;
+  // Shares of the oracle RankIC that the run checks: the composite (the study's headline) and the
+  // all-factor Transformer (issue 7's bar), each when it was trained.
+  const shareOf = (key: string) => {
+    const t = outcome.tests[key];
+    return t ? t.summary.mean / outcome.oracle.summary.mean : Number.NaN;
+  };
+  const share = shareOf('composite');
+  const checked = [
+    ['composite', 'composite (3 models)', share],
+    ['all-transformer', 'all 300 (Transformer)', shareOf('all-transformer')],
+  ] as const;
   const summary = {
     oracleRankIC: outcome.oracle.summary.mean,
     rankIC: Object.fromEntries(Object.entries(outcome.tests).map(([k, t]) => [k, t.summary.mean])),
     bestSingleFactor: { name: outcome.bestFactor.name, rankIC: outcome.bestFactor.test.summary.mean },
     compositeShareOfOracle: share,
+    transformerShareOfOracle: shareOf('all-transformer'),
     topExcess: Object.fromEntries(
       Object.entries(outcome.tests).map(([k, t]) => [k, t.groups.top.excessAnnualReturn]),
     ),
@@ -207,14 +217,18 @@ async function main(): Promise<number> {
       `  ${(LABELS[k] ?? k).padEnd(48)} RankIC ${(100 * t.summary.mean).toFixed(2).padStart(6)}%  TOP excess ${(100 * t.groups.top.excessAnnualReturn).toFixed(1).padStart(6)}%`,
     );
   }
+  let failed = false;
   if (cfg.checkOracleShare > 0) {
-    const ok = share >= cfg.checkOracleShare;
-    say(
-      `  check: composite RankIC is ${(100 * share).toFixed(0)}% of the oracle's (needs >= ${(100 * cfg.checkOracleShare).toFixed(0)}%): ${ok ? 'PASS' : 'FAIL'}`,
-    );
-    if (!ok) return 2;
+    for (const [, label, v] of checked) {
+      if (Number.isNaN(v)) continue;
+      const ok = v >= cfg.checkOracleShare;
+      failed ||= !ok;
+      say(
+        `  check: ${label} RankIC is ${(100 * v).toFixed(0)}% of the oracle's (needs >= ${(100 * cfg.checkOracleShare).toFixed(0)}%): ${ok ? 'PASS' : 'FAIL'}`,
+      );
+    }
   }
-  return 0;
+  return failed ? 2 : 0;
 }
 
 main().then(

@@ -141,7 +141,8 @@ export async function trainModels(
       ...(name === 'all-seq2seq' ? { horizons: 'sum' as const } : {}),
     },
     seeds: Array.from({ length: m.seeds }, (_, k) => k),
-    plan: { testStart, retrainEvery: m.retrainEvery },
+    plan: { testStart, retrainEvery: m.retrainEvery, predictStride: 5 },
+    stride: m.weeklySampled.includes(name) ? 5 : m.sampleStride,
     train: {
       epochs: m.epochs,
       patience: m.patience,
