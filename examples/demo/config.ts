@@ -104,7 +104,7 @@ export const DEFAULT_DEMO_CONFIG: DemoConfig = {
     testStart: 0.5,
     retrainEvery: 120,
     sampleStride: 1,
-    weeklySampled: ['all-crossformer', 'all-seq2seq'],
+    weeklySampled: ['all-crossformer'],
     include: [...MODEL_NAMES],
   },
   backtest: { costPerSide: 0.002, maxDeviation: 0.008, industryBand: 0.02, styleBand: 0.3, maxTurnover: 0.3 },
