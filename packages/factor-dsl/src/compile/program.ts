@@ -1,6 +1,7 @@
 import { blockColumns, type Column, type Frame, type FrameBlock, frameColumns } from '../eval/frames.js';
 import { type CheckedFactor, type CheckOptions, checkFactor, isChecked } from '../language/check.js';
 import { dslError } from '../language/errors.js';
+import { resolveLimits } from '../language/limits.js';
 import type { SourceKind } from '../ops/spec.js';
 import { type ChunkPlan, generateKernel, type KernelSource } from './codegen.js';
 import { buildGraph, type FactorGraph, type GraphNode } from './graph.js';
@@ -185,13 +186,21 @@ export class FactorProgram {
  * subexpressions computed once per frame) and turned into fused kernels.
  *
  * @throws HfqError from `checkFactor` (with the formula's index in `context.row`), `DSL_INPUT` for
- * a checked formula of another source
+ * a checked formula of another source, `DSL_LIMIT` for more than `limits.maxFormulas` formulas
  */
 export function compileFactors(
   formulas: readonly (string | CheckedFactor)[],
   source: SourceKind,
   options: CompileOptions = {},
 ): FactorProgram {
+  const maxFormulas = resolveLimits(options.limits).maxFormulas;
+  if (formulas.length > maxFormulas) {
+    throw dslError(
+      'DSL_LIMIT',
+      `${formulas.length} formulas for one ${source} program, more than maxFormulas ${maxFormulas}`,
+      { field: 'formulas', limit: 'maxFormulas', max: maxFormulas, count: formulas.length },
+    );
+  }
   const checked = formulas.map((f, k) => {
     if (typeof f !== 'string') {
       if (f === null || typeof f !== 'object' || f.source !== source) {
