@@ -10,15 +10,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { equalVolumeBars, type MinuteBars, type TickSnapshots, type VolumeBars } from '@hfq/bars';
 import { createMarket } from '@hfq/sim';
+// Frame packing and the daily-volume cache are internals of the package (not exported): the
+// benchmark imports them from their modules.
+import { type FrameBlock, packFrames } from '../src/eval/frames.js';
+import { DailyVolumes } from '../src/eval/market.js';
 import {
   compileFactorSet,
   compileFactors,
-  DailyVolumes,
   DEFAULT_VOLUME_BAR_OPTIONS,
   FACTOR_LIBRARY,
   FactorWorkerPool,
-  type FrameBlock,
-  packFrames,
 } from '../src/index.js';
 import { HAND_FUSED_NAMES, handFused, type MinuteColumns } from './hand-fused.js';
 import { REFERENCE_FACTORS } from './reference-factors.js';

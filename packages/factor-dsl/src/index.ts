@@ -1,13 +1,55 @@
 /**
  * @packageDocumentation
- * `@hfq/factor-dsl`: the hfq factor language (parser, type checker, evaluator), the shipped factor
- * library, cross-sectional preprocessing and LLM factor generation.
+ * `@hfq/factor-dsl`: the hfq factor language (parser, type checker with safety limits, compiler,
+ * evaluator) and the shipped factor library.
+ *
+ * Exports are listed by name: what examples, docs, scripts and other packages use. Internals
+ * (frame packing, the expression graph, code generation, look-up helpers of the operator table)
+ * stay private; the package's own benchmark imports them from `src/` directly.
  */
-export * from './compile/index.js';
+
+// Compilation of formulas into fused kernels.
+export { type CompileOptions, compileFactors, type FactorProgram } from './compile/program.js';
+// The Markdown language reference generated from the operator table.
 export { renderReference } from './docs/reference.js';
-export * from './eval/index.js';
-export * from './language/index.js';
-export * from './library/index.js';
-export * from './llm/index.js';
-export * from './ops/index.js';
-export * from './preprocess/index.js';
+// Evaluation over stock-days of a market.
+export { type EvaluateOptions, evaluateFactors } from './eval/evaluate.js';
+export {
+  compileFactorSet,
+  DEFAULT_VOLUME_BAR_OPTIONS,
+  type FactorDef,
+  type FactorSet,
+  type FactorSetOptions,
+  type StockDayFrames,
+  type VolumeBarOptions,
+} from './eval/factor-set.js';
+export type { Column, Frame, FrameBlock } from './eval/frames.js';
+export type { FactorMarket } from './eval/market.js';
+export { FactorWorkerPool, type PoolOptions } from './eval/pool.js';
+export type { MarketFactory } from './eval/protocol.js';
+// The language front-end: parse, print, hash, type-check, limits.
+export type { CallNode, FactorAst, FieldNode, NumNode } from './language/ast.js';
+export { type CheckedFactor, type CheckOptions, checkFactor } from './language/check.js';
+export type { DslErrorCode } from './language/errors.js';
+export { canonicalize, hashFactor } from './language/hash.js';
+export { DEFAULT_LIMITS, type FactorLimits, resolveLimits } from './language/limits.js';
+export { type ParseOptions, parseFactor } from './language/parser.js';
+export { printFactor } from './language/printer.js';
+// The shipped factor library.
+export {
+  BASELINE_FACTORS,
+  BASELINE_MINUTE_FACTORS,
+  BASELINE_ORDER_FLOW_FACTORS,
+  BASELINE_TRADE_FLOW_FACTORS,
+} from './library/baseline.js';
+export type { LibraryFactor } from './library/define.js';
+export { FACTOR_LIBRARY } from './library/index.js';
+export { MINUTE_FACTORS } from './library/minute.js';
+export { type FactorQuality, type FactorQualityOptions, factorQuality } from './library/quality.js';
+export { TICK_FACTORS } from './library/tick.js';
+export { VBAR_FACTORS } from './library/vbar.js';
+// The operator table and the fields of each source.
+export type { FieldSpec } from './ops/fields.js';
+export { SOURCE_FIELDS } from './ops/fields.js';
+export type { ArgSpec, OpFamily, OpSpec, SourceKind, ValueType } from './ops/spec.js';
+export { getOperator, OPERATORS } from './ops/table.js';

@@ -34,6 +34,8 @@ export interface FactorGraph {
   readonly costPerRow: number;
   /** Fields read. */
   readonly fields: ReadonlySet<string>;
+  /** Where the cost first exceeded the `costBudget` given to `buildGraph` (undefined when it did not). */
+  readonly overrun: CostOverrun | undefined;
 }
 
 const macroCache = new Map<string, FactorAst>();
@@ -48,26 +50,56 @@ function macroBody(op: OpSpec): FactorAst {
   return body;
 }
 
-/** Replaces `$name` placeholders of a macro body by the call's arguments. */
-function substitute(body: FactorAst, bindings: ReadonlyMap<string, FactorAst>): FactorAst {
+/**
+ * Replaces `$name` placeholders of a macro body by the call's arguments. The arguments are bound by
+ * reference (never copied), so every use of `$x` in the body is the same AST object and is built
+ * once (see `build` in `buildGraph`). New nodes take the position `pos` of the macro call, so a
+ * limit error points at the call in the formula, not into the macro's body text.
+ */
+function substitute(body: FactorAst, bindings: ReadonlyMap<string, FactorAst>, pos: number): FactorAst {
   if (body.kind === 'field') {
     if (body.name.startsWith('$')) {
       const b = bindings.get(body.name.slice(1));
       if (b === undefined) throw new Error(`macro parameter ${body.name} is not an argument`);
       return b;
     }
-    return body;
+    return { kind: 'field', name: body.name, pos };
   }
-  if (body.kind === 'num') return body;
-  return { kind: 'call', op: body.op, args: body.args.map((a) => substitute(a, bindings)), pos: body.pos };
+  if (body.kind === 'num') return { kind: 'num', value: body.value, pos };
+  return { kind: 'call', op: body.op, args: body.args.map((a) => substitute(a, bindings, pos)), pos };
+}
+
+/** Where the running cost of a graph first went over a budget (see `buildGraph`). */
+export interface CostOverrun {
+  /** Position (in the formula text) of the node whose cost took the total over the budget. */
+  readonly position: number;
+  /** Index of the formula (in `asts`) being built at that point. */
+  readonly root: number;
 }
 
 /**
  * Builds the shared graph of `asts` (already checked with `checkFactor` for `source`).
+ *
+ * Work is linear in the number of AST nodes times the largest macro body, never in the size of the
+ * expanded tree: `build` is memoised per AST object, and macro arguments are bound by reference,
+ * so `ts_zscore(diff(ts_zscore(diff(...))))`, whose expanded tree doubles and triples with each
+ * level, builds each distinct subexpression once (the graph it gives is the same as a full
+ * expansion followed by hash-consing, node for node and in the same order).
+ *
+ * @param costBudget when given, the first node that takes `costPerRow` over it is reported in
+ * `overrun` (the graph is still completed: its cost is bounded by the AST size).
  * @internal
  */
-export function buildGraph(asts: readonly FactorAst[], source: SourceKind): FactorGraph {
+export function buildGraph(
+  asts: readonly FactorAst[],
+  source: SourceKind,
+  costBudget = Number.POSITIVE_INFINITY,
+): FactorGraph {
   const byKey = new Map<string, GraphNode>();
+  const built = new Map<FactorAst, GraphNode>();
+  let overrun: CostOverrun | undefined;
+  let root = 0;
+  let at = 0;
   const nodes: GraphNode[] = [];
   const fields = new Set<string>();
   let cost = 0;
@@ -83,10 +115,20 @@ export function buildGraph(asts: readonly FactorAst[], source: SourceKind): Fact
     byKey.set(key, node);
     nodes.push(node);
     cost += nodeCost;
+    if (cost > costBudget && overrun === undefined) overrun = { position: at, root };
     return node;
   };
 
   const build = (ast: FactorAst): GraphNode => {
+    const done = built.get(ast);
+    if (done !== undefined) return done;
+    const node = buildNode(ast);
+    built.set(ast, node);
+    return node;
+  };
+
+  const buildNode = (ast: FactorAst): GraphNode => {
+    at = ast.pos;
     if (ast.kind === 'num') {
       const v = ast.value === 0 ? 0 : ast.value;
       return intern(
@@ -120,7 +162,7 @@ export function buildGraph(asts: readonly FactorAst[], source: SourceKind): Fact
       op.args.forEach((a, k) => {
         bindings.set(a.name, ast.args[k]!);
       });
-      return build(substitute(macroBody(op), bindings));
+      return build(substitute(macroBody(op), bindings, ast.pos));
     }
     const args: GraphNode[] = [];
     const params: number[] = [];
@@ -139,6 +181,7 @@ export function buildGraph(asts: readonly FactorAst[], source: SourceKind): Fact
       type = op.result;
     }
     const key = `${op.name}(${args.map((a) => a.id).join(',')};${params.join(',')})`;
+    at = ast.pos;
     return intern(
       key,
       () => ({ kind: 'op', type, value: NaN, field: undefined, op, args, params }),
@@ -146,6 +189,9 @@ export function buildGraph(asts: readonly FactorAst[], source: SourceKind): Fact
     );
   };
 
-  const roots = asts.map(build);
-  return { source, nodes, roots, costPerRow: cost, fields };
+  const roots = asts.map((ast, k) => {
+    root = k;
+    return build(ast);
+  });
+  return { source, nodes, roots, costPerRow: cost, fields, overrun };
 }

@@ -113,3 +113,22 @@ describe('compileFactors', () => {
     }
   });
 });
+
+describe('the size of one program', () => {
+  it('refuses more than maxFormulas formulas before parsing any of them', () => {
+    const many = Array.from({ length: 2049 }, (_, k) => `mean(close) + ${k}`);
+    let e: unknown;
+    try {
+      compileFactors([...many.slice(0, 2048), 'not a formula ('], 'minute');
+    } catch (x) {
+      e = x;
+    }
+    // 2049 entries: the count is refused, the broken last one is never parsed.
+    expect(HfqError.is(e) && e.code).toBe('DSL_LIMIT');
+    expect(HfqError.is(e) && e.context).toMatchObject({ limit: 'maxFormulas', max: 2048, count: 2049 });
+    expect(compileFactors(many.slice(0, 3), 'minute', { limits: { maxFormulas: 3 } }).nFactors).toBe(3);
+    expect(() => compileFactors(many.slice(0, 4), 'minute', { limits: { maxFormulas: 3 } })).toThrow(
+      /maxFormulas 3/,
+    );
+  });
+});

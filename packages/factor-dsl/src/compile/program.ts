@@ -1,6 +1,7 @@
 import { blockColumns, type Column, type Frame, type FrameBlock, frameColumns } from '../eval/frames.js';
-import { type CheckedFactor, type CheckOptions, checkFactor } from '../language/check.js';
+import { type CheckedFactor, type CheckOptions, checkFactor, isChecked } from '../language/check.js';
 import { dslError } from '../language/errors.js';
+import { resolveLimits } from '../language/limits.js';
 import type { SourceKind } from '../ops/spec.js';
 import { type ChunkPlan, generateKernel, type KernelSource } from './codegen.js';
 import { buildGraph, type FactorGraph, type GraphNode } from './graph.js';
@@ -180,26 +181,37 @@ export class FactorProgram {
 
 /**
  * Compiles formulas over one source into a `FactorProgram`. Each formula is parsed and checked
- * (`checkFactor`) unless given already checked; all are then merged into one graph (shared
+ * (`checkFactor`) unless given as a result of `checkFactor` (an object of that shape from elsewhere
+ * is checked again); all are then merged into one graph (shared
  * subexpressions computed once per frame) and turned into fused kernels.
  *
  * @throws HfqError from `checkFactor` (with the formula's index in `context.row`), `DSL_INPUT` for
- * a checked formula of another source
+ * a checked formula of another source, `DSL_LIMIT` for more than `limits.maxFormulas` formulas
  */
 export function compileFactors(
   formulas: readonly (string | CheckedFactor)[],
   source: SourceKind,
   options: CompileOptions = {},
 ): FactorProgram {
+  const maxFormulas = resolveLimits(options.limits).maxFormulas;
+  if (formulas.length > maxFormulas) {
+    throw dslError(
+      'DSL_LIMIT',
+      `${formulas.length} formulas for one ${source} program, more than maxFormulas ${maxFormulas}`,
+      { field: 'formulas', limit: 'maxFormulas', max: maxFormulas, count: formulas.length },
+    );
+  }
   const checked = formulas.map((f, k) => {
     if (typeof f !== 'string') {
-      if (f.source !== source) {
-        throw dslError('DSL_INPUT', `formula ${k} was checked for ${f.source}, not ${source}`, { row: k });
+      if (f === null || typeof f !== 'object' || f.source !== source) {
+        throw dslError('DSL_INPUT', `formula ${k} was checked for ${f?.source}, not ${source}`, { row: k });
       }
-      return f;
+      // Compilation never starts on a formula the checker has not bounded: an object that only
+      // looks like a CheckedFactor (not returned by checkFactor) is checked here, its AST again.
+      if (isChecked(f)) return f;
     }
     try {
-      return checkFactor(f, source, options);
+      return checkFactor(typeof f === 'string' ? f : f.ast, source, options);
     } catch (e) {
       if (e instanceof Error && 'code' in e && 'context' in e) {
         const err = e as Error & { code: string; context: Record<string, unknown> };

@@ -90,6 +90,41 @@ describe('evaluateFactors', () => {
     expect(code(err)).toBe('ABORTED');
   });
 
+  it('stops between stock-days when the signal aborts, also when aborted from outside the loop', async () => {
+    const m = createMarket(CONFIG);
+    const defs = DEFS.slice(0, 1);
+    // Aborted synchronously by the market during the 3rd stock-day: no 4th stock-day is fetched.
+    const ac = new AbortController();
+    let calls = 0;
+    const counting: FactorMarket = {
+      calendar: m.calendar,
+      assets: m.assets,
+      minuteBars: (a, t) => {
+        if (++calls === 3) ac.abort();
+        return m.minuteBars(a, t);
+      },
+    };
+    const err = await evaluateFactors(counting, defs, { days: DAYS, signal: ac.signal }).catch((e) => e);
+    expect(code(err)).toBe('ABORTED');
+    expect(calls).toBe(3);
+    // Aborted by a callback on the event loop (as a timeout would): seen before the second day.
+    const later = new AbortController();
+    calls = 0;
+    const scheduling: FactorMarket = {
+      calendar: m.calendar,
+      assets: m.assets,
+      minuteBars: (a, t) => {
+        if (++calls === 1) setImmediate(() => later.abort());
+        return m.minuteBars(a, t);
+      },
+    };
+    const err2 = await evaluateFactors(scheduling, defs, { days: DAYS, signal: later.signal }).catch(
+      (e) => e,
+    );
+    expect(code(err2)).toBe('ABORTED');
+    expect(calls).toBe(m.assets.length);
+  });
+
   it('rejects bad input with typed errors', async () => {
     const m = createMarket(CONFIG);
     const bad = async (defs: FactorDef[], opts = {}) =>

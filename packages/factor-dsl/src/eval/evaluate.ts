@@ -1,5 +1,5 @@
 import { equalVolumeBars } from '@hfq/bars';
-import { FactorCube, type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
+import { FactorCube, type Panel, ProgressReporter, type TaskOptions, throwIfAborted } from '@hfq/core';
 import { dslError } from '../language/errors.js';
 import type { SourceKind } from '../ops/spec.js';
 import { compileFactorSet, type FactorDef, type FactorSet, type FactorSetOptions } from './factor-set.js';
@@ -30,6 +30,11 @@ export interface EvaluateOptions extends TaskOptions, FactorSetOptions {
   dailyVolume?: Panel;
 }
 
+/** Resolves on a later turn of the event loop (after pending timers' and I/O callbacks). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function indexList(x: ArrayLike<number> | undefined, n: number, what: string): Int32Array {
   if (x === undefined) return Int32Array.from({ length: n }, (_, i) => i);
   const out = Int32Array.from(x);
@@ -54,6 +59,10 @@ function indexList(x: ArrayLike<number> | undefined, n: number, what: string): I
  *
  * No look-ahead: the value of stock-day (a, T) reads only day T's frames of stock a, plus, for
  * `vbar` factors, the daily volumes of the `vbar.lookback` days before T that size the bars.
+ *
+ * Cancellation: in this thread `signal` is checked before each stock-day and evaluation yields to
+ * the event loop between days, so an abort from a timer or another task stops it within one
+ * stock-day of work; with worker threads it is checked after each day (or `daysPerTask` days).
  *
  * @throws HfqError `DSL_*` for a formula that does not check, `DSL_INPUT` for bad options,
  * `ABORTED` when `signal` aborts; errors of the market (and `@hfq/bars`) pass through.
@@ -82,7 +91,11 @@ export async function evaluateFactors(
     for (let d = 0; d < days.length; d++) {
       const t = days[d]!;
       const m = matrices[d]!;
+      // Let timers and I/O run once a day, so that a signal aborted from outside (a timeout, a
+      // user's cancel) is seen: a synchronous loop over every day would never notice it.
+      if (d > 0) await nextTurn();
       for (let k = 0; k < nA; k++) {
+        throwIfAborted(options.signal, 'factors');
         const a = assets[k]!;
         const frames = marketFrames(market, a, t, set.reads('vbar') ? sizeOf(a, t) : NaN);
         const minute = frames.minute;

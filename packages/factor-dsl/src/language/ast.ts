@@ -34,18 +34,39 @@ export interface CallNode {
 /** A factor formula. */
 export type FactorAst = NumNode | FieldNode | CallNode;
 
-/** Number of nodes in `ast`. */
-export function astSize(ast: FactorAst): number {
-  if (ast.kind !== 'call') return 1;
-  let n = 1;
-  for (const a of ast.args) n += astSize(a);
+/**
+ * Number of nodes in `ast`, counting a subtree once per place it appears. Iterative, and it stops
+ * counting as soon as the count passes `cap` (returns a number > `cap`), so a hand-built AST whose
+ * objects are shared (a DAG whose tree is exponentially large) or cyclic costs O(cap) to measure.
+ */
+export function astSize(ast: FactorAst, cap = Number.POSITIVE_INFINITY): number {
+  let n = 0;
+  const stack: FactorAst[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (++n > cap) return n;
+    if (node.kind === 'call' && Array.isArray(node.args)) for (const a of node.args) stack.push(a);
+  }
   return n;
 }
 
-/** Depth of `ast` (a leaf has depth 1). */
-export function astDepth(ast: FactorAst): number {
-  if (ast.kind !== 'call') return 1;
-  let d = 0;
-  for (const a of ast.args) d = Math.max(d, astDepth(a));
-  return d + 1;
+/**
+ * Depth of `ast` (a leaf has depth 1). Iterative, and it stops as soon as the depth passes `cap`
+ * (returns a number > `cap`): no stack overflow on a very deep or cyclic hand-built AST. Visits
+ * each object once per depth it is reached at, so pass a finite `cap` for untrusted object graphs.
+ */
+export function astDepth(ast: FactorAst, cap = Number.POSITIVE_INFINITY): number {
+  let deepest = 0;
+  const stack: [FactorAst, number][] = [[ast, 1]];
+  const seenAt = new Map<FactorAst, number>();
+  while (stack.length > 0) {
+    const [node, d] = stack.pop()!;
+    if (d > deepest) deepest = d;
+    if (deepest > cap) return deepest;
+    // A shared object reached again at the same or a smaller depth adds nothing new.
+    if ((seenAt.get(node) ?? 0) >= d) continue;
+    seenAt.set(node, d);
+    if (node.kind === 'call' && Array.isArray(node.args)) for (const a of node.args) stack.push([a, d + 1]);
+  }
+  return deepest;
 }

@@ -1,6 +1,8 @@
 import { HfqError } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
+import { compileFactors } from '../compile/program.js';
 import type { SourceKind } from '../ops/spec.js';
+import type { FactorAst } from './ast.js';
 import { checkFactor } from './check.js';
 import { parseFactor } from './parser.js';
 
@@ -91,6 +93,78 @@ describe('checkFactor', () => {
     expect(checkFactor(heavy, 'minute', { limits: { maxCostPerRow: 10_000 } }).costPerRow).toBeGreaterThan(
       5000,
     );
+  });
+
+  // ts_zscore(x) uses x three times and diff(x) twice: the expanded tree of 15 nested pairs has
+  // about 6^15 nodes. The checker used to walk that tree (minutes to hours, at depth 32, inside
+  // every default limit); it now measures the shared graph the compiler builds, linear in the AST.
+  const nested = (pairs: number, window = 5) => {
+    let x = 'close';
+    for (let k = 0; k < pairs; k++) x = `ts_zscore(diff(${x}), ${window})`;
+    return `mean(${x})`;
+  };
+
+  it('measures the cost of nested macros after expansion without expanding them exponentially', () => {
+    const c = checkFactor(nested(15), 'minute');
+    expect(c.depth).toBe(32);
+    expect(c.nodes).toBe(62);
+    // Per pair: delay, subtract (diff), ts_mean, ts_std, subtract, divide (ts_zscore) = 6; plus close and mean.
+    expect(c.costPerRow).toBe(15 * 6 + 2);
+    const program = compileFactors([c], 'minute');
+    // Window and lag literals are parameters of their nodes, not nodes: one graph node per operation.
+    expect(program.nodeCount).toBe(15 * 6 + 2);
+  });
+
+  it('rejects a formula whose expanded cost passes maxCostPerRow, naming the limit, the cost and where', () => {
+    const text = nested(15);
+    const e = (() => {
+      try {
+        checkFactor(text, 'minute', { limits: { maxCostPerRow: 50 } });
+      } catch (x) {
+        return x as HfqError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(e.code).toBe('DSL_LIMIT');
+    expect(e.context).toMatchObject({ limit: 'maxCostPerRow', max: 50, cost: 92 });
+    // After 8 pairs the cost is 1 + 8 * 6 = 49; the 9th pair from the inside (the 7th from the
+    // outside) passes 50 at the subtraction of its diff: the error points at that diff( call.
+    const position = e.context.position as number;
+    expect(text.slice(position, position + 15)).toBe('diff(ts_zscore(');
+    expect(position).toBe('mean('.length + 6 * 'ts_zscore(diff('.length + 'ts_zscore('.length);
+    // Large rank windows after macro expansion, at default limits.
+    expect(
+      err(
+        `mean(ts_zscore(ts_rank(ts_rank(ts_rank(ts_rank(ts_rank(close, 1100), 1100), 1100), 1100), 1100), 5))`,
+      ).context,
+    ).toMatchObject({ limit: 'maxCostPerRow', max: 5000 });
+  });
+
+  it('bounds hand-built ASTs that share objects or contain cycles', () => {
+    // 40 levels of x + x with x one shared object: a tree of 2^40 nodes in 41 objects.
+    let x: FactorAst = { kind: 'field', name: 'close', pos: 0 };
+    for (let k = 0; k < 40; k++) x = { kind: 'call', op: 'add', args: [x, x], pos: 0 };
+    const dag: FactorAst = { kind: 'call', op: 'mean', args: [x], pos: 0 };
+    expect(() => checkFactor(dag, 'minute')).toThrow(/maxNodes 256/);
+    const args: FactorAst[] = [];
+    const cyclic: FactorAst = { kind: 'call', op: 'mean', args, pos: 0 };
+    args.push(cyclic);
+    let e: unknown;
+    try {
+      checkFactor(cyclic, 'minute', { limits: { maxNodes: 10_000 } });
+    } catch (x) {
+      e = x;
+    }
+    expect(HfqError.is(e) && e.code).toBe('DSL_LIMIT');
+  });
+
+  it('compiles only what the checker bounded: a look-alike CheckedFactor is checked again', () => {
+    const real = checkFactor('mean(close)', 'minute');
+    const fake = { ...real, ast: parseFactor(nested(15)), costPerRow: 1 };
+    expect(() => compileFactors([fake], 'minute', { limits: { maxCostPerRow: 50 } })).toThrow(
+      /maxCostPerRow 50/,
+    );
+    expect(compileFactors([real], 'minute', { limits: { maxCostPerRow: 1 } }).nFactors).toBe(1);
   });
 
   it('rejects an unknown source', () => {

@@ -73,22 +73,23 @@ export function checkFactor(
   const limits = resolveLimits(options.limits);
   const text = typeof input === 'string' ? input : undefined;
   const ast = typeof input === 'string' ? parseFactor(input, options) : input;
-  const nodes = astSize(ast);
+  // Both measures stop at their limit, so a hand-built AST that shares objects (or is cyclic)
+  // cannot make them run long or overflow the stack.
+  const nodes = astSize(ast, limits.maxNodes);
   if (nodes > limits.maxNodes) {
-    throw formulaError(
-      'DSL_LIMIT',
-      `formula has ${nodes} nodes, more than maxNodes ${limits.maxNodes}`,
-      text,
-      0,
-    );
+    throw formulaError('DSL_LIMIT', `formula has more than maxNodes ${limits.maxNodes} nodes`, text, 0, {
+      limit: 'maxNodes',
+      max: limits.maxNodes,
+    });
   }
-  const depth = astDepth(ast);
+  const depth = astDepth(ast, limits.maxDepth);
   if (depth > limits.maxDepth) {
     throw formulaError(
       'DSL_LIMIT',
-      `formula nests ${depth} levels deep, more than maxDepth ${limits.maxDepth}`,
+      `formula nests more than maxDepth ${limits.maxDepth} levels deep`,
       text,
       0,
+      { limit: 'maxDepth', max: limits.maxDepth },
     );
   }
   const checker = new TypeChecker(source, limits, text ?? printFactor(ast));
@@ -101,7 +102,10 @@ export function checkFactor(
       ast.pos,
     );
   }
-  const graph = buildGraph([ast], source);
+  // The cost after macro expansion, with identical subexpressions shared as the compiler shares
+  // them. Measured in time linear in the AST (not in the expanded tree, which nested macros such
+  // as ts_zscore(diff(...)) make exponentially large), and before anything is compiled.
+  const graph = buildGraph([ast], source, limits.maxCostPerRow);
   if (graph.fields.size === 0) {
     throw formulaError(
       'DSL_TYPE',
@@ -110,15 +114,16 @@ export function checkFactor(
       ast.pos,
     );
   }
-  if (graph.costPerRow > limits.maxCostPerRow) {
+  if (graph.overrun !== undefined) {
     throw formulaError(
       'DSL_LIMIT',
-      `formula costs about ${graph.costPerRow} operations per bar, more than maxCostPerRow ${limits.maxCostPerRow} (large ts_rank windows are expensive)`,
+      `formula costs about ${graph.costPerRow} operations per bar after macro expansion, more than maxCostPerRow ${limits.maxCostPerRow}; the total passes the limit at the marked subexpression (large ts_rank windows and level ranges are expensive)`,
       text,
-      0,
+      graph.overrun.position,
+      { limit: 'maxCostPerRow', max: limits.maxCostPerRow, cost: graph.costPerRow },
     );
   }
-  return Object.freeze({
+  const checked: CheckedFactor = Object.freeze({
     source,
     ast,
     text: printFactor(ast),
@@ -130,6 +135,20 @@ export function checkFactor(
     costPerRow: graph.costPerRow,
     fields: Object.freeze([...graph.fields].sort()),
   });
+  CHECKED.add(checked);
+  return checked;
+}
+
+/** The results of `checkFactor` (frozen objects): what the compiler may compile without checking again. */
+const CHECKED = new WeakSet<CheckedFactor>();
+
+/**
+ * True when `f` is a result of `checkFactor` (not an object of the same shape built elsewhere), so
+ * its limits were checked and it is safe to compile.
+ * @internal
+ */
+export function isChecked(f: CheckedFactor): boolean {
+  return CHECKED.has(f);
 }
 
 function article(t: string): string {
@@ -284,7 +303,10 @@ class TypeChecker {
             : spec.role === 'minutes'
               ? 'the 240 minutes of a day'
               : 'maxWindow';
-        throw formulaError(code, `${what} must be <= ${max} (${limit}), got ${v}`, this.text, arg.pos);
+        throw formulaError(code, `${what} must be <= ${max} (${limit}), got ${v}`, this.text, arg.pos, {
+          limit,
+          max,
+        });
       }
       if (spec.role === 'window' || spec.role === 'lag') this.maxWindow = Math.max(this.maxWindow, v);
       return v;

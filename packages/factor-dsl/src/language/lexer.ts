@@ -40,6 +40,10 @@ export function tokenize(text: string, allowParams = false): Token[] {
       if (!Number.isFinite(value)) {
         throw formulaError('DSL_PARSE', `number ${m[0]} is out of range`, text, i);
       }
+      // A non-zero literal that underflows to 0 (1e-400) would silently become another number.
+      if (value === 0 && /[1-9]/.test(m[0].split(/[eE]/)[0]!)) {
+        throw formulaError('DSL_PARSE', `number ${m[0]} is too small (it would be 0)`, text, i);
+      }
       tokens.push({ kind: 'num', text: m[0], value, pos: i });
       i += m[0].length;
       continue;

@@ -16,10 +16,18 @@ export interface FactorLimits {
   maxLevels: number;
   /**
    * Largest estimated work per frame row after macro expansion: each node costs 1, a rolling rank
-   * over `w` bars costs `w`, a level sum over `k` levels costs `k`. Default 5000 (a tick day of ~4800 rows then
+   * over `w` bars costs `w`, a level sum over `k` levels costs `k`; identical subexpressions count
+   * once, as the compiler computes them once. Measured in time linear in the formula (macros nested
+   * in macros are never expanded into a tree). Default 5000 (a tick day of ~4800 rows then
    * costs at most ~24 M operations).
    */
   maxCostPerRow: number;
+  /**
+   * Most formulas compiled into one program (one `compileFactors` call; per source in a factor set).
+   * Default 2048 (the shipped library has at most 115 per source); checked before any formula is
+   * parsed, so a huge set is refused at once instead of compiling for many seconds.
+   */
+  maxFormulas: number;
 }
 
 /** The default limits (frozen). */
@@ -30,6 +38,7 @@ export const DEFAULT_LIMITS: Readonly<FactorLimits> = Object.freeze({
   maxWindow: 1200,
   maxLevels: 10,
   maxCostPerRow: 5000,
+  maxFormulas: 2048,
 });
 
 /** `DEFAULT_LIMITS` overridden by the given members. */

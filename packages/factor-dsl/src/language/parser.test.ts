@@ -58,6 +58,13 @@ describe('parseFactor', () => {
     ]);
   });
 
+  it('rejects a non-zero literal that would underflow to 0, keeps zeros and the smallest subnormal', () => {
+    expect(code(() => parseFactor('mean(close) + 1e-400'))).toBe('DSL_PARSE');
+    expect(code(() => parseFactor(`mean(close) + 0.${'0'.repeat(400)}1`))).toBe('DSL_PARSE');
+    expect(() => parseFactor('mean(close) + 1e-400')).toThrow(/too small/);
+    expect(shape(parseFactor('0.000e-400 + 5e-324'))).toEqual(['add', 0, 5e-324]);
+  });
+
   it('reports syntax errors with the position', () => {
     const e = (() => {
       try {

@@ -36,17 +36,18 @@ export function parseFactor(text: string, options: ParseOptions = {}): FactorAst
       `formula is ${text.length} characters, more than maxLength ${limits.maxLength}`,
       undefined,
       limits.maxLength,
+      { limit: 'maxLength', max: limits.maxLength },
     );
   }
   const parser = new Parser(text, tokenize(text), limits, false);
   const ast = parser.parseAll();
-  const depth = astDepth(ast);
-  if (depth > limits.maxDepth) {
+  if (astDepth(ast, limits.maxDepth) > limits.maxDepth) {
     throw formulaError(
       'DSL_LIMIT',
-      `formula nests ${depth} levels deep, more than maxDepth ${limits.maxDepth}`,
+      `formula nests more than maxDepth ${limits.maxDepth} levels deep`,
       text,
       0,
+      { limit: 'maxDepth', max: limits.maxDepth },
     );
   }
   return ast;

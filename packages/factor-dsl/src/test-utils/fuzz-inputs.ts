@@ -224,5 +224,40 @@ export function hostileInputs(): string[] {
     'mid()',
     'mean(shift(close, 2 + 3))',
     'mean(ts_mean(close, volume))',
+    // Literals that would size an allocation, and very long literal texts.
+    'mean(ts_mean(close, 1e15))',
+    'mean(delay(close, 4294967296))',
+    'mean(ts_rank(close, 9007199254740993))',
+    `mean(close) + ${'9'.repeat(1900)}`,
+    `mean(close) + 0.${'0'.repeat(1900)}1`,
+    'mean(bid_volume[4294967297])',
+    'mean(level_sum(bid_volume, 1, 1e12))',
+    'quantile(close, 1e-320)',
   ];
+}
+
+/**
+ * Nesting attacks: macros whose expanded tree doubles (diff, pct_change, autocorr) or triples
+ * (ts_zscore) with each level, 4 to 40 levels deep (beyond maxDepth too).
+ */
+export function macroNesting(): string[] {
+  const out: string[] = [];
+  const wraps: ((x: string) => string)[][] = [
+    [(x) => `ts_zscore(${x}, 5)`, (x) => `diff(${x})`],
+    [(x) => `ts_zscore(${x}, 20)`],
+    [(x) => `diff(${x}, 2)`],
+    [(x) => `pct_change(${x})`, (x) => `log_return(abs(${x}) + 1)`],
+    [(x) => `ts_zscore(diff(${x}), 5)`, (x) => `ts_rank(${x}, 1200)`],
+  ];
+  wraps.forEach((w, i) => {
+    // The first mix is the exponential one (x6 per pair): nest it up to the depth limit. The others
+    // stay smaller when accepted, so that compiling a batch of them stays within the fuzz's bound.
+    for (const n of i === 0 ? [4, 16, 30, 31, 40] : [4, 15, 40]) {
+      let x = 'close';
+      for (let k = 0; k < n; k++) x = w[k % w.length]!(x);
+      out.push(`mean(${x})`);
+      if (n < 30) out.push(`autocorr(${x}, 1)`);
+    }
+  });
+  return out;
 }
