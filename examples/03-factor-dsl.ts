@@ -27,7 +27,8 @@ import {
   type FactorDef,
   preprocessCube,
 } from '@hfq/factor-dsl';
-import { type IcSummary, icSeries, icSummary, icTable, markdownTable } from '@hfq/metrics';
+import { type IcSummary, icSeries, icSummary } from '@hfq/metrics';
+import { icTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 

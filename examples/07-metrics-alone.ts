@@ -22,19 +22,15 @@ import { join } from 'node:path';
 import { Panel, Rng, weekdays } from '@hfq/core';
 import {
   dailyReturns,
-  factorTestTable,
   forwardReturns,
   groupBacktest,
-  groupNavChart,
-  groupTable,
   icDecay,
   icSeries,
   icSummary,
-  icTable,
-  markdownTable,
   rebalanceDates,
   tradableMask,
 } from '@hfq/metrics';
+import { factorTestTable, groupNavChart, groupTable, icTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 
 const { opts, finish } = startExample('07-metrics-alone', 'IC table and group backtest from plain panels', {

@@ -22,8 +22,9 @@
  */
 import { join } from 'node:path';
 import { formatYmd, Rng } from '@hfq/core';
-import { calendarYearTable, enhancedIndexTable, icSeries, icSummary, markdownTable } from '@hfq/metrics';
+import { icSeries, icSummary } from '@hfq/metrics';
 import { backtestEnhancedIndex, type EnhancedIndexBacktest } from '@hfq/optimizer';
+import { calendarYearTable, enhancedIndexTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 

@@ -21,28 +21,30 @@ import { join } from 'node:path';
 import { formatYmd } from '@hfq/core';
 import { evaluateFactors, type FactorDef } from '@hfq/factor-dsl';
 import {
-  calendarYearTable,
-  correlationTable,
   cumulativeIC,
-  cumulativeICChart,
   dailyReturns,
-  enhancedIndexTable,
-  excessNavDrawdownChart,
   factorCorrelation,
-  factorTestTable,
   groupBacktest,
-  groupNavChart,
-  groupReturnsChart,
-  groupTable,
   icSeries,
   icSummary,
   navSeries,
+} from '@hfq/metrics';
+import { backtestEnhancedIndex } from '@hfq/optimizer';
+import {
+  calendarYearTable,
+  correlationTable,
+  cumulativeICChart,
+  enhancedIndexTable,
+  excessNavDrawdownChart,
+  factorTestTable,
+  groupNavChart,
+  groupReturnsChart,
+  groupTable,
   type ReportDocument,
   renderReport,
   reportMarkdown,
   topRelativeNavChart,
-} from '@hfq/metrics';
-import { backtestEnhancedIndex } from '@hfq/optimizer';
+} from '@hfq/report';
 import { exampleOutDir, pct, say, shown, startExample, writeText } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 

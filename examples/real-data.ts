@@ -29,27 +29,29 @@ import { FactorCube, formatYmd, Panel, ProgressReporter, ymdYear } from '@hfq/co
 import { evaluateFactors } from '@hfq/factor-dsl';
 import {
   cumulativeIC,
-  cumulativeICChart,
   dailyReturns,
-  factorTestTable,
   forwardReturns,
   type GroupBacktestResult,
   groupBacktest,
-  groupNavChart,
-  groupTable,
   type IcSummary,
   icSeries,
   icSummary,
+  rebalanceDates,
+  tradableMask,
+} from '@hfq/metrics';
+import { StockDataset, useBackend, walkForward } from '@hfq/models';
+import {
+  cumulativeICChart,
+  factorTestTable,
+  groupNavChart,
+  groupTable,
   markdownTable,
   type ReportBlock,
   type ReportDocument,
   type ReportTable,
-  rebalanceDates,
   renderReport,
   reportMarkdown,
-  tradableMask,
-} from '@hfq/metrics';
-import { StockDataset, useBackend, walkForward } from '@hfq/models';
+} from '@hfq/report';
 import { andMask, DAILY_FACTORS, dailyFactorPanels, readMembership } from './lib/real/daily.js';
 import { FIFTEEN_MINUTE_FACTORS, FifteenMinuteMarket } from './lib/real/intraday15.js';
 import { level2Study } from './lib/real/level2.js';

@@ -1,8 +1,9 @@
 /**
  * @packageDocumentation
- * `@hfq/metrics`: IC, RankIC, group backtests, performance statistics, correlation tables and
- * HTML/Markdown/SVG reports for factor research. Every function works on plain typed arrays or
- * `Panel`s from `@hfq/core`; NaN means missing and each function says what it does with it.
+ * `@hfq/metrics`: IC, RankIC, group backtests, performance statistics and correlation tables for
+ * factor research: numbers only (tables, charts and pages are `@hfq/report`'s). Every function
+ * works on plain typed arrays or `Panel`s from `@hfq/core`; NaN means missing and each function
+ * says what it does with it.
  */
 
 export { ic, rankIC } from './correlation/ic.js';
@@ -35,42 +36,3 @@ export {
   portfolioStats,
   type YearlyReturns,
 } from './performance/portfolio-stats.js';
-
-export {
-  type BarChartOptions,
-  barChart,
-  barChartSpec,
-  type ChartSeries,
-  cumulativeICChart,
-  excessNavDrawdownChart,
-  groupNavChart,
-  groupReturnsChart,
-  type LineChartOptions,
-  lineChart,
-  lineChartSpec,
-  type ReportChart,
-  topRelativeNavChart,
-} from './report/charts.js';
-export { formatCount, formatNumber, formatPercent, MISSING } from './report/format.js';
-export {
-  escapeHtml,
-  htmlTable,
-  type ReportBlock,
-  type ReportDocument,
-  type ReportSection,
-  renderReport,
-  reportHtml,
-  reportMarkdown,
-} from './report/html.js';
-export {
-  calendarYearTable,
-  correlationTable,
-  enhancedIndexTable,
-  factorTestTable,
-  groupTable,
-  icTable,
-} from './report/study-tables.js';
-export { markdownTable, type ReportColumn, type ReportTable } from './report/table.js';
-export { renderVegaLite, schemeColors } from './report/vega.js';
-
-export const PACKAGE_NAME = '@hfq/metrics';

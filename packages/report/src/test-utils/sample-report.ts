@@ -3,12 +3,15 @@
  * what the report tests render and screenshot.
  */
 import { Panel, Rng, weekdays } from '@hfq/core';
-import { factorCorrelation, riskFactorCorrelation } from '../correlation/tables.js';
-import { groupBacktest } from '../groups/group-backtest.js';
-import { icSeries } from '../ic/ic-series.js';
-import { icSummary } from '../ic/ic-summary.js';
-import { navSeries } from '../performance/nav.js';
-import { portfolioStats } from '../performance/portfolio-stats.js';
+import {
+  factorCorrelation,
+  groupBacktest,
+  icSeries,
+  icSummary,
+  navSeries,
+  portfolioStats,
+  riskFactorCorrelation,
+} from '@hfq/metrics';
 import {
   cumulativeICChart,
   excessNavDrawdownChart,
@@ -16,9 +19,9 @@ import {
   groupReturnsChart,
   lineChart,
   topRelativeNavChart,
-} from '../report/charts.js';
-import { formatPercent } from '../report/format.js';
-import type { ReportDocument } from '../report/html.js';
+} from '../charts.js';
+import { formatPercent } from '../format.js';
+import type { ReportDocument } from '../html.js';
 import {
   calendarYearTable,
   correlationTable,
@@ -26,7 +29,7 @@ import {
   factorTestTable,
   groupTable,
   icTable,
-} from '../report/study-tables.js';
+} from '../study-tables.js';
 
 export function sampleMarket(nAssets = 150, from = 20220103, to = 20231229) {
   const dates = weekdays(from, to);
