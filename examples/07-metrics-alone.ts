@@ -27,6 +27,7 @@ import {
   icDecay,
   icSeries,
   icSummary,
+  rankICSeries,
   rebalanceDates,
   tradableMask,
 } from '@hfq/metrics';
@@ -79,10 +80,8 @@ say(
 const forward = forwardReturns(close, 1, 6);
 const universe = tradableMask({ suspended }); // not suspended on T+1 (no ST / limit flags here)
 const weekly = rebalanceDates(dates, 'weekly');
-const rank = icSummary(icSeries(factor.alignTo(weekly, assets), forward, { universe, minAssets: 30 }));
-const pearson = icSummary(
-  icSeries(factor.alignTo(weekly, assets), forward, { universe, method: 'pearson', minAssets: 30 }),
-);
+const rank = icSummary(rankICSeries(factor.alignTo(weekly, assets), forward, { universe, minAssets: 30 }));
+const pearson = icSummary(icSeries(factor.alignTo(weekly, assets), forward, { universe, minAssets: 30 }));
 const ic = icTable([{ name: 'factor (RankIC)', summary: rank }], {
   title: 'Weekly RankIC, close T+1 -> close T+6',
 });
@@ -90,7 +89,12 @@ const icPearson = icTable([{ name: 'factor (IC)', summary: pearson }], { label: 
 say(markdownTable(ic));
 
 // How fast the signal decays: RankIC against the return of the single day h after T+1.
-const decay = icDecay(factor, close, { dates: weekly, mode: 'single', horizons: [1, 2, 3, 5, 10, 20] });
+const decay = icDecay(factor, close, {
+  method: 'spearman',
+  dates: weekly,
+  mode: 'single',
+  horizons: [1, 2, 3, 5, 10, 20],
+});
 say(
   `RankIC by horizon (single day): ${Array.from(decay.horizons, (h, k) => `T+${h}: ${pct(decay.mean[k]!)}`).join(', ')}`,
 );

@@ -25,9 +25,9 @@ import {
   dailyReturns,
   factorCorrelation,
   groupBacktest,
-  icSeries,
   icSummary,
   navSeries,
+  rankICSeries,
 } from '@hfq/metrics';
 import { backtestEnhancedIndex } from '@hfq/optimizer';
 import {
@@ -72,7 +72,7 @@ const panels: Record<string, ReturnType<typeof cube.factorPanel>> = Object.fromE
 panels['planted alpha (oracle)'] = market.truth().alpha.alignTo(cube.dates, cube.assets);
 const series = Object.entries(panels).map(([name, p]) => ({
   name,
-  ic: icSeries(p, forward, { universe, minAssets: 30 }),
+  ic: rankICSeries(p, forward, { universe, minAssets: 30 }),
 }));
 const returns = dailyReturns(daily.close, { adjFactor: daily.adjFactor });
 const chosen = 'late_volume_share'; // chosen before looking: the simulator's calibration names it
@@ -132,7 +132,7 @@ const doc: ReportDocument = {
         },
         {
           kind: 'table',
-          table: correlationTable(factorCorrelation(panels), {
+          table: correlationTable(factorCorrelation(panels, { method: 'spearman' }), {
             title: 'Factor correlations (Spearman, weekly)',
           }),
         },

@@ -6,7 +6,6 @@
  * says what it does with it.
  */
 
-export { ic, rankIC } from './correlation/ic.js';
 export { averageRank, RankWorkspace } from './correlation/rank.js';
 export {
   type CorrelationTable,
@@ -25,8 +24,9 @@ export {
   type TopGroupStats,
 } from './groups/group-backtest.js';
 export { type TradabilityFlags, tradableMask } from './groups/tradable.js';
+export { ic, rankIC } from './ic/ic.js';
 export { type IcDecay, type IcDecayOptions, icDecay } from './ic/ic-decay.js';
-export { cumulativeIC, type IcSeriesOptions, icSeries } from './ic/ic-series.js';
+export { cumulativeIC, type IcSeriesOptions, icSeries, rankICSeries } from './ic/ic-series.js';
 export { type IcSummary, icSummary } from './ic/ic-summary.js';
 export { dailyReturns, forwardReturns, type PriceReturnOptions } from './ic/returns.js';
 export { type NavSeries, navSeries } from './performance/nav.js';

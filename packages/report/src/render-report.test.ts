@@ -5,8 +5,8 @@ import { HfqError } from '@hfq/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, screenshot } from '../../../test-support/chromium.js';
 import { decodePng, pixelStats } from '../../../test-support/png.js';
-import { sampleReport } from './test-utils/sample-report.js';
 import { type ReportDocument, renderReport, reportHtml, reportMarkdown } from './html.js';
+import { sampleReport } from './test-utils/sample-report.js';
 
 const chromium = findChromium();
 const dir = mkdtempSync(join(tmpdir(), 'hfq-metrics-report-'));

@@ -1,7 +1,7 @@
 import { Calendar, formatYmd, type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
-import { rankIC } from '../correlation/ic.js';
 import { RankWorkspace } from '../correlation/rank.js';
 import { metricsError } from '../errors.js';
+import { rankIC } from '../ic/ic.js';
 import { assetMap } from '../ic/ic-series.js';
 import { checkIntOption, checkPositiveOption } from '../internal/checks.js';
 import { portfolioStats } from '../performance/portfolio-stats.js';
