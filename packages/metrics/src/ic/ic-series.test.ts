@@ -94,3 +94,22 @@ describe('rankICSeries / icSeries behaviour', () => {
     ]);
   });
 });
+
+describe('icSeries at extreme but finite scales', () => {
+  it('equals the unscaled series for factors near 1e200 and returns near 1e-200', () => {
+    const dates = [20240102, 20240103, 20240104];
+    const assets = ['a', 'b', 'c', 'd', 'e'];
+    const rows = (k: number, s: number) => dates.map((_, t) => assets.map((_, a) => s * Math.sin(k * t + a)));
+    const f = Panel.fromRows(dates, assets, rows(3, 1));
+    const y = Panel.fromRows(dates, assets, rows(5, 1));
+    const plain = icSeries(f, y);
+    const big = icSeries(
+      Panel.fromRows(dates, assets, rows(3, 1e200)),
+      Panel.fromRows(dates, assets, rows(5, 1e-200)),
+    );
+    for (let t = 0; t < dates.length; t++) {
+      expect(Number.isFinite(plain[t]!)).toBe(true);
+      expect(big[t]).toBeCloseTo(plain[t]!, 14);
+    }
+  });
+});
