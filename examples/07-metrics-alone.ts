@@ -1,13 +1,14 @@
 /**
- * 07 — Evaluate a factor with `@hfq/metrics` alone.
+ * 07 — Evaluate a factor with `@hfq/metrics` alone (and `@hfq/report` to print it).
  *
  *   node --conditions=source --import tsx examples/07-metrics-alone.ts [--stocks 300] [--days 500]
  *
  * `@hfq/metrics` needs nothing but numbers: dates x assets `Panel`s (a `Float64Array` with a date
  * list and an asset list; NaN = missing). Bring prices and a factor from any source (a database,
- * a CSV, another library) and get the study's tables: RankIC series and summary, IC decay over
- * horizons, and the 10-group backtest with the TOP group's excess, IR, monthly win rate and
- * turnover. No simulator, no factor language, no models.
+ * a CSV, another library) and get the study's tables: RankIC series (`rankICSeries`) and
+ * summary, the Pearson IC (`icSeries`), IC decay over horizons, and the 10-group backtest with the TOP group's excess, IR, monthly win rate and
+ * turnover. No simulator, no factor language, no models; `@hfq/report` only formats the tables
+ * and draws the chart.
  *
  * Here the prices and the factor are made up on the spot with a seeded RNG, so that the answer is
  * known: the factor carries a persistent signal that drives the next days' returns, plus noise,

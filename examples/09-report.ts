@@ -3,7 +3,7 @@
  *
  *   node --conditions=source --import tsx examples/09-report.ts [--stocks 200] [--days 300]
  *
- * `@hfq/metrics` turns results into one self-contained HTML page (inline CSS and SVG charts
+ * `@hfq/report` turns results into one self-contained HTML page (inline CSS and SVG charts
  * rendered in Node by vega-lite: no scripts, no network, opens anywhere) and the same document
  * as Markdown. A report is plain data: sections of paragraphs, headline figures, tables and charts.
  *

@@ -1,6 +1,6 @@
 /**
  * Stage 6: the study's tables and charts on the synthetic market, as one report document
- * (rendered to self-contained HTML and to Markdown by `@hfq/metrics`).
+ * (rendered to self-contained HTML and to Markdown by `@hfq/report`).
  */
 import { type CorrelationTable, navSeries } from '@hfq/metrics';
 import type { EnhancedIndexBacktest } from '@hfq/optimizer';
