@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { writeMinuteBarsCsv, writeTickSnapshotsCsv } from '@hfq/bars';
 import { formatYmd, Panel } from '@hfq/core';
-import { forwardReturns, icSeries, icSummary, rebalanceDates, tradableMask } from '@hfq/metrics';
+import { forwardReturns, icSummary, rankICSeries, rebalanceDates, tradableMask } from '@hfq/metrics';
 import { createMarket } from '@hfq/sim';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 
@@ -99,7 +99,7 @@ const forward = forwardReturns(daily.close, 1, 6, { adjFactor: daily.adjFactor }
 const universe = tradableMask({ st: daily.st, suspended: daily.suspended, limitUp: daily.isLimitUp });
 const weekly = rebalanceDates(cal.dates, 'weekly');
 const oracle = icSummary(
-  icSeries(truth.alpha.alignTo(weekly, market.assets), forward, { universe, minAssets: 30 }),
+  rankICSeries(truth.alpha.alignTo(weekly, market.assets), forward, { universe, minAssets: 30 }),
 );
 // A naive signal for contrast: the past 5-day return, known at the close of T (the market also
 // has a short-term reversal premium, so it should come out negative).
@@ -113,7 +113,7 @@ for (let t = 5; t < cal.length; t++) {
   }
 }
 const reversal = icSummary(
-  icSeries(past.alignTo(weekly, market.assets), forward, { universe, minAssets: 30 }),
+  rankICSeries(past.alignTo(weekly, market.assets), forward, { universe, minAssets: 30 }),
 );
 say(
   `oracle (truth.alpha) weekly RankIC ${pct(oracle.mean)} (IR ${num(oracle.ir, 2)}, ${oracle.count} weeks); ` +

@@ -27,7 +27,8 @@ import {
   type FactorDef,
   preprocessCube,
 } from '@hfq/factor-dsl';
-import { type IcSummary, icSeries, icSummary, icTable, markdownTable } from '@hfq/metrics';
+import { type IcSummary, icSummary, rankICSeries } from '@hfq/metrics';
+import { icTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 
@@ -131,10 +132,10 @@ const rows: Array<{ name: string; summary: IcSummary }> = [];
 for (const f of factors)
   rows.push({
     name: f.id,
-    summary: icSummary(icSeries(clean.factorPanel(f.id), forward, { universe, minAssets: 30 })),
+    summary: icSummary(rankICSeries(clean.factorPanel(f.id), forward, { universe, minAssets: 30 })),
   });
 const oracle = icSummary(
-  icSeries(market.truth().alpha.alignTo(cube.dates, cube.assets), forward, { universe, minAssets: 30 }),
+  rankICSeries(market.truth().alpha.alignTo(cube.dates, cube.assets), forward, { universe, minAssets: 30 }),
 );
 rows.push({ name: 'oracle (planted alpha)', summary: oracle });
 const table = icTable(rows, { title: 'Weekly RankIC, factor at T vs close T+1 -> close T+6' });

@@ -34,7 +34,7 @@ import {
   resolveLlmConfig,
   type SourceKind,
 } from '@hfq/factor-dsl';
-import { icSeries, icSummary } from '@hfq/metrics';
+import { icSummary, rankICSeries } from '@hfq/metrics';
 import { exampleOutDir, num, pct, say, startExample, writeJson } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 
@@ -136,7 +136,7 @@ if (accepted.length > 0) {
   say('');
   say('accepted factor                         screened RankIC   later RankIC   formula');
   for (const f of lib.factors) {
-    const later = icSummary(icSeries(cube.factorPanel(f.id), forward, { minAssets: 20 })).mean;
+    const later = icSummary(rankICSeries(cube.factorPanel(f.id), forward, { minAssets: 20 })).mean;
     retest[f.id] = { screenRankIC: f.stats.rankIC, laterRankIC: later };
     say(`${f.id.padEnd(40)}${pct(f.stats.rankIC).padStart(8)}${pct(later).padStart(16)}   ${f.formula}`);
   }

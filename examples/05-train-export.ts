@@ -27,7 +27,7 @@
 import { join } from 'node:path';
 import { formatYmd } from '@hfq/core';
 import { BASELINE_MINUTE_FACTORS, evaluateFactors } from '@hfq/factor-dsl';
-import { forwardReturns, icSeries, icSummary } from '@hfq/metrics';
+import { forwardReturns, icSummary, rankICSeries } from '@hfq/metrics';
 import {
   ModelPredictor,
   OnnxScorer,
@@ -108,16 +108,16 @@ const predictor = new ModelPredictor(model);
 const scores = await predictPanel(predictor, ds, testDates, { onProgress });
 const label = forwardReturns(daily.close, 1, 11, { adjFactor: daily.adjFactor });
 const weekAhead = forwardReturns(daily.close, 1, 6, { adjFactor: daily.adjFactor });
-const oos = icSummary(icSeries(scores, label, { minAssets: 30 }));
-const oosWeek = icSummary(icSeries(scores, weekAhead, { minAssets: 30 }));
+const oos = icSummary(rankICSeries(scores, label, { minAssets: 30 }));
+const oosWeek = icSummary(rankICSeries(scores, weekAhead, { minAssets: 30 }));
 const oracle = icSummary(
-  icSeries(market.truth().alpha.alignTo(scores.dates, scores.assets), label, { minAssets: 30 }),
+  rankICSeries(market.truth().alpha.alignTo(scores.dates, scores.assets), label, { minAssets: 30 }),
 );
 const best = factors
   .map((f) => ({
     id: f.id,
     ic: icSummary(
-      icSeries(cube.factorPanel(f.id).alignTo(scores.dates, scores.assets), label, { minAssets: 30 }),
+      rankICSeries(cube.factorPanel(f.id).alignTo(scores.dates, scores.assets), label, { minAssets: 30 }),
     ).mean,
   }))
   .sort((x, y) => Math.abs(y.ic) - Math.abs(x.ic))[0]!;

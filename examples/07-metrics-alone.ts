@@ -1,13 +1,14 @@
 /**
- * 07 — Evaluate a factor with `@hfq/metrics` alone.
+ * 07 — Evaluate a factor with `@hfq/metrics` alone (and `@hfq/report` to print it).
  *
  *   node --conditions=source --import tsx examples/07-metrics-alone.ts [--stocks 300] [--days 500]
  *
  * `@hfq/metrics` needs nothing but numbers: dates x assets `Panel`s (a `Float64Array` with a date
  * list and an asset list; NaN = missing). Bring prices and a factor from any source (a database,
- * a CSV, another library) and get the study's tables: RankIC series and summary, IC decay over
- * horizons, and the 10-group backtest with the TOP group's excess, IR, monthly win rate and
- * turnover. No simulator, no factor language, no models.
+ * a CSV, another library) and get the study's tables: RankIC series (`rankICSeries`) and
+ * summary, the Pearson IC (`icSeries`), IC decay over horizons, and the 10-group backtest with the TOP group's excess, IR, monthly win rate and
+ * turnover. No simulator, no factor language, no models; `@hfq/report` only formats the tables
+ * and draws the chart.
  *
  * Here the prices and the factor are made up on the spot with a seeded RNG, so that the answer is
  * known: the factor carries a persistent signal that drives the next days' returns, plus noise,
@@ -22,19 +23,16 @@ import { join } from 'node:path';
 import { Panel, Rng, weekdays } from '@hfq/core';
 import {
   dailyReturns,
-  factorTestTable,
   forwardReturns,
   groupBacktest,
-  groupNavChart,
-  groupTable,
   icDecay,
   icSeries,
   icSummary,
-  icTable,
-  markdownTable,
+  rankICSeries,
   rebalanceDates,
   tradableMask,
 } from '@hfq/metrics';
+import { factorTestTable, groupNavChart, groupTable, icTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 
 const { opts, finish } = startExample('07-metrics-alone', 'IC table and group backtest from plain panels', {
@@ -83,10 +81,8 @@ say(
 const forward = forwardReturns(close, 1, 6);
 const universe = tradableMask({ suspended }); // not suspended on T+1 (no ST / limit flags here)
 const weekly = rebalanceDates(dates, 'weekly');
-const rank = icSummary(icSeries(factor.alignTo(weekly, assets), forward, { universe, minAssets: 30 }));
-const pearson = icSummary(
-  icSeries(factor.alignTo(weekly, assets), forward, { universe, method: 'pearson', minAssets: 30 }),
-);
+const rank = icSummary(rankICSeries(factor.alignTo(weekly, assets), forward, { universe, minAssets: 30 }));
+const pearson = icSummary(icSeries(factor.alignTo(weekly, assets), forward, { universe, minAssets: 30 }));
 const ic = icTable([{ name: 'factor (RankIC)', summary: rank }], {
   title: 'Weekly RankIC, close T+1 -> close T+6',
 });
@@ -94,7 +90,12 @@ const icPearson = icTable([{ name: 'factor (IC)', summary: pearson }], { label: 
 say(markdownTable(ic));
 
 // How fast the signal decays: RankIC against the return of the single day h after T+1.
-const decay = icDecay(factor, close, { dates: weekly, mode: 'single', horizons: [1, 2, 3, 5, 10, 20] });
+const decay = icDecay(factor, close, {
+  method: 'spearman',
+  dates: weekly,
+  mode: 'single',
+  horizons: [1, 2, 3, 5, 10, 20],
+});
 say(
   `RankIC by horizon (single day): ${Array.from(decay.horizons, (h, k) => `T+${h}: ${pct(decay.mean[k]!)}`).join(', ')}`,
 );

@@ -22,8 +22,9 @@
  */
 import { join } from 'node:path';
 import { formatYmd, Rng } from '@hfq/core';
-import { calendarYearTable, enhancedIndexTable, icSeries, icSummary, markdownTable } from '@hfq/metrics';
+import { icSummary, rankICSeries } from '@hfq/metrics';
 import { backtestEnhancedIndex, type EnhancedIndexBacktest } from '@hfq/optimizer';
+import { calendarYearTable, enhancedIndexTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 
@@ -52,7 +53,7 @@ const index = market.index();
 const oracle = market.truth().alpha;
 const noisy = oracle.map((v, t, a) => v + opts.noise * new Rng(opts.seed, 'noise', t, a).normal());
 const icOf = (p: typeof oracle) =>
-  icSummary(icSeries(p.alignTo(weekly, market.assets), forward, { minAssets: 30 })).mean;
+  icSummary(rankICSeries(p.alignTo(weekly, market.assets), forward, { minAssets: 30 })).mean;
 say(`signals: oracle weekly RankIC ${pct(icOf(oracle))}, noisy oracle ${pct(icOf(noisy))}`);
 
 // 3. The backtests: weekly from the 60th day (styles need history), both scenarios each.

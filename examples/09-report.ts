@@ -3,7 +3,7 @@
  *
  *   node --conditions=source --import tsx examples/09-report.ts [--stocks 200] [--days 300]
  *
- * `@hfq/metrics` turns results into one self-contained HTML page (inline CSS and SVG charts
+ * `@hfq/report` turns results into one self-contained HTML page (inline CSS and SVG charts
  * rendered in Node by vega-lite: no scripts, no network, opens anywhere) and the same document
  * as Markdown. A report is plain data: sections of paragraphs, headline figures, tables and charts.
  *
@@ -21,28 +21,30 @@ import { join } from 'node:path';
 import { formatYmd } from '@hfq/core';
 import { evaluateFactors, type FactorDef } from '@hfq/factor-dsl';
 import {
+  cumulativeIC,
+  dailyReturns,
+  factorCorrelation,
+  groupBacktest,
+  icSummary,
+  navSeries,
+  rankICSeries,
+} from '@hfq/metrics';
+import { backtestEnhancedIndex } from '@hfq/optimizer';
+import {
   calendarYearTable,
   correlationTable,
-  cumulativeIC,
   cumulativeICChart,
-  dailyReturns,
   enhancedIndexTable,
   excessNavDrawdownChart,
-  factorCorrelation,
   factorTestTable,
-  groupBacktest,
   groupNavChart,
   groupReturnsChart,
   groupTable,
-  icSeries,
-  icSummary,
-  navSeries,
   type ReportDocument,
   renderReport,
   reportMarkdown,
   topRelativeNavChart,
-} from '@hfq/metrics';
-import { backtestEnhancedIndex } from '@hfq/optimizer';
+} from '@hfq/report';
 import { exampleOutDir, pct, say, shown, startExample, writeText } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';
 
@@ -70,7 +72,7 @@ const panels: Record<string, ReturnType<typeof cube.factorPanel>> = Object.fromE
 panels['planted alpha (oracle)'] = market.truth().alpha.alignTo(cube.dates, cube.assets);
 const series = Object.entries(panels).map(([name, p]) => ({
   name,
-  ic: icSeries(p, forward, { universe, minAssets: 30 }),
+  ic: rankICSeries(p, forward, { universe, minAssets: 30 }),
 }));
 const returns = dailyReturns(daily.close, { adjFactor: daily.adjFactor });
 const chosen = 'late_volume_share'; // chosen before looking: the simulator's calibration names it
@@ -130,7 +132,7 @@ const doc: ReportDocument = {
         },
         {
           kind: 'table',
-          table: correlationTable(factorCorrelation(panels), {
+          table: correlationTable(factorCorrelation(panels, { method: 'spearman' }), {
             title: 'Factor correlations (Spearman, weekly)',
           }),
         },

@@ -29,27 +29,29 @@ import { FactorCube, formatYmd, Panel, ProgressReporter, ymdYear } from '@hfq/co
 import { evaluateFactors } from '@hfq/factor-dsl';
 import {
   cumulativeIC,
-  cumulativeICChart,
   dailyReturns,
-  factorTestTable,
   forwardReturns,
   type GroupBacktestResult,
   groupBacktest,
+  type IcSummary,
+  icSummary,
+  rankICSeries,
+  rebalanceDates,
+  tradableMask,
+} from '@hfq/metrics';
+import { StockDataset, useBackend, walkForward } from '@hfq/models';
+import {
+  cumulativeICChart,
+  factorTestTable,
   groupNavChart,
   groupTable,
-  type IcSummary,
-  icSeries,
-  icSummary,
   markdownTable,
   type ReportBlock,
   type ReportDocument,
   type ReportTable,
-  rebalanceDates,
   renderReport,
   reportMarkdown,
-  tradableMask,
-} from '@hfq/metrics';
-import { StockDataset, useBackend, walkForward } from '@hfq/models';
+} from '@hfq/report';
 import { andMask, DAILY_FACTORS, dailyFactorPanels, readMembership } from './lib/real/daily.js';
 import { FIFTEEN_MINUTE_FACTORS, FifteenMinuteMarket } from './lib/real/intraday15.js';
 import { level2Study } from './lib/real/level2.js';
@@ -247,10 +249,10 @@ for (const f of FIFTEEN_MINUTE_FACTORS) {
   ] as const) {
     m15Rows.push({
       name,
-      ic1: icSummary(icSeries(p, fwd1, { universe: m15Tradable, minAssets: 30 })),
-      ic5: icSummary(icSeries(p, fwd5, { universe: m15Tradable, minAssets: 30 })),
+      ic1: icSummary(rankICSeries(p, fwd1, { universe: m15Tradable, minAssets: 30 })),
+      ic5: icSummary(rankICSeries(p, fwd5, { universe: m15Tradable, minAssets: 30 })),
       weekly: icSummary(
-        icSeries(p.alignTo(m15Weekly, m15.assets), fwd5, { universe: m15Tradable, minAssets: 30 }),
+        rankICSeries(p.alignTo(m15Weekly, m15.assets), fwd5, { universe: m15Tradable, minAssets: 30 }),
       ),
       groups: groupBacktest(p, m15Returns, { tradable: m15Tradable }),
     });
@@ -288,11 +290,11 @@ const pDaily = new ProgressReporter({ onProgress }, 'daily factor tests', DAILY_
 for (const f of DAILY_FACTORS) {
   pDaily.tick();
   const w = factors[f.id]!.alignTo(weekly, dailyAssets);
-  const series = icSeries(w, fwd5, { universe, minAssets: 50 });
+  const series = rankICSeries(w, fwd5, { universe, minAssets: 50 });
   dailyRows.push({
     name: f.id,
     ic: icSummary(series),
-    icAll: icSummary(icSeries(w, fwd5, { universe: tradable, minAssets: 50 })),
+    icAll: icSummary(rankICSeries(w, fwd5, { universe: tradable, minAssets: 50 })),
     byYear: yearly(weekly, (k) => series[k]!),
     groups: groupBacktest(factors[f.id]!, returns, { tradable: universe }),
   });
@@ -346,7 +348,7 @@ const signs = Object.fromEntries(
       weekly.filter((d) => d <= signCut),
       dailyAssets,
     );
-    return [f.id, Math.sign(icSummary(icSeries(w, fwd5, { universe, minAssets: 50 })).mean) || 1];
+    return [f.id, Math.sign(icSummary(rankICSeries(w, fwd5, { universe, minAssets: 50 })).mean) || 1];
   }),
 );
 const composite = Panel.alloc(oosDates, dailyAssets);
@@ -373,12 +375,12 @@ const oosPanels: Array<[string, Panel]> = [
 const pOos = new ProgressReporter({ onProgress }, 'out-of-sample tests', oosPanels.length, 'signals');
 const oosRows = oosPanels.map(([name, p]) => {
   pOos.tick();
-  const s5 = icSeries(p, fwd5, { universe, minAssets: 50 });
+  const s5 = rankICSeries(p, fwd5, { universe, minAssets: 50 });
   return {
     name,
     series: s5,
     ic5: icSummary(s5),
-    ic10: icSummary(icSeries(p, fwd10, { universe, minAssets: 50 })),
+    ic10: icSummary(rankICSeries(p, fwd10, { universe, minAssets: 50 })),
     byYear: yearly(oosDates, (k) => s5[k]!),
     groups: groupBacktest(p, returns, { rebalance: oosDates, tradable: universe }),
   };

@@ -1,9 +1,10 @@
 /**
  * Stage 6: the study's tables and charts on the synthetic market, as one report document
- * (rendered to self-contained HTML and to Markdown by `@hfq/metrics`).
+ * (rendered to self-contained HTML and to Markdown by `@hfq/report`).
  */
+import { type CorrelationTable, navSeries } from '@hfq/metrics';
+import type { EnhancedIndexBacktest } from '@hfq/optimizer';
 import {
-  type CorrelationTable,
   calendarYearTable,
   correlationTable,
   cumulativeICChart,
@@ -13,14 +14,12 @@ import {
   formatPercent,
   groupNavChart,
   groupTable,
-  navSeries,
   type ReportBlock,
   type ReportDocument,
   type ReportSection,
   type ReportTable,
   topRelativeNavChart,
-} from '@hfq/metrics';
-import type { EnhancedIndexBacktest } from '@hfq/optimizer';
+} from '@hfq/report';
 import type { DemoConfig } from './config.js';
 import type { ModelJobResult } from './model-jobs.js';
 import type { SignalTest } from './stage-evaluate.js';

@@ -15,8 +15,8 @@ import {
   type GroupBacktestResult,
   groupBacktest,
   type IcSummary,
-  icSeries,
   icSummary,
+  rankICSeries,
   riskFactorCorrelation,
   tradableMask,
 } from '@hfq/metrics';
@@ -47,7 +47,7 @@ export function evaluationContext(daily: DailyBars): EvaluationContext {
 
 /** RankIC series, its summary and the 10-group backtest of one score panel. */
 export function testSignal(name: string, score: Panel, ctx: EvaluationContext): SignalTest {
-  const ic = icSeries(score, ctx.fwd, { method: 'spearman', universe: ctx.tradable, minAssets: 20 });
+  const ic = rankICSeries(score, ctx.fwd, { universe: ctx.tradable, minAssets: 20 });
   return {
     name,
     ic,

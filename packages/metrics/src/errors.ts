@@ -12,8 +12,6 @@ import { HfqError, type HfqErrorContext } from '@hfq/core';
  * - `METRICS_BAD_DATE`: a date is not a `yyyymmdd` day, dates are not increasing, or a requested
  *   date is not in the calendar.
  * - `METRICS_NO_DATA`: nothing to compute on (e.g. no rebalance date has enough eligible stocks).
- * - `METRICS_MISSING_DEPENDENCY`: an optional peer dependency (danfojs-node) is not installed.
- * - `METRICS_RENDER`: a chart or report could not be rendered or written.
  */
 export type MetricsErrorCode =
   | 'METRICS_LENGTH_MISMATCH'
@@ -22,9 +20,7 @@ export type MetricsErrorCode =
   | 'METRICS_BAD_PRICE'
   | 'METRICS_BAD_RETURN'
   | 'METRICS_BAD_DATE'
-  | 'METRICS_NO_DATA'
-  | 'METRICS_MISSING_DEPENDENCY'
-  | 'METRICS_RENDER';
+  | 'METRICS_NO_DATA';
 
 /** Creates the package's `HfqError`. */
 export function metricsError(

@@ -1,4 +1,4 @@
-import { forwardReturns, icSeries, icSummary } from '@hfq/metrics';
+import { forwardReturns, icSummary, rankICSeries } from '@hfq/metrics';
 import { createMarket } from '@hfq/sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluateFactors } from '../eval/index.js';
@@ -78,13 +78,13 @@ describe('generateFactors end to end on the synthetic market', () => {
       { days },
     );
     accepted.forEach((f, i) => {
-      const ic = icSummary(icSeries(cube.factorPanel(i), forward, { minAssets: 10 }));
+      const ic = icSummary(rankICSeries(cube.factorPanel(i), forward, { minAssets: 10 }));
       expect(f.stats.rankIC).toBeCloseTo(ic.mean, 12);
       expect(Math.abs(f.stats.rankIC)).toBeGreaterThanOrEqual(th.minAbsRankIC);
       expect(f.stats.coverage).toBeGreaterThanOrEqual(th.minCoverage);
       expect(checkFactor(f.formula, 'minute').hash).toBe(f.hash);
       for (let j = 0; j < i; j++) {
-        const r = icSummary(icSeries(cube.factorPanel(i), cube.factorPanel(j), { minAssets: 10 })).mean;
+        const r = icSummary(rankICSeries(cube.factorPanel(i), cube.factorPanel(j), { minAssets: 10 })).mean;
         expect(Math.abs(r)).toBeLessThanOrEqual(th.maxCorrelation);
       }
     });

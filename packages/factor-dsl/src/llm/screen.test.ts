@@ -1,5 +1,5 @@
 import { Panel, Rng } from '@hfq/core';
-import { icSeries, icSummary } from '@hfq/metrics';
+import { icSummary, rankICSeries } from '@hfq/metrics';
 import { describe, expect, it } from 'vitest';
 import { screenFactors } from './screen.js';
 
@@ -49,7 +49,7 @@ describe('screenFactors', () => {
     expect(by[loser]!.stats.mostCorrelatedWith).toBe(winner);
     expect(by[loser]!.stats.maxCorrelation).toBeGreaterThan(0.9);
     // the stats are the metrics package's RankIC of the factor
-    const ref = icSummary(icSeries(strong, forward, { minAssets: 10 }));
+    const ref = icSummary(rankICSeries(strong, forward, { minAssets: 10 }));
     expect(by.strong!.stats.rankIC).toBe(ref.mean);
     expect(by.strong!.stats.rankICIR).toBe(ref.ir);
     expect(by.strong!.stats.days).toBe(dates.length);

@@ -1,5 +1,5 @@
 import { type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
-import { icSeries, icSummary } from '@hfq/metrics';
+import { icSummary, rankICSeries } from '@hfq/metrics';
 import { llmError } from './errors.js';
 import type { FactorScreenStats } from './library-file.js';
 
@@ -98,7 +98,7 @@ export function screenFactors(
   const progress = new ProgressReporter(options, 'screen', candidates.length, 'factors');
   const verdicts: ScreenVerdict[] = candidates.map((c) => {
     const coverage = coverageOf(c.values, options.present);
-    const ic = icSummary(icSeries(c.values, forward, { method: 'spearman', minAssets: th.minAssets }));
+    const ic = icSummary(rankICSeries(c.values, forward, { minAssets: th.minAssets }));
     const stats: FactorScreenStats = {
       coverage,
       rankIC: ic.mean,
@@ -128,9 +128,7 @@ export function screenFactors(
     let worst = 0;
     let worstKey: string | undefined;
     for (const k of kept) {
-      const r = Math.abs(
-        icSummary(icSeries(c.values, k.values, { method: 'spearman', minAssets: th.minAssets })).mean,
-      );
+      const r = Math.abs(icSummary(rankICSeries(c.values, k.values, { minAssets: th.minAssets })).mean);
       if (r > worst) {
         worst = r;
         worstKey = k.key;

@@ -1,10 +1,14 @@
+import { rescaleFactor } from '../internal/scale.js';
 import { RankWorkspace } from './rank.js';
 
 /**
  * Pearson correlation of the first `n` entries of two compact arrays (all finite; callers filter
  * pairs first). NaN when `n < 2` or either side is constant (every value equal to its first, the
  * rule scipy's `pearsonr` applies). Two passes (means, then centred sums) for accuracy; the result
- * is clamped to [-1, 1] against rounding, as scipy does.
+ * is clamped to [-1, 1] against rounding, as scipy does. Values of any finite magnitude work: a
+ * side whose largest |value| is outside [2^-400, 2^400] is first multiplied by a power of two
+ * (exact), so that the sums of squares neither overflow (1e200) nor underflow (1e-200); other
+ * inputs take the plain path unchanged.
  */
 export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: number): number {
   if (n < 2) return Number.NaN;
@@ -12,6 +16,8 @@ export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: nu
   const y0 = y[0]!;
   let sx = 0;
   let sy = 0;
+  let ax = 0;
+  let ay = 0;
   let xConst = true;
   let yConst = true;
   for (let i = 0; i < n; i++) {
@@ -19,10 +25,17 @@ export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: nu
     const b = y[i]!;
     sx += a;
     sy += b;
+    const aa = a < 0 ? -a : a;
+    const bb = b < 0 ? -b : b;
+    if (aa > ax) ax = aa;
+    if (bb > ay) ay = bb;
     if (a !== x0) xConst = false;
     if (b !== y0) yConst = false;
   }
   if (xConst || yConst) return Number.NaN;
+  const kx = rescaleFactor(ax);
+  const ky = rescaleFactor(ay);
+  if (kx !== 1 || ky !== 1) return pearsonScaled(x, y, n, kx, ky);
   const mx = sx / n;
   const my = sy / n;
   let sxx = 0;
@@ -31,6 +44,35 @@ export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: nu
   for (let i = 0; i < n; i++) {
     const dx = x[i]! - mx;
     const dy = y[i]! - my;
+    sxx += dx * dx;
+    syy += dy * dy;
+    sxy += dx * dy;
+  }
+  return clampCorrelation(sxy, sxx, syy);
+}
+
+/** {@link pearsonCompact} on `x * kx`, `y * ky` (powers of two), without writing to the inputs. */
+function pearsonScaled(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  n: number,
+  kx: number,
+  ky: number,
+): number {
+  let sx = 0;
+  let sy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += x[i]! * kx;
+    sy += y[i]! * ky;
+  }
+  const mx = sx / n;
+  const my = sy / n;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i]! * kx - mx;
+    const dy = y[i]! * ky - my;
     sxx += dx * dx;
     syy += dy * dy;
     sxy += dx * dy;

@@ -12,7 +12,7 @@ const risks = panels(ref.risks);
 
 describe('correlation tables match the scipy reference', () => {
   it('factor x factor, spearman', () => {
-    const t = factorCorrelation(factors);
+    const t = factorCorrelation(factors, { method: 'spearman' });
     expect(t.rows).toEqual(ref.factorSpearman.rows);
     expect(t.columns).toEqual(ref.factorSpearman.columns);
     expectAllClose(t.values, ref.factorSpearman.values, 1e-9, 'values');
@@ -24,23 +24,26 @@ describe('correlation tables match the scipy reference', () => {
     expect(t.method).toBe('pearson');
   });
   it('factor x risk factor (other asset order, missing dates)', () => {
-    const t = riskFactorCorrelation(factors, risks);
+    const t = riskFactorCorrelation(factors, risks, { method: 'spearman' });
     expect(t.columns).toEqual(['size', 'momentum']);
     expectAllClose(t.values, ref.riskSpearman.values, 1e-9, 'values');
     expect(Array.from(t.counts)).toEqual(ref.riskSpearman.counts);
   });
   it('is symmetric with a unit diagonal, and rejects repeated names', () => {
-    const t = factorCorrelation(factors);
+    const t = factorCorrelation(factors, { method: 'spearman' });
     const k = t.rows.length;
     for (let i = 0; i < k; i++) {
       expect(t.values[i * k + i]).toBeCloseTo(1, 12);
       for (let j = 0; j < k; j++) expect(t.values[i * k + j]).toBe(t.values[j * k + i]);
     }
     expect(() =>
-      factorCorrelation([
-        ['a', factors.alpha!],
-        ['a', factors.beta!],
-      ]),
+      factorCorrelation(
+        [
+          ['a', factors.alpha!],
+          ['a', factors.beta!],
+        ],
+        { method: 'spearman' },
+      ),
     ).toThrow(/twice/);
   });
 });

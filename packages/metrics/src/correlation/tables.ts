@@ -1,7 +1,8 @@
 import type { Panel, TaskOptions } from '@hfq/core';
 import { ProgressReporter } from '@hfq/core';
 import { metricsError } from '../errors.js';
-import { icSeries } from '../ic/ic-series.js';
+import { correlationSeries } from '../ic/ic-series.js';
+import { checkMethod } from '../internal/checks.js';
 
 /** Named panels: an object `{ name: panel }` (insertion order) or a list of `[name, panel]` pairs. */
 export type NamedPanels = Readonly<Record<string, Panel>> | ReadonlyArray<readonly [string, Panel]>;
@@ -19,8 +20,11 @@ export interface CorrelationTable {
 
 /** Options of {@link factorCorrelation} and {@link riskFactorCorrelation}. */
 export interface CorrelationTableOptions extends TaskOptions {
-  /** Per-date correlation: `'spearman'` (default, rank) or `'pearson'`. */
-  method?: 'pearson' | 'spearman';
+  /**
+   * Per-date correlation, required: `'spearman'` (rank, as `rankICSeries`; the study's tables) or
+   * `'pearson'` (raw values, as `icSeries`).
+   */
+  method: 'pearson' | 'spearman';
   /** Fewest finite pairs for a date to count (default 2), as in `icSeries`. */
   minAssets?: number;
 }
@@ -57,18 +61,20 @@ function table(
   options: CorrelationTableOptions,
   symmetric: boolean,
 ): CorrelationTable {
-  const method = options.method ?? 'spearman';
+  const method = checkMethod(options.method);
   const nR = rows.length;
   const nC = cols.length;
   const values = new Float64Array(nR * nC);
   const counts = new Int32Array(nR * nC);
   const cells = symmetric ? (nR * (nR + 1)) / 2 : nR * nC;
   const progress = new ProgressReporter(options, 'correlationTable', cells, 'pairs');
-  const icOptions = { method, ...(options.minAssets !== undefined ? { minAssets: options.minAssets } : {}) };
+  const icOptions = options.minAssets !== undefined ? { minAssets: options.minAssets } : {};
   for (let i = 0; i < nR; i++) {
     for (let j = symmetric ? i : 0; j < nC; j++) {
       // Dates of the row panel, column panel aligned by date value and asset id (see icSeries).
-      const [mean, n] = finiteMean(icSeries(rows[i]![1], cols[j]![1], icOptions));
+      const [mean, n] = finiteMean(
+        correlationSeries(rows[i]![1], cols[j]![1], icOptions, method, 'correlationTable'),
+      );
       values[i * nC + j] = mean;
       counts[i * nC + j] = n;
       if (symmetric) {
@@ -83,17 +89,14 @@ function table(
 
 /**
  * Factor x factor correlation table, as the study's: for each pair, the cross-sectional
- * correlation (Spearman by default) on every date, averaged over the dates where it is defined.
+ * correlation (`method`: Spearman or Pearson) on every date, averaged over the dates where it is defined.
  * Per date, only assets with both values finite count (dates of the first factor of the pair,
  * the other aligned by date value and asset id). Symmetric; the diagonal is computed (1 wherever
  * a factor varies). Fractions in [-1, 1].
  *
  * Cost: one `icSeries` per pair, K(K+1)/2 for K factors. Progress `stage: 'correlationTable'`.
  */
-export function factorCorrelation(
-  factors: NamedPanels,
-  options: CorrelationTableOptions = {},
-): CorrelationTable {
+export function factorCorrelation(factors: NamedPanels, options: CorrelationTableOptions): CorrelationTable {
   const f = entries(factors);
   return table(f, f, options, true);
 }
@@ -107,7 +110,7 @@ export function factorCorrelation(
 export function riskFactorCorrelation(
   factors: NamedPanels,
   riskFactors: NamedPanels,
-  options: CorrelationTableOptions = {},
+  options: CorrelationTableOptions,
 ): CorrelationTable {
   return table(entries(factors), entries(riskFactors), options, false);
 }

@@ -196,3 +196,44 @@ describe('tradableMask', () => {
     expect(() => tradableMask({ st, limitUp: other })).toThrow(/METRICS_SHAPE_MISMATCH/);
   });
 });
+
+describe('groupBacktest refuses returns it cannot compound', () => {
+  const dates = weekdays(20240101, 20240131);
+  const assets = Array.from({ length: 12 }, (_, a) => `s${a}`);
+  const factor = Panel.fromRows(
+    dates,
+    assets,
+    Array.from(dates, (_, t) => assets.map((_, a) => Math.sin(a + 0.1 * t))),
+  );
+  const base = () =>
+    Panel.fromRows(
+      dates,
+      assets,
+      Array.from(dates, (_, t) => assets.map((_, a) => 0.01 * Math.cos(a * t))),
+    );
+  it.each([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -1.2])(
+    'a return of %s names date and asset',
+    (bad) => {
+      const returns = base();
+      returns.set(15, 4, bad);
+      try {
+        groupBacktest(factor, returns, { groups: 3 });
+        expect.unreachable();
+      } catch (e) {
+        expect(HfqError.is(e, 'METRICS_BAD_RETURN')).toBe(true);
+        expect((e as HfqError).context).toMatchObject({
+          field: 'returns',
+          asset: 's4',
+          date: dates[15],
+          row: 15,
+        });
+      }
+    },
+  );
+  it('a return of exactly -100% (total loss) and NaN (counted 0) are accepted', () => {
+    const returns = base();
+    returns.set(15, 4, -1);
+    returns.set(16, 5, Number.NaN);
+    expect(groupBacktest(factor, returns, { groups: 3 }).dates.length).toBe(dates.length);
+  });
+});

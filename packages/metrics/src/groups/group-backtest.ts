@@ -1,7 +1,7 @@
 import { Calendar, formatYmd, type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
-import { rankIC } from '../correlation/ic.js';
 import { RankWorkspace } from '../correlation/rank.js';
 import { metricsError } from '../errors.js';
+import { rankIC } from '../ic/ic.js';
 import { assetMap } from '../ic/ic-series.js';
 import { checkIntOption, checkPositiveOption } from '../internal/checks.js';
 import { portfolioStats } from '../performance/portfolio-stats.js';
@@ -150,6 +150,28 @@ export function rebalanceDates(dates: ArrayLike<number>, rule: RebalanceRule = '
 }
 
 /**
+ * Throws `METRICS_BAD_RETURN` at the first return that is infinite or below -1: it cannot be
+ * compounded (an infinite return would otherwise be skipped like NaN, one below -100% would
+ * turn a holding's value negative). NaN passes: it means missing and counts 0.
+ */
+function checkReturnsPanel(returns: Panel): void {
+  const v = returns.values;
+  const nA = returns.nAssets;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (Number.isNaN(x) || (x >= -1 && x !== Number.POSITIVE_INFINITY)) continue;
+    const row = Math.floor(i / nA);
+    const asset = returns.assets[i - row * nA]!;
+    const date = returns.dates[row]!;
+    throw metricsError(
+      'METRICS_BAD_RETURN',
+      `returns of ${asset} on ${formatYmd(date)} is ${x}: a daily return must be finite and >= -1 (NaN for missing)`,
+      { field: 'returns', asset, date, row },
+    );
+  }
+}
+
+/**
  * The study's quantile ("10-group") backtest of a factor.
  *
  * At each rebalance date T: the eligible stocks are those of `returns.assets` with a finite factor
@@ -182,7 +204,9 @@ export function rebalanceDates(dates: ArrayLike<number>, rule: RebalanceRule = '
  *
  * @param factor scores, dates x assets (NaN = no score).
  * @param returns daily simple returns, dates x assets (see `dailyReturns`); defines the calendar and the universe.
- * @throws HfqError `METRICS_INVALID_OPTION`, `METRICS_BAD_DATE` (rebalance or tradable dates),
+ * @throws HfqError `METRICS_BAD_RETURN` (with date, asset and row) for an infinite return or one
+ *   below -1 (-100%) anywhere in `returns` (NaN is allowed: missing);
+ *   `METRICS_INVALID_OPTION`, `METRICS_BAD_DATE` (rebalance or tradable dates),
  *   `METRICS_NO_DATA` (no rebalance with at least `groups` eligible stocks), `ABORTED`.
  */
 export function groupBacktest(
@@ -197,6 +221,7 @@ export function groupBacktest(
   const nA = returns.nAssets;
   const dates = returns.dates;
   const cal = new Calendar(dates);
+  checkReturnsPanel(returns);
   const candidates = rebalanceRows(options.rebalance ?? 'weekly', cal);
   const fCols = assetMap(returns.assets, factor);
   const tradable = options.tradable;

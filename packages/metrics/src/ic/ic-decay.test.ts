@@ -2,7 +2,7 @@ import { Panel, weekdays, ymdWeekday } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { rebalanceDates } from '../groups/group-backtest.js';
 import { icDecay } from './ic-decay.js';
-import { icSeries } from './ic-series.js';
+import { rankICSeries } from './ic-series.js';
 import { icSummary } from './ic-summary.js';
 import { forwardReturns } from './returns.js';
 
@@ -20,13 +20,13 @@ describe('icDecay', () => {
     Array.from(dates, (_, t) => assets.map((_, a) => Math.cos(a * 0.7 + t * 0.21))),
   );
 
-  it('each horizon equals icSummary(icSeries) of the matching forward returns', () => {
-    const d = icDecay(factor, close, { horizons: [1, 5], mode: 'cumulative' });
+  it('each horizon equals icSummary(rankICSeries) of the matching forward returns', () => {
+    const d = icDecay(factor, close, { method: 'spearman', horizons: [1, 5], mode: 'cumulative' });
     expect(Array.from(d.horizons)).toEqual([1, 5]);
-    const direct = icSummary(icSeries(factor, forwardReturns(close, 1, 6)));
+    const direct = icSummary(rankICSeries(factor, forwardReturns(close, 1, 6)));
     expect(d.summaries[1]).toEqual(direct);
-    const single = icDecay(factor, close, { horizons: [3], mode: 'single' });
-    expect(single.mean[0]).toBe(icSummary(icSeries(factor, forwardReturns(close, 3, 4))).mean);
+    const single = icDecay(factor, close, { method: 'spearman', horizons: [3], mode: 'single' });
+    expect(single.mean[0]).toBe(icSummary(rankICSeries(factor, forwardReturns(close, 3, 4))).mean);
   });
 
   it('samples on given dates (weekly)', () => {
@@ -34,7 +34,7 @@ describe('icDecay', () => {
     // Fridays, and the calendar's last day (a Tuesday) closing its partial week.
     expect(Array.from(weekly.subarray(0, -1), ymdWeekday).every((w) => w === 5)).toBe(true);
     expect(weekly.at(-1)).toBe(20240430);
-    const d = icDecay(factor, close, { horizons: [5], dates: weekly });
+    const d = icDecay(factor, close, { method: 'spearman', horizons: [5], dates: weekly });
     expect(d.summaries[0]!.count).toBeLessThanOrEqual(weekly.length);
     expect(d.summaries[0]!.count).toBeGreaterThan(10);
   });

@@ -1,6 +1,6 @@
 import type { Panel, TaskOptions } from '@hfq/core';
-import { checkIntOption } from '../internal/checks.js';
-import { icSeries } from './ic-series.js';
+import { checkIntOption, checkMethod } from '../internal/checks.js';
+import { correlationSeries } from './ic-series.js';
 import { type IcSummary, icSummary } from './ic-summary.js';
 import { forwardReturns } from './returns.js';
 
@@ -12,7 +12,8 @@ export interface IcDecayOptions extends TaskOptions {
   from?: number;
   /** `'single'`: the return of day from+h-1 -> from+h alone; `'cumulative'` (default): from -> from+h. */
   mode?: 'single' | 'cumulative';
-  method?: 'pearson' | 'spearman';
+  /** Required: `'spearman'` for RankIC (as `rankICSeries`), `'pearson'` for IC (as `icSeries`). */
+  method: 'pearson' | 'spearman';
   minAssets?: number;
   /** Adjustment factors for `close` (see `forwardReturns`). */
   adjFactor?: Panel;
@@ -35,7 +36,8 @@ export interface IcDecay {
  *
  * Allocates one forward-return panel per horizon (released after use).
  */
-export function icDecay(factor: Panel, close: Panel, options: IcDecayOptions = {}): IcDecay {
+export function icDecay(factor: Panel, close: Panel, options: IcDecayOptions): IcDecay {
+  const method = checkMethod(options.method);
   const horizons = options.horizons ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const from = checkIntOption(options.from ?? 1, 'from', 0);
   for (let i = 0; i < horizons.length; i++) checkIntOption(horizons[i]!, `horizons[${i}]`, 1);
@@ -43,11 +45,16 @@ export function icDecay(factor: Panel, close: Panel, options: IcDecayOptions = {
   const summaries = horizons.map((h, k) => {
     const a = options.mode === 'single' ? from + h - 1 : from;
     const fwd = forwardReturns(close, a, from + h, options.adjFactor ? { adjFactor: options.adjFactor } : {});
-    const series = icSeries(sampled, fwd, {
-      ...(options.method ? { method: options.method } : {}),
-      ...(options.minAssets !== undefined ? { minAssets: options.minAssets } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const series = correlationSeries(
+      sampled,
+      fwd,
+      {
+        ...(options.minAssets !== undefined ? { minAssets: options.minAssets } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+      method,
+      'icDecay',
+    );
     options.onProgress?.({
       stage: 'icDecay',
       done: k + 1,

@@ -3,17 +3,12 @@ import { pearsonCompact, SpearmanWorkspace } from '../correlation/kernels.js';
 import { metricsError } from '../errors.js';
 import { checkIntOption } from '../internal/checks.js';
 
-/** Options of {@link icSeries}. */
+/** Options of {@link icSeries} and {@link rankICSeries}. */
 export interface IcSeriesOptions extends TaskOptions {
   /**
-   * `'spearman'` (default): RankIC, the study's measure and alphalens' default;
-   * `'pearson'`: IC on raw values.
-   */
-  method?: 'pearson' | 'spearman';
-  /**
    * Fewest finite (factor, return) pairs a date needs; dates with fewer get NaN. Default 2, the
-   * mathematical minimum, so that `icSeries(...)[t]` equals `rankIC` / `ic` of that date's rows.
-   * Raise it (e.g. 30) for a small or patchy universe.
+   * mathematical minimum, so that `icSeries(...)[t]` equals `ic` of that date's rows (and
+   * `rankICSeries(...)[t]` equals `rankIC`). Raise it (e.g. 30) for a small or patchy universe.
    */
   minAssets?: number;
   /**
@@ -32,27 +27,58 @@ export function assetMap(from: readonly string[], to: Panel): Int32Array {
 }
 
 /**
- * The per-date cross-sectional IC (or RankIC) of `factor` against `forward` (usually
- * `forwardReturns(close, 1, 6)`): one value per date of `factor`, in `factor`'s date order.
+ * The per-date cross-sectional IC, the Pearson correlation on raw values (as {@link ic}), of
+ * `factor` against `forward` (usually `forwardReturns(close, 1, 6)`): one value per date of
+ * `factor`, in `factor`'s date order. For the study's RankIC use {@link rankICSeries}.
  *
  * Alignment: for each factor date, `forward`'s row with the same date value is used (none -> NaN);
  * assets are matched by id, and factor assets missing from `forward` take no part. Per date, only
  * pairs with both values finite (and in `universe`, when given) count; fewer than `minAssets`
- * pairs, or a constant side, give NaN (see {@link ic} / {@link rankIC}).
+ * pairs, or a constant side, give NaN. Values of any finite magnitude (1e-300 to 1e300) are
+ * handled: each date is rescaled by a power of two before the sums of squares.
  *
- * Cost: O(dates x assets log assets) for spearman with no allocation per date; the output is the
- * only allocation that grows with the dates. Reports progress per date (`stage: 'icSeries'`) and
- * honours `signal`.
+ * Cost: O(dates x assets), no allocation per date. Reports progress per date
+ * (`stage: 'icSeries'`) and honours `signal`.
  *
  * @returns a fraction per date (not percent), NaN where undefined.
- * @throws HfqError `METRICS_INVALID_OPTION` for a bad `method` or `minAssets`; `ABORTED`.
+ * @throws HfqError `METRICS_INVALID_OPTION` for a bad `minAssets`, or a `method` option (the
+ *   former `icSeries({ method })`: call `icSeries` for Pearson, `rankICSeries` for Spearman);
+ *   `ABORTED`.
  */
 export function icSeries(factor: Panel, forward: Panel, options: IcSeriesOptions = {}): Float64Array {
-  const method = options.method ?? 'spearman';
-  if (method !== 'pearson' && method !== 'spearman') {
-    throw metricsError('METRICS_INVALID_OPTION', `method must be 'pearson' or 'spearman', got ${method}`, {
-      field: 'method',
-    });
+  return correlationSeries(factor, forward, options, 'pearson', 'icSeries');
+}
+
+/**
+ * The per-date cross-sectional RankIC, the Spearman correlation (as {@link rankIC}: Pearson of
+ * average ranks, ties share the mean rank, ranked among the kept pairs), of `factor` against
+ * `forward`: the study's and alphalens' measure. Alignment, `minAssets`, `universe` and NaN
+ * handling as {@link icSeries}.
+ *
+ * Cost: O(dates x assets log assets), no allocation per date. Reports progress per date
+ * (`stage: 'rankICSeries'`) and honours `signal`.
+ *
+ * @returns a fraction per date (not percent), NaN where undefined.
+ * @throws HfqError `METRICS_INVALID_OPTION` for a bad `minAssets` or a `method` option; `ABORTED`.
+ */
+export function rankICSeries(factor: Panel, forward: Panel, options: IcSeriesOptions = {}): Float64Array {
+  return correlationSeries(factor, forward, options, 'spearman', 'rankICSeries');
+}
+
+/** The shared loop of {@link icSeries} and {@link rankICSeries}. */
+export function correlationSeries(
+  factor: Panel,
+  forward: Panel,
+  options: IcSeriesOptions,
+  method: 'pearson' | 'spearman',
+  stage: string,
+): Float64Array {
+  if ((options as { method?: unknown }).method !== undefined) {
+    throw metricsError(
+      'METRICS_INVALID_OPTION',
+      `${stage} takes no method option (got ${String((options as { method?: unknown }).method)}): icSeries is Pearson, rankICSeries is Spearman`,
+      { field: 'method' },
+    );
   }
   const minAssets = checkIntOption(options.minAssets ?? 2, 'minAssets', 2);
   const nDates = factor.nDates;
@@ -68,7 +94,7 @@ export function icSeries(factor: Panel, forward: Panel, options: IcSeriesOptions
   const cx = new Float64Array(nA);
   const cy = new Float64Array(nA);
   const ws = method === 'spearman' ? new SpearmanWorkspace(nA) : undefined;
-  const progress = new ProgressReporter(options, 'icSeries', nDates, 'dates');
+  const progress = new ProgressReporter(options, stage, nDates, 'dates');
 
   for (let t = 0; t < nDates; t++) {
     const date = factor.dates[t]!;

@@ -18,3 +18,15 @@ describe('icSummary matches numpy', () => {
     expect(s.tStat).toBeCloseTo(s.ir * 2, 14);
   });
 });
+
+describe('icSummary at extreme but finite scales', () => {
+  // numpy: v = [0.03, -0.01, 0.05, 0.02, -0.04]; mean(v) = 0.01, std(v, ddof=1) = 0.035355339059327376,
+  // so v * 1e200 has mean 1e198 and std 3.535533905932738e198 (np.std(v * 1e200, ddof=1) is inf).
+  const v = [0.03, -0.01, 0.05, 0.02, -0.04];
+  it.each([1e200, 1e-200])('scale %s', (s) => {
+    const r = icSummary(v.map((a) => a * s));
+    expect(r.mean / s).toBeCloseTo(0.01, 15);
+    expect(r.std / s).toBeCloseTo(0.035355339059327376, 15);
+    expect(r.ir).toBeCloseTo(0.282842712474619, 14);
+  });
+});

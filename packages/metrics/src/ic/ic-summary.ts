@@ -1,3 +1,5 @@
+import { rescaleFactor } from '../internal/scale.js';
+
 /** Summary statistics of an IC / RankIC series (see {@link icSummary}). All fractions, not percent. */
 export interface IcSummary {
   /** Mean over the finite values (NaN when there are none). */
@@ -19,18 +21,21 @@ export interface IcSummary {
  * skipped (a date with no IC is not a zero IC). The study's "RankIC", "RankIC std", "RankICIR" and
  * "RankIC>0" columns are `mean`, `std`, `ir` and `positiveRatio`.
  *
- * Two passes (mean, then centred squares); no allocation.
+ * Two passes (mean, then centred squares); values of any finite magnitude (1e-300 to 1e300) are
+ * handled without overflow. No allocation.
  */
 export function icSummary(series: ArrayLike<number>): IcSummary {
   let n = 0;
   let sum = 0;
   let positive = 0;
+  let maxAbs = 0;
   for (let i = 0; i < series.length; i++) {
     const v = series[i]!;
     if (!Number.isFinite(v)) continue;
     n++;
     sum += v;
     if (v > 0) positive++;
+    if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
   }
   if (n === 0) {
     return {
@@ -42,13 +47,23 @@ export function icSummary(series: ArrayLike<number>): IcSummary {
       count: 0,
     };
   }
+  // Values beyond [2^-400, 2^400] in magnitude are scaled by a power of two (exact) so that the
+  // sum and the squares neither overflow nor underflow; ordinary series take k = 1.
+  const k = rescaleFactor(maxAbs);
+  if (k !== 1) {
+    sum = 0;
+    for (let i = 0; i < series.length; i++) {
+      const v = series[i]!;
+      if (Number.isFinite(v)) sum += v * k;
+    }
+  }
   const mean = sum / n;
   let ss = 0;
   for (let i = 0; i < series.length; i++) {
-    const v = series[i]!;
+    const v = series[i]! * k;
     if (Number.isFinite(v)) ss += (v - mean) * (v - mean);
   }
-  const std = n >= 2 ? Math.sqrt(ss / (n - 1)) : Number.NaN;
-  const ir = std > 0 ? mean / std : Number.NaN;
-  return { mean, std, ir, positiveRatio: positive / n, tStat: ir * Math.sqrt(n), count: n };
+  const std = n >= 2 ? Math.sqrt(ss / (n - 1)) / k : Number.NaN;
+  const ir = std > 0 ? mean / k / std : Number.NaN;
+  return { mean: mean / k, std, ir, positiveRatio: positive / n, tStat: ir * Math.sqrt(n), count: n };
 }

@@ -54,3 +54,15 @@ export function checkDates(dates: ArrayLike<number>, field = 'dates'): void {
     }
   }
 }
+
+/** Throws `METRICS_INVALID_OPTION` unless `method` is `'pearson'` or `'spearman'`. */
+export function checkMethod(method: unknown): 'pearson' | 'spearman' {
+  if (method === 'pearson' || method === 'spearman') return method;
+  throw metricsError(
+    'METRICS_INVALID_OPTION',
+    `method must be 'pearson' or 'spearman', got ${String(method)}`,
+    {
+      field: 'method',
+    },
+  );
+}

@@ -1,3 +1,5 @@
+import { formatYmd } from '@hfq/core';
+import { metricsError } from '../errors.js';
 import { checkDates, checkSameLength } from '../internal/checks.js';
 
 /** NAV curves of a return series and its benchmark (one buffer, views per field). */
@@ -19,6 +21,10 @@ export interface NavSeries {
  * NAV, relative NAV and drawdown curves for charts, with the same conventions as
  * `portfolioStats` (leading NaN skipped; later NaN returns count as 0 here, so validate with
  * `portfolioStats` first when that matters). Fractions, not percent. One allocation.
+ *
+ * @throws HfqError `METRICS_BAD_RETURN` (with field, row and date) for an infinite return or one
+ *   below -1 (-100%) after the start: it cannot be compounded into a NAV;
+ *   `METRICS_LENGTH_MISMATCH`, `METRICS_BAD_DATE`.
  */
 export function navSeries(input: {
   returns: ArrayLike<number>;
@@ -48,14 +54,16 @@ export function navSeries(input: {
     const ri = r[i]!;
     const bi = b ? b[i]! : 0;
     if (!started) {
-      if (!Number.isFinite(ri) || !Number.isFinite(bi)) continue;
+      if (Number.isNaN(ri) || Number.isNaN(bi)) continue; // only NaN means "not started"; +-Infinity is refused below
       started = true;
     }
+    checkCompoundable(ri, 'returns', i, dates[i]!);
     nav *= 1 + (Number.isFinite(ri) ? ri : 0);
     if (nav > peak) peak = nav;
     out.nav[i] = nav;
     out.drawdown[i] = 1 - nav / peak;
     if (b) {
+      checkCompoundable(bi, 'benchmark', i, dates[i]!);
       bnav *= 1 + (Number.isFinite(bi) ? bi : 0);
       const rel = nav / bnav;
       if (rel > relPeak) relPeak = rel;
@@ -65,4 +73,14 @@ export function navSeries(input: {
     }
   }
   return out;
+}
+
+/** NaN passes (counted 0 by the caller); an infinite return or one below -1 is refused. */
+function checkCompoundable(x: number, field: string, i: number, date: number): void {
+  if (Number.isNaN(x) || (x >= -1 && x !== Number.POSITIVE_INFINITY)) return;
+  throw metricsError(
+    'METRICS_BAD_RETURN',
+    `${field}[${i}] on ${formatYmd(date)} is ${x}: a return must be finite and >= -1 to compound into a NAV`,
+    { field, row: i, date },
+  );
 }

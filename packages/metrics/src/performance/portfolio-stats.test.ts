@@ -123,3 +123,45 @@ describe('navSeries', () => {
     expectClose(nav.relativeNav[last]! ** (252 / s.count) - 1, s.excessAnnualReturn, 1e-12);
   });
 });
+
+describe('extreme but finite returns', () => {
+  const dates = weekdays(20240102, 20240104);
+  it('annualVolatility does not overflow in the sum of squares', () => {
+    // numpy: np.std(v / 1e160, ddof=1) * 1e160 * sqrt(252) for v = [1e160, 0, -0.5]
+    // (np.std(v, ddof=1) itself is inf).
+    const s = portfolioStats({ returns: [1e160, 0, -0.5], dates });
+    expect(s.annualVolatility / 9.165151389911682e160).toBeCloseTo(1, 14);
+  });
+});
+
+describe('navSeries refuses returns it cannot compound', () => {
+  const dates = weekdays(20240102, 20240105);
+  it.each([
+    ['returns', Number.POSITIVE_INFINITY],
+    ['returns', -1.5],
+    ['benchmark', Number.NEGATIVE_INFINITY],
+    ['benchmark', -2],
+  ])('%s = %s after the start names the date', (field, bad) => {
+    const returns = [0.01, 0.02, 0, 0.01];
+    const benchmark = [0, 0, 0.01, 0];
+    (field === 'returns' ? returns : benchmark)[2] = bad;
+    try {
+      navSeries({ returns, dates, benchmark });
+      expect.unreachable();
+    } catch (e) {
+      expect(HfqError.is(e, 'METRICS_BAD_RETURN')).toBe(true);
+      expect((e as HfqError).context).toMatchObject({ field, row: 2, date: dates[2] });
+    }
+  });
+});
+
+describe('a leading infinity is refused, not skipped as a later start', () => {
+  const dates = weekdays(20240102, 20240104);
+  it.each([Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('%s', (bad) => {
+    expect(() => portfolioStats({ returns: [bad, 0.01, 0.02], dates })).toThrow(/METRICS_BAD_RETURN/);
+    expect(() => navSeries({ returns: [bad, 0.01, 0.02], dates })).toThrow(/METRICS_BAD_RETURN/);
+    expect(() => portfolioStats({ returns: [0.01, 0.01, 0.02], dates, benchmark: [bad, 0, 0] })).toThrow(
+      /METRICS_BAD_RETURN/,
+    );
+  });
+});

@@ -1,6 +1,7 @@
 import { formatYmd, ymdMonth, ymdYear } from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { checkDates, checkPositiveOption, checkSameLength } from '../internal/checks.js';
+import { rescaleFactor } from '../internal/scale.js';
 
 /** Input of {@link portfolioStats}. */
 export interface PortfolioStatsInput {
@@ -67,10 +68,10 @@ export interface PortfolioStats {
   yearly: YearlyReturns;
 }
 
-/** Index of the first period where the returns (and benchmark) are finite; the rest must be finite too. */
+/** Index of the first period where the returns (and benchmark) are not NaN; from there every value must be finite. */
 function firstUsable(r: ArrayLike<number>, b: ArrayLike<number> | undefined): number {
   for (let i = 0; i < r.length; i++) {
-    if (Number.isFinite(r[i]!) && (!b || Number.isFinite(b[i]!))) return i;
+    if (!Number.isNaN(r[i]!) && (!b || !Number.isNaN(b[i]!))) return i; // an infinity is refused, not skipped
   }
   return r.length;
 }
@@ -119,6 +120,8 @@ export function portfolioStats(input: PortfolioStatsInput): PortfolioStats {
   let relMdd = 0;
   let sum = 0;
   let relSum = 0;
+  let maxAbs = 0; // largest |return| and |relative return|, to scale the sums of squares
+  let relMaxAbs = 0;
   let monthsWon = 0;
   let months = 0;
   let prevMonthValue = 1;
@@ -141,6 +144,7 @@ export function portfolioStats(input: PortfolioStatsInput): PortfolioStats {
     checkReturn(ri, 'returns', i, d, false);
     nav *= 1 + ri;
     sum += ri;
+    if (Math.abs(ri) > maxAbs) maxAbs = Math.abs(ri);
     if (nav > peak) peak = nav;
     const dd = 1 - nav / peak;
     if (dd > mdd) mdd = dd;
@@ -150,7 +154,9 @@ export function portfolioStats(input: PortfolioStatsInput): PortfolioStats {
       checkReturn(bi, 'benchmark', i, d, true);
       bnav *= 1 + bi;
       rel = nav / bnav;
-      relSum += (1 + ri) / (1 + bi) - 1;
+      const q = (1 + ri) / (1 + bi) - 1;
+      relSum += q;
+      if (Math.abs(q) > relMaxAbs) relMaxAbs = Math.abs(q);
       if (rel > relPeak) relPeak = rel;
       const rdd = 1 - rel / relPeak;
       if (rdd > relMdd) relMdd = rdd;
@@ -174,25 +180,30 @@ export function portfolioStats(input: PortfolioStatsInput): PortfolioStats {
     }
   }
 
-  // Pass 2: centred sums of squares for the volatilities.
+  // Pass 2: centred sums of squares for the volatilities. Returns beyond [2^-400, 2^400] in
+  // magnitude are scaled by a power of two (k, exact) so the squares neither overflow nor
+  // underflow; ordinary returns take k = 1 and the plain computation.
+  const k = rescaleFactor(maxAbs);
+  const relK = rescaleFactor(relMaxAbs);
   const mean = sum / n;
   const relMean = relSum / n;
   let ss = 0;
   let relSs = 0;
   for (let i = s; i < r.length; i++) {
     const ri = r[i]!;
-    ss += (ri - mean) * (ri - mean);
+    const d = (ri - mean) * k;
+    ss += d * d;
     if (b) {
-      const q = (1 + ri) / (1 + b[i]!) - 1 - relMean;
+      const q = ((1 + ri) / (1 + b[i]!) - 1 - relMean) * relK;
       relSs += q * q;
     }
   }
   const nan = Number.NaN;
   const annualReturn = n > 0 ? nav ** (ppy / n) - 1 : nan;
-  const annualVolatility = n >= 2 ? Math.sqrt(ss / (n - 1)) * Math.sqrt(ppy) : nan;
+  const annualVolatility = n >= 2 ? (Math.sqrt(ss / (n - 1)) / k) * Math.sqrt(ppy) : nan;
   const benchmarkAnnualReturn = b && n > 0 ? bnav ** (ppy / n) - 1 : nan;
   const excessAnnualReturn = b && n > 0 ? (nav / bnav) ** (ppy / n) - 1 : nan;
-  const trackingError = b && n >= 2 ? Math.sqrt(relSs / (n - 1)) * Math.sqrt(ppy) : nan;
+  const trackingError = b && n >= 2 ? (Math.sqrt(relSs / (n - 1)) / relK) * Math.sqrt(ppy) : nan;
   const excessMaxDrawdown = b && n > 0 ? relMdd : nan;
   const maxDrawdown = n > 0 ? mdd : nan;
   return {

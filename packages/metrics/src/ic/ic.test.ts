@@ -1,8 +1,8 @@
 import { HfqError } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
+import { averageRank, RankWorkspace } from '../correlation/rank.js';
 import { expectAllClose, expectClose, reference } from '../test-utils/reference.js';
 import { ic, rankIC } from './ic.js';
-import { averageRank, RankWorkspace } from './rank.js';
 
 describe('ic and rankIC match scipy pearsonr / spearmanr on filtered pairs', () => {
   for (const c of reference.correlation) {
@@ -61,5 +61,29 @@ describe('ic / rankIC behaviour', () => {
       expect(HfqError.is(e, 'METRICS_LENGTH_MISMATCH')).toBe(true);
     }
     expect(() => ic([1], [])).toThrow(/lengths differ/);
+  });
+});
+
+describe('ic stays exact at extreme but finite scales (sums of squares would overflow)', () => {
+  // numpy 2.4 / scipy 1.17: x, y = 8 draws of default_rng(7) (see the values); scipy.stats.pearsonr
+  // gives 0.7382292895994684 at every scale below, while np.corrcoef(x * 1e200, y * 1e200) is nan
+  // (overflow in the squares) and np.corrcoef(x * 1e-200, y * 1e-200) is nan (underflow to 0).
+  const x = [0.00123, 0.298746, -0.274138, -0.890592, -0.454671, -0.991647, 0.060144, 1.340215];
+  const y = [-0.491592, -0.471102, 0.352773, -0.088409, -0.121921, -1.426292, 0.00082, 1.365411];
+  const scipy = 0.7382292895994684;
+  const scaled = (v: number[], s: number) => v.map((a) => a * s);
+  it.each([
+    [1, 1],
+    [1e200, 1e200],
+    [1e200, 1],
+    [1e-200, 1e-200],
+    [1e300, 1e-300],
+    [1e-300, 1e307],
+  ])('x * %s, y * %s', (sx, sy) => {
+    expectClose(ic(scaled(x, sx), scaled(y, sy)), scipy, 1e-15, 'ic');
+    expectClose(rankIC(scaled(x, sx), scaled(y, sy)), rankIC(x, y), 0, 'rankIC');
+  });
+  it('is bit-identical to the plain computation on ordinary values', () => {
+    expect(ic(x, y)).toBe(ic(scaled(x, 2 ** 600), scaled(y, 2 ** -600)));
   });
 });

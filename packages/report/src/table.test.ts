@@ -1,6 +1,5 @@
+import { type CorrelationTable, icSummary } from '@hfq/metrics';
 import { describe, expect, it } from 'vitest';
-import type { CorrelationTable } from '../correlation/tables.js';
-import { icSummary } from '../ic/ic-summary.js';
 import { formatCount, formatNumber, formatPercent, MISSING } from './format.js';
 import { correlationTable, enhancedIndexTable, factorTestTable, icTable } from './study-tables.js';
 import { markdownTable } from './table.js';

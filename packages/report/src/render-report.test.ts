@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError } from '@hfq/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, screenshot } from '../../../../test-support/chromium.js';
-import { decodePng, pixelStats } from '../../../../test-support/png.js';
-import { sampleReport } from '../test-utils/sample-report.js';
+import { findChromium, screenshot } from '../../../test-support/chromium.js';
+import { decodePng, pixelStats } from '../../../test-support/png.js';
 import { type ReportDocument, renderReport, reportHtml, reportMarkdown } from './html.js';
+import { sampleReport } from './test-utils/sample-report.js';
 
 const chromium = findChromium();
 const dir = mkdtempSync(join(tmpdir(), 'hfq-metrics-report-'));
@@ -93,12 +93,12 @@ describe('renderReport', () => {
     expect(readdirSync(join(dir, 'out'))).toEqual(['report.html']);
   });
 
-  it('fails with METRICS_RENDER when the path cannot be written', async () => {
+  it('fails with REPORT_RENDER when the path cannot be written', async () => {
     const blocker = join(dir, 'a-file');
     writeFileSync(blocker, 'x');
     await expect(renderReport(join(blocker, 'r.html'), doc)).rejects.toSatisfy(
       (e: unknown) =>
-        HfqError.is(e, 'METRICS_RENDER') && String((e as HfqError).context.source).endsWith('r.html'),
+        HfqError.is(e, 'REPORT_RENDER') && String((e as HfqError).context.source).endsWith('r.html'),
     );
   });
 

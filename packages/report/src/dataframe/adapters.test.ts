@@ -1,8 +1,7 @@
 import { HfqError, Panel } from '@hfq/core';
+import { type CorrelationTable, portfolioStats } from '@hfq/metrics';
 import { describe, expect, it } from 'vitest';
-import type { CorrelationTable } from '../correlation/tables.js';
-import { portfolioStats } from '../performance/portfolio-stats.js';
-import { markdownTable } from '../report/table.js';
+import { markdownTable } from '../table.js';
 import {
   correlationToDataFrame,
   dataFrameToCorrelation,
@@ -77,11 +76,11 @@ describe('DataFrame adapters (danfojs-node)', () => {
     expect(y.values[1]![0]).toBeCloseTo(1.03 * 1.01 - 1, 15);
   });
 
-  it('fails with METRICS_MISSING_DEPENDENCY when danfojs-node cannot be loaded', async () => {
+  it('fails with REPORT_MISSING_DEPENDENCY when danfojs-node cannot be loaded', async () => {
     const missing = () => Promise.reject(new Error("Cannot find package 'danfojs-node'"));
     await expect(loadDanfo(missing)).rejects.toSatisfy(
       (e: unknown) =>
-        HfqError.is(e, 'METRICS_MISSING_DEPENDENCY') && /npm install danfojs-node/.test(String(e)),
+        HfqError.is(e, 'REPORT_MISSING_DEPENDENCY') && /npm install danfojs-node/.test(String(e)),
     );
     await expect(loadDanfo(() => Promise.resolve({}))).rejects.toThrow(/exports no DataFrame/);
   });

@@ -1,9 +1,7 @@
 import { Panel, parseYmd } from '@hfq/core';
-import type { CorrelationTable } from '../correlation/tables.js';
-import { metricsError } from '../errors.js';
-import type { GroupBacktestResult } from '../groups/group-backtest.js';
-import type { PortfolioStats } from '../performance/portfolio-stats.js';
-import type { ReportTable } from '../report/table.js';
+import type { CorrelationTable, GroupBacktestResult, PortfolioStats } from '@hfq/metrics';
+import { reportError } from '../errors.js';
+import type { ReportTable } from '../table.js';
 
 /**
  * The part of a danfojs `DataFrame` these adapters use. Values returned by the adapters are real
@@ -32,7 +30,7 @@ let cached: Promise<DanfoModule> | undefined;
  * Loads `danfojs-node` once (dynamic `import()`).
  *
  * @param importer how to import it; the default imports `danfojs-node` (tests pass a failing one).
- * @throws HfqError `METRICS_MISSING_DEPENDENCY` with an install hint when it cannot be loaded.
+ * @throws HfqError `REPORT_MISSING_DEPENDENCY` with an install hint when it cannot be loaded.
  */
 export async function loadDanfo(importer?: () => Promise<unknown>): Promise<DanfoModule> {
   const load = async (): Promise<DanfoModule> => {
@@ -40,8 +38,8 @@ export async function loadDanfo(importer?: () => Promise<unknown>): Promise<Danf
     try {
       mod = await (importer ?? (() => import('danfojs-node')))();
     } catch (e) {
-      throw metricsError(
-        'METRICS_MISSING_DEPENDENCY',
+      throw reportError(
+        'REPORT_MISSING_DEPENDENCY',
         `the DataFrame adapters need the optional peer dependency danfojs-node (npm install danfojs-node): ${(e as Error).message}`,
         { field: 'danfojs-node' },
         e,
@@ -50,7 +48,7 @@ export async function loadDanfo(importer?: () => Promise<unknown>): Promise<Danf
     const m = mod as { DataFrame?: DataFrameCtor; default?: { DataFrame?: DataFrameCtor } };
     const DataFrame = m.DataFrame ?? m.default?.DataFrame;
     if (typeof DataFrame !== 'function') {
-      throw metricsError('METRICS_MISSING_DEPENDENCY', 'danfojs-node loaded but exports no DataFrame', {
+      throw reportError('REPORT_MISSING_DEPENDENCY', 'danfojs-node loaded but exports no DataFrame', {
         field: 'danfojs-node',
       });
     }
@@ -81,8 +79,8 @@ export async function seriesToDataFrame(
   const names = Object.keys(columns);
   for (const n of names) {
     if (columns[n]!.length !== index.length) {
-      throw metricsError(
-        'METRICS_LENGTH_MISMATCH',
+      throw reportError(
+        'REPORT_LENGTH_MISMATCH',
         `column ${n} has ${columns[n]!.length} values for ${index.length} rows`,
         {
           field: n,
@@ -151,13 +149,9 @@ export async function reportTableToDataFrame(table: ReportTable): Promise<DataFr
   const { DataFrame } = await loadDanfo();
   const headers = table.columns.map((c) => c.header);
   if (headers.length < 2) {
-    throw metricsError(
-      'METRICS_SHAPE_MISMATCH',
-      'a table needs a label column and at least one value column',
-      {
-        field: 'columns',
-      },
-    );
+    throw reportError('REPORT_SHAPE_MISMATCH', 'a table needs a label column and at least one value column', {
+      field: 'columns',
+    });
   }
   return new DataFrame(
     table.rows.map((r) => headers.slice(1).map((_, j) => r[j + 1] ?? '')),

@@ -1,8 +1,11 @@
 import { formatYmd } from '@hfq/core';
-import type { CorrelationTable } from '../correlation/tables.js';
-import type { GroupBacktestResult, TopGroupStats } from '../groups/group-backtest.js';
-import type { IcSummary } from '../ic/ic-summary.js';
-import type { PortfolioStats } from '../performance/portfolio-stats.js';
+import type {
+  CorrelationTable,
+  GroupBacktestResult,
+  IcSummary,
+  PortfolioStats,
+  TopGroupStats,
+} from '@hfq/metrics';
 import { formatCount, formatNumber, formatPercent, MISSING } from './format.js';
 import type { ReportTable } from './table.js';
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { metricsError } from '../errors.js';
+import { reportError } from './errors.js';
 
 type VegaModule = typeof import('vega');
 type VegaLiteModule = typeof import('vega-lite');
@@ -35,7 +35,7 @@ function load(): Promise<[VegaModule, VegaLiteModule]> {
  * Renders a Vega-Lite spec to an SVG string in Node, headless (vega's `renderer: 'none'` view;
  * no browser, no canvas, no network: data must be inline).
  *
- * @throws HfqError `METRICS_RENDER` when vega rejects the spec.
+ * @throws HfqError `REPORT_RENDER` when vega rejects the spec.
  */
 export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
   const [vega, vl] = await load();
@@ -46,7 +46,7 @@ export async function renderVegaLite(spec: TopLevelSpec): Promise<string> {
     view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.None });
     return await view.toSVG();
   } catch (e) {
-    throw metricsError('METRICS_RENDER', `could not render chart: ${(e as Error).message}`, {}, e);
+    throw reportError('REPORT_RENDER', `could not render chart: ${(e as Error).message}`, {}, e);
   } finally {
     view?.finalize();
   }
@@ -57,7 +57,7 @@ export async function schemeColors(n: number, scheme = 'viridis'): Promise<strin
   const [vega] = await load();
   const interp = vega.scheme(scheme) as ((t: number) => string) | string[] | undefined;
   if (typeof interp !== 'function') {
-    throw metricsError('METRICS_RENDER', `unknown continuous colour scheme ${scheme}`, { field: 'scheme' });
+    throw reportError('REPORT_RENDER', `unknown continuous colour scheme ${scheme}`, { field: 'scheme' });
   }
   // Stop short of the palest end so every line stays visible on white.
   return Array.from({ length: n }, (_, i) => interp(n === 1 ? 0.5 : (i / (n - 1)) * 0.9));

@@ -1,9 +1,7 @@
 import { formatYmd } from '@hfq/core';
+import { cumulativeIC, type GroupBacktestResult, type NavSeries } from '@hfq/metrics';
 import type { TopLevelSpec } from 'vega-lite';
-import { metricsError } from '../errors.js';
-import type { GroupBacktestResult } from '../groups/group-backtest.js';
-import { cumulativeIC } from '../ic/ic-series.js';
-import type { NavSeries } from '../performance/nav.js';
+import { reportError } from './errors.js';
 import { renderVegaLite, schemeColors } from './vega.js';
 
 /** A rendered chart: an SVG string and its title. Put it in a report with `{ kind: 'chart', chart }`. */
@@ -79,8 +77,8 @@ function keptIndices(n: number, max: number): number[] {
 function checkLengths(x: ArrayLike<number>, series: ChartSeries[]): void {
   for (const s of series) {
     if (s.values.length !== x.length) {
-      throw metricsError(
-        'METRICS_LENGTH_MISMATCH',
+      throw reportError(
+        'REPORT_LENGTH_MISMATCH',
         `series ${s.name} has ${s.values.length} values for ${x.length} x values`,
         {
           field: s.name,
@@ -314,7 +312,7 @@ export async function excessNavDrawdownChart(
   options: { title?: string; width?: number } = {},
 ): Promise<ReportChart> {
   const start = nav.relativeNav.findIndex(Number.isFinite);
-  if (start < 0) throw metricsError('METRICS_NO_DATA', 'relativeNav has no finite value (no benchmark?)', {});
+  if (start < 0) throw reportError('REPORT_NO_DATA', 'relativeNav has no finite value (no benchmark?)', {});
   const dates = nav.dates.subarray(start);
   const dd = nav.excessDrawdown.subarray(start).map((v) => -v);
   const width = options.width ?? DEFAULT_W;

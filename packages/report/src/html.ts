@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { metricsError } from '../errors.js';
 import type { ReportChart } from './charts.js';
+import { reportError } from './errors.js';
 import { columnAlign, markdownTable, type ReportTable } from './table.js';
 
 /** One piece of a report section. Plain strings are paragraphs. */
@@ -119,7 +119,7 @@ export function htmlTable(t: ReportTable): string {
 function safeSvg(svg: string, title: string): string {
   const s = svg.trim();
   if (!s.startsWith('<svg')) {
-    throw metricsError('METRICS_RENDER', `chart "${title}" is not an SVG document`, { field: title });
+    throw reportError('REPORT_RENDER', `chart "${title}" is not an SVG document`, { field: title });
   }
   return s
     .replace(/<script[\s\S]*?<\/script>/gi, '')
@@ -153,7 +153,7 @@ function block(b: ReportBlock): string {
     case 'html':
       return b.html;
     default:
-      throw metricsError('METRICS_RENDER', `unknown report block kind ${(b as { kind: string }).kind}`, {
+      throw reportError('REPORT_RENDER', `unknown report block kind ${(b as { kind: string }).kind}`, {
         field: 'kind',
       });
   }
@@ -185,7 +185,7 @@ export function reportHtml(doc: ReportDocument): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="@hfq/metrics renderReport">
+<meta name="generator" content="@hfq/report renderReport">
 <title>${escapeHtml(doc.title)}</title>
 <style>${CSS}</style>
 </head>
@@ -207,7 +207,7 @@ ${doc.footer ? `<footer>${inline(doc.footer)}</footer>` : ''}
  * half-written page. Creates the directory.
  *
  * @returns the absolute path and size in bytes.
- * @throws HfqError `METRICS_RENDER` when the file cannot be written (the temporary file is removed).
+ * @throws HfqError `REPORT_RENDER` when the file cannot be written (the temporary file is removed).
  */
 export async function renderReport(
   path: string,
@@ -222,12 +222,7 @@ export async function renderReport(
     await rename(tmp, abs);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);
-    throw metricsError(
-      'METRICS_RENDER',
-      `could not write report: ${(e as Error).message}`,
-      { source: abs },
-      e,
-    );
+    throw reportError('REPORT_RENDER', `could not write report: ${(e as Error).message}`, { source: abs }, e);
   }
   return { path: abs, bytes: Buffer.byteLength(html) };
 }

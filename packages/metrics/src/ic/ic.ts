@@ -1,6 +1,6 @@
+import { pearsonCompact, SpearmanWorkspace } from '../correlation/kernels.js';
 import { checkSameLength } from '../internal/checks.js';
 import { Float64Scratch } from '../internal/scratch.js';
-import { pearsonCompact, SpearmanWorkspace } from './kernels.js';
 
 const bufX = new Float64Scratch();
 const bufY = new Float64Scratch();

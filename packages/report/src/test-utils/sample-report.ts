@@ -3,12 +3,15 @@
  * what the report tests render and screenshot.
  */
 import { Panel, Rng, weekdays } from '@hfq/core';
-import { factorCorrelation, riskFactorCorrelation } from '../correlation/tables.js';
-import { groupBacktest } from '../groups/group-backtest.js';
-import { icSeries } from '../ic/ic-series.js';
-import { icSummary } from '../ic/ic-summary.js';
-import { navSeries } from '../performance/nav.js';
-import { portfolioStats } from '../performance/portfolio-stats.js';
+import {
+  factorCorrelation,
+  groupBacktest,
+  icSummary,
+  navSeries,
+  portfolioStats,
+  rankICSeries,
+  riskFactorCorrelation,
+} from '@hfq/metrics';
 import {
   cumulativeICChart,
   excessNavDrawdownChart,
@@ -16,9 +19,9 @@ import {
   groupReturnsChart,
   lineChart,
   topRelativeNavChart,
-} from '../report/charts.js';
-import { formatPercent } from '../report/format.js';
-import type { ReportDocument } from '../report/html.js';
+} from '../charts.js';
+import { formatPercent } from '../format.js';
+import type { ReportDocument } from '../html.js';
 import {
   calendarYearTable,
   correlationTable,
@@ -26,7 +29,7 @@ import {
   factorTestTable,
   groupTable,
   icTable,
-} from '../report/study-tables.js';
+} from '../study-tables.js';
 
 export function sampleMarket(nAssets = 150, from = 20220103, to = 20231229) {
   const dates = weekdays(from, to);
@@ -78,8 +81,8 @@ export function sampleMarket(nAssets = 150, from = 20220103, to = 20231229) {
 export async function sampleReport(): Promise<{ doc: ReportDocument; tables: number; charts: number }> {
   const m = sampleMarket();
   const { f1, f2 } = m.factors;
-  const ic1 = icSeries(f1, m.forward);
-  const ic2 = icSeries(f2, m.forward);
+  const ic1 = rankICSeries(f1, m.forward);
+  const ic2 = rankICSeries(f2, m.forward);
   const gb1 = groupBacktest(f1, m.returns, { groups: 10 });
   const gb2 = groupBacktest(f2, m.returns, { groups: 10 });
   const s1 = icSummary(ic1);
@@ -122,8 +125,10 @@ export async function sampleReport(): Promise<{ doc: ReportDocument; tables: num
       { name: 'universe', stats: benchStats },
     ]),
     calendarYearTable([{ name: 'f1 TOP', stats }], { benchmarkName: 'universe' }),
-    correlationTable(factorCorrelation(m.factors), { title: 'Factor correlations' }),
-    correlationTable(riskFactorCorrelation(m.factors, m.risks), { title: 'Risk exposures' }),
+    correlationTable(factorCorrelation(m.factors, { method: 'spearman' }), { title: 'Factor correlations' }),
+    correlationTable(riskFactorCorrelation(m.factors, m.risks, { method: 'spearman' }), {
+      title: 'Risk exposures',
+    }),
   ];
   const doc: ReportDocument = {
     title: 'hfq sample report',
