@@ -8,6 +8,5 @@ export { renderReference } from './docs/reference.js';
 export * from './eval/index.js';
 export * from './language/index.js';
 export * from './library/index.js';
-export * from './llm/index.js';
 export * from './ops/index.js';
 export * from './preprocess/index.js';

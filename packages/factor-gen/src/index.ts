@@ -1,4 +1,10 @@
-/** LLM factor generation: prompt from the operator table, chat-completions client, screening, provenance. */
+/**
+ * @packageDocumentation
+ * `@hfq/factor-gen`: LLM factor generation for the hfq factor language. A prompt built from the
+ * operator table, an OpenAI-compatible chat-completions client, extraction of candidate formulas,
+ * the language's checker as the only gate, screening on a sample, and library files with
+ * provenance.
+ */
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 export {
   type ChatClient,

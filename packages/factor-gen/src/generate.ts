@@ -398,7 +398,7 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
 
   function assemble(): FactorLibraryFile {
     const provenance: LibraryProvenance = {
-      generator: '@hfq/factor-dsl generateFactors',
+      generator: '@hfq/factor-gen generateFactors',
       model: client.model,
       servedModels: [...servedModels].sort(),
       endpointHost: client.endpointHost,
