@@ -45,6 +45,7 @@ export {
   type GeneratedFactor,
   type LibraryProvenance,
   readFactorLibrary,
+  type WriteFactorLibraryOptions,
   writeFactorLibrary,
 } from './library-file.js';
 export {
@@ -56,6 +57,7 @@ export {
   type PromptOperator,
   promptHash,
 } from './prompt.js';
+export { createRedactor, type Redact } from './redact.js';
 export { type MarketSampleOptions, marketSample } from './sample.js';
 export {
   DEFAULT_SCREENING,
