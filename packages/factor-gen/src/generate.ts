@@ -291,13 +291,15 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
         throw e;
       }
       failedInRow = 0;
-      if (reply.model !== client.model) servedModels.add(reply.model);
+      // Reply text is redacted before anything reads or cuts it (the client did too, when it has a key).
+      const replyModel = redactText(reply.model);
+      if (replyModel !== client.model) servedModels.add(replyModel);
       if (reply.usage) {
         tokens.prompt += reply.usage.promptTokens;
         tokens.completion += reply.usage.completionTokens;
       }
 
-      const { candidates, rejected } = extractCandidates(reply.content, extractOpts);
+      const { candidates, rejected } = extractCandidates(redactText(reply.content), extractOpts);
       for (const r of rejected)
         report.push({ round, formula: keep(r.text), status: 'rejected', reason: r.reason });
 
