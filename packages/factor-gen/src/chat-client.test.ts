@@ -61,6 +61,12 @@ describe('chat client against a local chat-completions server', () => {
     expect(client.endpointHost).toBe(new URL(s.baseUrl).host);
   });
 
+  it('cuts an over-long served model name with a marker instead of reporting the requested one', async () => {
+    const s = await server({ reply: 'x', model: 'm'.repeat(250) });
+    const client = createChatClient({ ...fast, baseUrl: s.baseUrl, model: 'requested' });
+    expect((await client.complete(ask)).model).toBe(`${'m'.repeat(200)}… [50 more characters cut]`);
+  });
+
   it('keeps the key out of the client object', async () => {
     const client = createChatClient({ ...fast, baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: KEY });
     expect(JSON.stringify(client)).not.toContain(KEY);

@@ -32,7 +32,7 @@ export interface ChatRequest {
 export interface ChatReply {
   /** Text of the first choice. */
   content: string;
-  /** Model name the server reports (falls back to the requested one). */
+  /** Model name the server reports, redacted and cut to 200 characters (the requested one when it reports none). */
   model: string;
   finishReason?: string;
   usage?: { promptTokens: number; completionTokens: number };
@@ -420,10 +420,9 @@ function parseReply(
   const ct = field(usage, 'completion_tokens');
   return {
     content: redactText(content),
-    model:
-      typeof model === 'string' && model.length > 0 && model.length < 200
-        ? redactText(model)
-        : requestedModel,
+    // An over-long name is cut with a marker, not swapped for the requested one (that would claim
+    // the requested model answered).
+    model: typeof model === 'string' && model.length > 0 ? bound(redactText(model), 200) : requestedModel,
     ...(typeof finish === 'string' && { finishReason: bound(redactText(finish), 100) }),
     ...(typeof pt === 'number' &&
       typeof ct === 'number' && { usage: { promptTokens: pt, completionTokens: ct } }),
