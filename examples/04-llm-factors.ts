@@ -5,7 +5,7 @@
  *     node --conditions=source --import tsx examples/04-llm-factors.ts [--count 10] [--source minute]
  *
  * The study had a language model write 100 factors per data source. `generateFactors` of
- * `@hfq/factor-dsl` does that step as an auditable loop: a prompt built from the operator table,
+ * `@hfq/factor-gen` does that step as an auditable loop: a prompt built from the operator table,
  * a call to any OpenAI-compatible chat-completions endpoint, extraction of candidate formulas
  * from the reply, the language's checker (the only thing LLM text ever reaches: nothing is run as
  * code), deduplication by AST hash, evaluation on a sample of stock-days, and screening by
@@ -24,16 +24,8 @@
  *   summary.json   the numbers printed below
  */
 import { join } from 'node:path';
-import {
-  checkFactor,
-  createChatClient,
-  evaluateFactors,
-  generateFactors,
-  LLM_ENV,
-  marketSample,
-  resolveLlmConfig,
-  type SourceKind,
-} from '@hfq/factor-dsl';
+import { checkFactor, evaluateFactors, type SourceKind } from '@hfq/factor-dsl';
+import { createChatClient, generateFactors, LLM_ENV, marketSample, resolveLlmConfig } from '@hfq/factor-gen';
 import { icSummary, rankICSeries } from '@hfq/metrics';
 import { exampleOutDir, num, pct, say, startExample, writeJson } from './lib/script.js';
 import { studyMarket } from './lib/study-market.js';

@@ -1,8 +1,7 @@
+import { checkFactor, evaluateFactors } from '@hfq/factor-dsl';
 import { forwardReturns, icSummary, rankICSeries } from '@hfq/metrics';
 import { createMarket } from '@hfq/sim';
 import { afterAll, describe, expect, it } from 'vitest';
-import { evaluateFactors } from '../eval/index.js';
-import { checkFactor } from '../language/index.js';
 import { createChatClient } from './chat-client.js';
 import { generateFactors } from './generate.js';
 import { marketSample } from './sample.js';

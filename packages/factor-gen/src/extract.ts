@@ -1,3 +1,5 @@
+import { bound } from './redact.js';
+
 /**
  * Pulling candidate formulas out of an LLM's reply. The reply is untrusted text: it is only ever
  * scanned as a string and read with `JSON.parse`; nothing here interprets it, and what comes out
@@ -11,7 +13,12 @@ export interface RawCandidate {
   meaning?: string;
 }
 
-/** Something in the reply that could not become a candidate, and why. */
+/**
+ * Something in the reply that could not become a candidate, and why: a formula over
+ * `maxFormulaChars` (`too_long`), one beyond `maxCandidates` (`over_limit`), or the part of the
+ * reply beyond `maxReplyChars`, which is not read (`too_long`, one entry saying how much).
+ * `text` is cut to 120 characters with a marker saying how much was cut.
+ */
 export interface ExtractionReject {
   text: string;
   reason: 'too_long' | 'over_limit';
@@ -23,7 +30,7 @@ export interface ExtractOptions {
   maxFormulaChars?: number;
   /** Most candidates taken from one reply; the rest are counted as `over_limit`. Default 200. */
   maxCandidates?: number;
-  /** Characters of the reply scanned at all. Default 200 000. */
+  /** Characters of the reply scanned at all; the rest is reported as one `too_long` reject. Default 200 000. */
   maxReplyChars?: number;
 }
 
@@ -56,23 +63,27 @@ export function extractCandidates(
 ): { candidates: RawCandidate[]; rejected: ExtractionReject[] } {
   const maxChars = options.maxFormulaChars ?? 1000;
   const maxCandidates = options.maxCandidates ?? 200;
-  const text =
-    reply.length > (options.maxReplyChars ?? 200_000)
-      ? reply.slice(0, options.maxReplyChars ?? 200_000)
-      : reply;
+  const maxReply = options.maxReplyChars ?? 200_000;
+  const text = reply.length > maxReply ? reply.slice(0, maxReply) : reply;
   let found = fromJson(text);
   if (found.length === 0) found = fromLines(text, maxChars);
   const candidates: RawCandidate[] = [];
   const rejected: ExtractionReject[] = [];
+  if (reply.length > maxReply) {
+    rejected.push({
+      text: `the reply's last ${reply.length - maxReply} of ${reply.length} characters were not read (maxReplyChars ${maxReply})`,
+      reason: 'too_long',
+    });
+  }
   for (const c of found) {
     const formula = c.formula.trim();
     if (formula.length === 0) continue;
     if (formula.length > maxChars) {
-      rejected.push({ text: `${formula.slice(0, 120)}...`, reason: 'too_long' });
+      rejected.push({ text: bound(formula, 120), reason: 'too_long' });
       continue;
     }
     if (candidates.length >= maxCandidates) {
-      rejected.push({ text: formula.slice(0, 120), reason: 'over_limit' });
+      rejected.push({ text: bound(formula, 120), reason: 'over_limit' });
       continue;
     }
     candidates.push({ ...c, formula });

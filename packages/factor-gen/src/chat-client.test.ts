@@ -61,6 +61,12 @@ describe('chat client against a local chat-completions server', () => {
     expect(client.endpointHost).toBe(new URL(s.baseUrl).host);
   });
 
+  it('cuts an over-long served model name with a marker instead of reporting the requested one', async () => {
+    const s = await server({ reply: 'x', model: 'm'.repeat(250) });
+    const client = createChatClient({ ...fast, baseUrl: s.baseUrl, model: 'requested' });
+    expect((await client.complete(ask)).model).toBe(`${'m'.repeat(200)}… [50 more characters cut]`);
+  });
+
   it('keeps the key out of the client object', async () => {
     const client = createChatClient({ ...fast, baseUrl: 'http://127.0.0.1:9/v1', model: 'm', apiKey: KEY });
     expect(JSON.stringify(client)).not.toContain(KEY);
@@ -194,6 +200,88 @@ describe('chat client against a local chat-completions server', () => {
     expect((await failure(client.complete(ask))).code).toBe('DSL_LLM_RESPONSE_TOO_LARGE');
   });
 
+  it('refuses a 2xx answer that is not JSON in UTF-8 by its content type, without retrying', async () => {
+    const s = await server(
+      { status: 200, headers: { 'content-type': 'text/html' }, body: chatBody('close') },
+      { status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: {}' },
+      {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=iso-8859-1' },
+        body: chatBody('x'),
+      },
+      {
+        status: 200,
+        headers: { 'content-type': 'application/vnd.api+json; charset=UTF-8' },
+        body: chatBody('ok'),
+      },
+    );
+    const client = createChatClient({ ...fast, baseUrl: s.baseUrl, model: 'm' });
+    for (const type of ['text/html', 'text/event-stream', 'iso-8859-1']) {
+      const e = await failure(client.complete(ask));
+      expect(e.code).toBe('DSL_LLM_BAD_RESPONSE');
+      expect(e.message).toContain(type);
+    }
+    expect((await client.complete(ask)).content).toBe('ok');
+    expect(s.requests).toHaveLength(4);
+  });
+
+  it('refuses bytes that are not UTF-8 instead of replacing them', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"choices":[{"message":{"content":"mean(close'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from(')"}}]}'),
+    ]);
+    const s = await server({ status: 200, body });
+    const client = createChatClient({ ...fast, baseUrl: s.baseUrl, model: 'm' });
+    const e = await failure(client.complete(ask));
+    expect(e.code).toBe('DSL_LLM_BAD_RESPONSE');
+    expect(e.message).toMatch(/not valid UTF-8/);
+  });
+
+  it('stops an endless body at maxResponseBytes, and a dribbling one at the timeout', async () => {
+    const s = await server(
+      { stream: 'x'.repeat(16 * 1024) },
+      { stream: '{"a":1}', intervalMs: 20 },
+      { stream: '{"a":1}', intervalMs: 20 },
+    );
+    const client = createChatClient({
+      ...fast,
+      baseUrl: s.baseUrl,
+      model: 'm',
+      maxResponseBytes: 1024 * 1024,
+      timeoutMs: 300,
+      maxAttempts: 2,
+    });
+    let t0 = Date.now();
+    const big = await failure(client.complete(ask));
+    expect(big.code).toBe('DSL_LLM_RESPONSE_TOO_LARGE');
+    expect(big.context.size).toBeGreaterThan(1024 * 1024);
+    expect(big.context.size).toBeLessThan(2 * 1024 * 1024);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    t0 = Date.now();
+    const slow = await failure(client.complete(ask));
+    expect(slow.code).toBe('DSL_LLM_RETRIES_EXHAUSTED');
+    expect(slow.context).toMatchObject({ attempts: 2, lastError: 'timeout' });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
+  it('bounds server text in errors: a 4 MB error or non-JSON body becomes a short message', async () => {
+    const huge = `${'y'.repeat(4 * 1024 * 1024)} tail`;
+    const s = await server({ status: 400, body: huge }, { status: 200, body: huge });
+    const client = createChatClient({ ...fast, baseUrl: s.baseUrl, model: 'm' });
+    const http = await failure(client.complete(ask));
+    expect(http.code).toBe('DSL_LLM_HTTP');
+    // only the first 64 KiB are read; 300 characters of them are kept
+    expect(http.message).toMatch(/answered 400: y{300}… \[\d+ more characters cut\]/);
+    expect(http.message.length).toBeLessThan(450);
+    const bad = await failure(client.complete(ask));
+    expect(bad.code).toBe('DSL_LLM_BAD_RESPONSE');
+    expect(bad.message).toContain(
+      `the endpoint did not answer JSON: ${'y'.repeat(120)}… [${huge.length - 120} more characters cut]`,
+    );
+    expect(bad.message.length).toBeLessThan(250);
+  });
+
   it('stops at once when the caller aborts, during a request or a backoff wait', async () => {
     const s = await server(
       { reply: 'slow', delayMs: 5000 },
@@ -322,7 +410,8 @@ describe('backoff and Retry-After', () => {
     expect(redact(`bad key ${KEY}!`, KEY)).toBe('bad key [redacted]!');
     expect(redact('Authorization: Bearer abc.def-ghijkl')).toBe('Authorization: [redacted]');
     expect(redact('sk-live-abcdefghijkl in text')).toBe('[redacted] in text');
-    expect(redact('x'.repeat(400)).length).toBe(303);
+    // cut to 300 characters with a marker that says how much was cut (was a bare '...')
+    expect(redact('x'.repeat(400))).toBe(`${'x'.repeat(300)}… [100 more characters cut]`);
     expect(chatBody('a')).toContain('"content":"a"');
   });
 });

@@ -9,7 +9,7 @@ import {
 } from './backoff.js';
 import { type LlmEndpointOptions, resolveLlmConfig } from './config.js';
 import { llmError } from './errors.js';
-import { redact } from './redact.js';
+import { bound, createRedactor, type Redact } from './redact.js';
 
 /** One chat message. */
 export interface ChatMessage {
@@ -32,7 +32,7 @@ export interface ChatRequest {
 export interface ChatReply {
   /** Text of the first choice. */
   content: string;
-  /** Model name the server reports (falls back to the requested one). */
+  /** Model name the server reports, redacted and cut to 200 characters (the requested one when it reports none). */
   model: string;
   finishReason?: string;
   usage?: { promptTokens: number; completionTokens: number };
@@ -61,6 +61,12 @@ export interface ChatClient {
   /** Endpoint host (no credentials), for provenance. */
   readonly endpointHost: string;
   complete(request: ChatRequest, options?: TaskOptions): Promise<ChatReply>;
+  /**
+   * Removes the client's secrets (and their encodings) from a text. `generateFactors` passes
+   * everything it returns or writes through it. Optional for stand-ins that hold no secret;
+   * without it only token-shaped strings are redacted.
+   */
+  readonly redact?: Redact;
 }
 
 /** Options of {@link createChatClient}. Times in milliseconds. */
@@ -69,6 +75,12 @@ export interface ChatClientOptions extends LlmEndpointOptions, Partial<RetryPoli
   timeoutMs?: number;
   /** Largest response body accepted. Default 8 MiB. */
   maxResponseBytes?: number;
+  /**
+   * Most bytes of an error answer's (non-2xx) body read for its message, at least 4096. The rest
+   * is not read (the connection is dropped); the message keeps at most 300 characters of it.
+   * Default 64 KiB.
+   */
+  maxErrorBodyBytes?: number;
   /** Seed of the backoff jitter (through `Rng`). Default 0. */
   seed?: number;
   /** Called before each retry, after the delay is chosen. */
@@ -95,8 +107,17 @@ type Attempt =
  * `signal` aborts the request and any wait at once (`ABORTED`); retries are reported through
  * `onProgress` (stage `llm`).
  *
- * The API key is held in a closure: it is not a property of the client, and it never appears in
- * an error, a report or provenance (server text is passed through {@link redact}).
+ * The API key is held in a closure: it is not a property of the client. Everything the client
+ * returns or throws that came from the server (the reply's content, model and finish reason,
+ * error bodies, network messages) first goes through one redaction step ({@link createRedactor}
+ * of the key: verbatim, `Bearer <key>`, JSON-escaped, URL-encoded, hex, base64), exposed as
+ * `client.redact` for what callers persist. Server text in an error is cut to 300 characters
+ * with a marker saying how much was cut.
+ *
+ * A 2xx answer must be `application/json` (or `+json`) in UTF-8: another content type or charset,
+ * bytes that are not UTF-8, or a body that is not a chat completion fail with
+ * `DSL_LLM_BAD_RESPONSE`; a body over `maxResponseBytes` fails with `DSL_LLM_RESPONSE_TOO_LARGE`
+ * as soon as it passes the limit (an endless body included); a body that stops coming times out.
  *
  * @throws `DSL_LLM_CONFIG` on bad configuration (at creation).
  */
@@ -114,7 +135,16 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
   checkMs(policy.maxRetryAfterMs, 'maxRetryAfterMs');
   const timeoutMs = checkMs(options.timeoutMs ?? 120_000, 'timeoutMs', 1);
   const maxBytes = checkIntOpt(options.maxResponseBytes ?? 8 * 1024 * 1024, 'maxResponseBytes', 1, 2 ** 31);
+  const maxErrorBytes = checkIntOpt(
+    options.maxErrorBodyBytes ?? 64 * 1024,
+    'maxErrorBodyBytes',
+    4096,
+    2 ** 31,
+  );
   const rng = new Rng(options.seed ?? 0, 'llm-backoff');
+  const redactText = createRedactor([apiKey]);
+  /** Server text for an error message: redacted, then bounded (never the other way round). */
+  const serverText = (text: string, maxChars = 300) => bound(redactText(text), maxChars);
 
   async function attempt(request: ChatRequest, signal: AbortSignal | undefined): Promise<Attempt> {
     const controller = new AbortController();
@@ -142,12 +172,13 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         signal: controller.signal,
         redirect: 'error',
       });
-      const text = await readCapped(res, maxBytes, controller);
       if (!res.ok) {
+        // Only the start of an error body is read: it is only there to be quoted.
+        const text = await readErrorBody(res, maxErrorBytes);
         const retryAfterMs = parseRetryAfter(res.headers);
         const error = llmError(
           'DSL_LLM_HTTP',
-          `chat-completions answered ${res.status}: ${redact(text, apiKey)}`,
+          `chat-completions answered ${res.status}: ${serverText(text)}`,
           { status: res.status, source: endpoint.host },
         );
         return {
@@ -159,7 +190,9 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
           error,
         };
       }
-      return { ok: true, reply: parseReply(text, endpoint.model, apiKey) };
+      checkContentType(res.headers.get('content-type'), endpoint.host);
+      const text = await readCapped(res, maxBytes, controller, endpoint.host);
+      return { ok: true, reply: parseReply(text, endpoint.model, redactText, endpoint.host) };
     } catch (e) {
       if (signal?.aborted) {
         throw new HfqError('ABORTED', 'LLM request was aborted', { stage: 'llm' }, { cause: signal.reason });
@@ -191,13 +224,15 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
         ok: false,
         retryable: true,
         kind: 'network',
-        error: llmError('DSL_LLM_RETRIES_EXHAUSTED', `network error: ${redact(msg, apiKey)}`, {
+        error: llmError('DSL_LLM_RETRIES_EXHAUSTED', `network error: ${serverText(msg)}`, {
           source: endpoint.host,
         }),
       };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      // Whatever was left unread (a refused content type, an early error) is dropped, not kept.
+      controller.abort(new Error('attempt over'));
     }
   }
 
@@ -250,49 +285,133 @@ export function createChatClient(options: ChatClientOptions = {}): ChatClient {
     }
   }
 
-  return Object.freeze({ model: endpoint.model, endpointHost: endpoint.host, complete });
+  return Object.freeze({ model: endpoint.model, endpointHost: endpoint.host, complete, redact: redactText });
 }
 
-/** Reads the body as UTF-8 text, failing once it passes `maxBytes`. */
-async function readCapped(res: Response, maxBytes: number, controller: AbortController): Promise<string> {
+/**
+ * A 2xx answer must be JSON (`application/json` or `application/*+json`), in UTF-8 when a charset
+ * is named. A missing content type is wrong too: the body is not assumed to be what was asked for.
+ */
+function checkContentType(header: string | null, host: string): void {
+  const [type = '', ...params] = (header ?? '').split(';').map((p) => p.trim().toLowerCase());
+  if (!/^application\/([a-z0-9.+-]+\+)?json$/.test(type)) {
+    throw llmError(
+      'DSL_LLM_BAD_RESPONSE',
+      `the endpoint answered content type ${header === null ? '(none)' : JSON.stringify(bound(header, 100))}, not application/json`,
+      { source: host, field: 'content-type' },
+    );
+  }
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice(8)
+    .replace(/"/g, '');
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+    throw llmError(
+      'DSL_LLM_BAD_RESPONSE',
+      `the endpoint answered in charset ${JSON.stringify(bound(charset, 40))}; only UTF-8 is read`,
+      { source: host, field: 'content-type' },
+    );
+  }
+}
+
+/**
+ * Reads the body as UTF-8 text, failing with `DSL_LLM_RESPONSE_TOO_LARGE` once it passes
+ * `maxBytes` (a declared `content-length` over it fails before reading) and with
+ * `DSL_LLM_BAD_RESPONSE` on bytes that are not UTF-8 (nothing is replaced silently).
+ */
+async function readCapped(
+  res: Response,
+  maxBytes: number,
+  controller: AbortController,
+  host: string,
+): Promise<string> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     controller.abort(new Error('too large'));
     throw llmError('DSL_LLM_RESPONSE_TOO_LARGE', `response of ${declared} bytes exceeds ${maxBytes}`, {
       size: declared,
+      source: host,
     });
   }
+  if (res.body === null) return '';
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let size = 0;
+  let text = '';
+  try {
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        controller.abort(new Error('too large'));
+        throw llmError('DSL_LLM_RESPONSE_TOO_LARGE', `response exceeds ${maxBytes} bytes`, {
+          size,
+          source: host,
+        });
+      }
+      text += decoder.decode(chunk, { stream: true });
+    }
+    return text + decoder.decode();
+  } catch (e) {
+    if (e instanceof TypeError && (e as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') {
+      controller.abort(new Error('not UTF-8'));
+      throw llmError(
+        'DSL_LLM_BAD_RESPONSE',
+        `the answer is not valid UTF-8 (within its first ${size} bytes)`,
+        {
+          source: host,
+          size,
+        },
+      );
+    }
+    throw e;
+  }
+}
+
+/**
+ * The first `maxBytes` of an error body as text (invalid UTF-8 shown as U+FFFD: it is only
+ * quoted); the rest is not read.
+ */
+async function readErrorBody(res: Response, maxBytes: number): Promise<string> {
   if (res.body === null) return '';
   const decoder = new TextDecoder();
   let size = 0;
   let text = '';
+  let cut = false;
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    const room = maxBytes - size;
     size += chunk.byteLength;
-    if (size > maxBytes) {
-      controller.abort(new Error('too large'));
-      throw llmError('DSL_LLM_RESPONSE_TOO_LARGE', `response exceeds ${maxBytes} bytes`, { size });
+    text += decoder.decode(room < chunk.byteLength ? chunk.subarray(0, room) : chunk, { stream: true });
+    if (size >= maxBytes) {
+      cut = true;
+      break; // cancels the body; the caller's finally drops the connection
     }
-    text += decoder.decode(chunk, { stream: true });
   }
-  return text + decoder.decode();
+  text += decoder.decode();
+  return cut ? `${text}… [rest of the body not read]` : text;
 }
 
 function parseReply(
   text: string,
   requestedModel: string,
-  apiKey: string | undefined,
+  redactText: Redact,
+  host: string,
 ): Omit<ChatReply, 'attempts'> {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
-    throw llmError('DSL_LLM_BAD_RESPONSE', `the endpoint did not answer JSON: ${redact(text, apiKey, 120)}`);
+    throw llmError(
+      'DSL_LLM_BAD_RESPONSE',
+      `the endpoint did not answer JSON: ${bound(redactText(text), 120)}`,
+      { source: host },
+    );
   }
   const choices = field(json, 'choices');
   const first = Array.isArray(choices) ? choices[0] : undefined;
   const content = field(field(first, 'message'), 'content');
   if (typeof content !== 'string') {
-    throw llmError('DSL_LLM_BAD_RESPONSE', 'the answer has no choices[0].message.content string');
+    throw llmError('DSL_LLM_BAD_RESPONSE', 'the answer has no choices[0].message.content string', {
+      source: host,
+    });
   }
   const model = field(json, 'model');
   const finish = field(first, 'finish_reason');
@@ -300,9 +419,11 @@ function parseReply(
   const pt = field(usage, 'prompt_tokens');
   const ct = field(usage, 'completion_tokens');
   return {
-    content,
-    model: typeof model === 'string' && model.length > 0 && model.length < 200 ? model : requestedModel,
-    ...(typeof finish === 'string' && { finishReason: finish }),
+    content: redactText(content),
+    // An over-long name is cut with a marker, not swapped for the requested one (that would claim
+    // the requested model answered).
+    model: typeof model === 'string' && model.length > 0 ? bound(redactText(model), 200) : requestedModel,
+    ...(typeof finish === 'string' && { finishReason: bound(redactText(finish), 100) }),
     ...(typeof pt === 'number' &&
       typeof ct === 'number' && { usage: { promptTokens: pt, completionTokens: ct } }),
   };

@@ -1,13 +1,12 @@
 import type { Panel, TaskOptions } from '@hfq/core';
+import type { FactorLimits, SourceKind } from '@hfq/factor-dsl';
 import {
   evaluateFactors,
   type FactorDef,
   type FactorMarket,
   type MarketFactory,
   type VolumeBarOptions,
-} from '../eval/index.js';
-import type { FactorLimits } from '../language/index.js';
-import type { SourceKind } from '../ops/index.js';
+} from '@hfq/factor-dsl';
 import type { GenerationSample } from './generate.js';
 import type { CheckedFactor } from './language.js';
 

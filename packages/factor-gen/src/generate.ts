@@ -24,6 +24,7 @@ import {
   writeFactorLibrary,
 } from './library-file.js';
 import { buildFactorPrompt, type PromptExample, promptHash } from './prompt.js';
+import { bound, createRedactor, redactValue } from './redact.js';
 import { resolveThresholds, type ScreenInput, type ScreeningThresholds, screenFactors } from './screen.js';
 
 /** Why a candidate was turned down. */
@@ -172,8 +173,13 @@ const LANGUAGE_REASONS: Readonly<Record<string, RejectReason>> = {
  * `DSL_LLM_RATE_LIMITED`, `ABORTED`) are thrown.
  *
  * Provenance records the model, the endpoint host (no credentials), the prompt hashes, the date,
- * the token counts and the screening statistics; never the API key. With `outFile` the library
- * is written atomically. Progress: stage `generate`, in accepted factors.
+ * the token counts and the screening statistics; never the API key. Everything returned or
+ * written (the library, the partial library, the report, the failed rounds) goes through the
+ * client's redaction step (`client.redact`; token-shaped strings only for a client without one),
+ * so a key the endpoint echoes (as the model name, inside a factor's meaning, anywhere in a reply)
+ * is never stored. Every piece of model text kept is bounded, with a marker saying how much was
+ * cut. With `outFile` the library is written atomically. Progress: stage `generate`, in accepted
+ * factors.
  *
  * Fewer than `count` factors may come back (the model ran out of ideas within `maxRounds`). When
  * the run stops on an error after accepting factors, and `outFile` is given, the partial library
@@ -186,6 +192,10 @@ const LANGUAGE_REASONS: Readonly<Record<string, RejectReason>> = {
  */
 export async function generateFactors(options: GenerateFactorsOptions): Promise<GenerateFactorsResult> {
   const { client, source, sample } = options;
+  /** The one redaction step for everything returned or written. */
+  const redactText = client.redact ?? createRedactor([]);
+  /** Model text as kept: redacted first (a cut must not leave part of a key), then cut. */
+  const keep = (text: string, n = 300) => cut(redactText(text), n);
   const count = intOption(options.count, 'count', 1, 10_000);
   const perRequest = intOption(options.perRequest ?? Math.min(25, 2 * count), 'perRequest', 1, 200);
   const maxRounds = intOption(
@@ -274,35 +284,37 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
             e.code === 'DSL_LLM_BAD_RESPONSE' ||
             e.code === 'DSL_LLM_RESPONSE_TOO_LARGE')
         ) {
-          failedRounds.push({ round, code: e.code, message: e.message });
+          failedRounds.push({ round, code: e.code, message: keep(e.message, 500) });
           if (++failedInRow >= maxFailed) break;
           continue;
         }
         throw e;
       }
       failedInRow = 0;
-      if (reply.model !== client.model) servedModels.add(reply.model);
+      // Reply text is redacted before anything reads or cuts it (the client did too, when it has a key).
+      const replyModel = redactText(reply.model);
+      if (replyModel !== client.model) servedModels.add(replyModel);
       if (reply.usage) {
         tokens.prompt += reply.usage.promptTokens;
         tokens.completion += reply.usage.completionTokens;
       }
 
-      const { candidates, rejected } = extractCandidates(reply.content, extractOpts);
+      const { candidates, rejected } = extractCandidates(redactText(reply.content), extractOpts);
       for (const r of rejected)
-        report.push({ round, formula: cut(r.text), status: 'rejected', reason: r.reason });
+        report.push({ round, formula: keep(r.text), status: 'rejected', reason: r.reason });
 
       // The gate: the language's checker, then the AST-hash duplicate test.
       const fresh: { entry: CandidateReport; checked: CheckedFactor; meaning: string }[] = [];
       for (const c of candidates) {
-        const entry: CandidateReport = { round, formula: cut(c.formula), status: 'rejected' };
-        if (c.name !== undefined) entry.name = cut(c.name, 80);
+        const entry: CandidateReport = { round, formula: keep(c.formula), status: 'rejected' };
+        if (c.name !== undefined) entry.name = keep(c.name, 80);
         report.push(entry);
         let checked: CheckedFactor;
         try {
           checked = checkCandidate(c.formula, source, options.limits);
         } catch (e) {
           entry.reason = HfqError.is(e) ? (LANGUAGE_REASONS[e.code] ?? 'parse') : 'internal';
-          entry.detail = cut(e instanceof Error ? e.message : String(e), 500);
+          entry.detail = keep(e instanceof Error ? e.message : String(e), 500);
           continue;
         }
         entry.canonical = checked.text;
@@ -310,12 +322,12 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
         const dup = seen.get(checked.hash);
         if (dup !== undefined) {
           entry.reason = 'duplicate';
-          entry.detail = `same AST as ${cut(dup, 200)}`;
+          entry.detail = `same AST as ${keep(dup, 200)}`;
           continue;
         }
         seen.set(checked.hash, checked.text);
         idText.set(factorId(source, checked.hash), checked.text);
-        fresh.push({ entry, checked, meaning: clean(c.meaning ?? '') });
+        fresh.push({ entry, checked, meaning: keep((c.meaning ?? '').trim(), 300) });
       }
       if (fresh.length === 0) continue;
 
@@ -329,7 +341,7 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
       evaluated.forEach((r, i) => {
         if ('error' in r) {
           fresh[i]!.entry.reason = 'evaluation';
-          fresh[i]!.entry.detail = cut(r.error, 500);
+          fresh[i]!.entry.detail = keep(r.error, 500);
         } else ok.push(i);
       });
       if (ok.length === 0) continue;
@@ -382,10 +394,10 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
     if (options.outFile !== undefined && accepted.length > 0) {
       stoppedBy = {
         code: HfqError.is(e) ? e.code : 'ERROR',
-        message: cut(e instanceof Error ? e.message : String(e), 500),
+        message: keep(e instanceof Error ? e.message : String(e), 500),
       };
       try {
-        await writeFactorLibrary(options.outFile, assemble());
+        await writeFactorLibrary(options.outFile, assemble(), { redact: redactText });
       } catch {
         // Best effort: the error that stopped the run is the one to report.
       }
@@ -393,12 +405,13 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
     throw e;
   }
   const library = assemble();
-  if (options.outFile !== undefined) await writeFactorLibrary(options.outFile, library);
-  return { library, report, failedRounds, rejectedByReason: countReasons(report) };
+  if (options.outFile !== undefined)
+    await writeFactorLibrary(options.outFile, library, { redact: redactText });
+  return redactValue({ library, report, failedRounds, rejectedByReason: countReasons(report) }, redactText);
 
   function assemble(): FactorLibraryFile {
     const provenance: LibraryProvenance = {
-      generator: '@hfq/factor-dsl generateFactors',
+      generator: '@hfq/factor-gen generateFactors',
       model: client.model,
       servedModels: [...servedModels].sort(),
       endpointHost: client.endpointHost,
@@ -418,7 +431,10 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
       },
       ...(stoppedBy !== undefined && { stoppedBy }),
     };
-    return { format: 'hfq-factor-library', version: 1, source, factors: [...accepted], provenance };
+    return redactValue(
+      { format: 'hfq-factor-library', version: 1, source, factors: [...accepted], provenance },
+      redactText,
+    );
   }
 }
 
@@ -502,15 +518,13 @@ function describe(
   }
 }
 
-/** Text as stored in reports: control characters removed, cut to `n` characters. */
+/**
+ * Text as stored in reports: control characters removed, cut to `n` characters with a marker
+ * saying how many were cut. Model text reaching here was redacted by the client first.
+ */
 function cut(s: string, n = 300): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
-  const t = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-  return t.length > n ? `${t.slice(0, n)}...` : t;
-}
-
-function clean(s: string): string {
-  return cut(s.trim(), 300);
+  return bound(s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' '), n);
 }
 
 function intOption(n: number, field: string, min: number, max: number): number {

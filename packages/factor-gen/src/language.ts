@@ -3,9 +3,20 @@
  * table, fields, rules from the limits) and the gate every candidate goes through
  * (`checkFactor`: parse, type-check, limits). LLM text reaches nothing but `checkFactor`.
  */
-import { type CheckedFactor, checkFactor, type FactorLimits, resolveLimits } from '../language/index.js';
-import { type LibraryFactor, MINUTE_FACTORS, TICK_FACTORS, VBAR_FACTORS } from '../library/index.js';
-import { OPERATORS, type OpSpec, SOURCE_FIELDS, type SourceKind } from '../ops/index.js';
+import {
+  type CheckedFactor,
+  checkFactor,
+  type FactorLimits,
+  type LibraryFactor,
+  MINUTE_FACTORS,
+  OPERATORS,
+  type OpSpec,
+  resolveLimits,
+  SOURCE_FIELDS,
+  type SourceKind,
+  TICK_FACTORS,
+  VBAR_FACTORS,
+} from '@hfq/factor-dsl';
 import type { PromptExample, PromptField, PromptOperator } from './prompt.js';
 
 export type { CheckedFactor, FactorLimits, SourceKind };

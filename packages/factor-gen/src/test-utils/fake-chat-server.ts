@@ -9,10 +9,12 @@ import type { AddressInfo } from 'node:net';
 export type FakeStep =
   /** A normal answer whose first choice says `content`. */
   | { reply: string; model?: string; delayMs?: number }
-  /** A raw answer. */
-  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
+  /** A raw answer (bytes as given: a `Uint8Array` body may be anything, e.g. not UTF-8). */
+  | { status: number; body?: string | Uint8Array; headers?: Record<string, string>; delayMs?: number }
   /** Headers then a body dribbled out slower than any sane timeout. */
-  | { hang: true };
+  | { hang: true }
+  /** A 200 whose body never ends: `chunk` written again every `intervalMs` (default 0: as fast as it drains). */
+  | { stream: string; intervalMs?: number };
 
 export interface RecordedRequest {
   method: string;
@@ -75,6 +77,21 @@ export async function startFakeChatServer(steps: FakeStep[] = []): Promise<FakeC
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"choices":');
         return; // never finishes; closed by close()
+      }
+      if ('stream' in step) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const pump = () => {
+          if (res.destroyed || res.writableEnded) return;
+          // Write until the socket pushes back, then wait for it to drain (or the next tick).
+          while (res.write(step.stream)) {
+            if (step.intervalMs) break;
+          }
+          if (step.intervalMs) later(step.intervalMs, pump);
+          else res.once('drain', pump);
+        };
+        res.on('close', () => res.removeAllListeners('drain'));
+        pump();
+        return;
       }
       const send = () => {
         if ('reply' in step) {

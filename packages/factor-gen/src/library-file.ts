@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { llmError } from './errors.js';
+import { bound, createRedactor, type Redact, redactValue } from './redact.js';
 
 /** Screening numbers of one accepted factor, on the evaluation sample. */
 export interface FactorScreenStats {
@@ -76,14 +77,30 @@ export interface FactorLibraryFile {
   provenance: LibraryProvenance;
 }
 
+/** Options of {@link writeFactorLibrary}. */
+export interface WriteFactorLibraryOptions {
+  /**
+   * Redaction applied to every string of the library (keys included) before it is written:
+   * `client.redact` of the chat client that produced it, or `createRedactor([apiKey])`. Default:
+   * token-shaped strings (`sk-...`, `Bearer ...`) only.
+   */
+  redact?: Redact;
+}
+
 /**
  * Writes `library` as JSON to `path` atomically: into a temporary file in the same folder, flushed
  * to disk, then renamed over `path`, so a reader sees the old file or the new one, never half of
- * one. The temporary file is removed if anything fails.
+ * one. The temporary file is removed if anything fails. Every string is redacted first (see
+ * `options.redact`).
+ * @throws `DSL_LLM_LIBRARY` when the file cannot be written (context `source`: the path).
  */
-export async function writeFactorLibrary(path: string, library: FactorLibraryFile): Promise<void> {
+export async function writeFactorLibrary(
+  path: string,
+  library: FactorLibraryFile,
+  options: WriteFactorLibraryOptions = {},
+): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const text = `${JSON.stringify(library, null, 2)}\n`;
+  const text = `${JSON.stringify(redactValue(library, options.redact ?? createRedactor([])), null, 2)}\n`;
   let ok = false;
   try {
     const fh = await open(tmp, 'wx');
@@ -98,7 +115,7 @@ export async function writeFactorLibrary(path: string, library: FactorLibraryFil
   } catch (e) {
     throw llmError(
       'DSL_LLM_LIBRARY',
-      `could not write the factor library: ${(e as Error).message}`,
+      `could not write the factor library: ${bound((e as Error).message, 300)}`,
       { source: path },
       e,
     );
@@ -120,7 +137,7 @@ export async function readFactorLibrary(path: string): Promise<FactorLibraryFile
   } catch (e) {
     throw llmError(
       'DSL_LLM_LIBRARY',
-      `could not read a factor library: ${(e as Error).message}`,
+      `could not read a factor library: ${bound((e as Error).message, 300)}`,
       { source: path },
       e,
     );

@@ -92,6 +92,22 @@ describe('extractCandidates', () => {
     expect(many.rejected.filter((x) => x.reason === 'over_limit')).toHaveLength(6);
   });
 
+  it('says how much of an over-long reply was not read, instead of dropping it silently', () => {
+    const reply = `["std(ret)"]${' '.repeat(300)}`;
+    const r = extractCandidates(reply, { maxReplyChars: 100 });
+    expect(r.candidates.map((c) => c.formula)).toEqual(['std(ret)']);
+    expect(r.rejected).toEqual([
+      {
+        text: `the reply's last ${reply.length - 100} of ${reply.length} characters were not read (maxReplyChars 100)`,
+        reason: 'too_long',
+      },
+    ]);
+    const long = `mean(${'ret + '.repeat(400)}ret)`;
+    expect(extractCandidates(JSON.stringify([long])).rejected[0]!.text).toBe(
+      `${long.slice(0, 120)}… [${long.length - 120} more characters cut]`,
+    );
+  });
+
   it('survives junk: empty, unbalanced JSON, deep nesting, non-string values', () => {
     expect(formulas('')).toEqual([]);
     expect(formulas('{"factors": [ {"formula": "std(ret)" ')).toEqual([]);

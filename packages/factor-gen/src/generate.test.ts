@@ -2,9 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError, Panel, Rng } from '@hfq/core';
+import { checkFactor, MINUTE_FACTORS } from '@hfq/factor-dsl';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { checkFactor } from '../language/index.js';
-import { MINUTE_FACTORS } from '../library/index.js';
 import { createChatClient } from './chat-client.js';
 import { type GenerationSample, generateFactors } from './generate.js';
 import { readFactorLibrary } from './library-file.js';

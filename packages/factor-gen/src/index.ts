@@ -1,4 +1,10 @@
-/** LLM factor generation: prompt from the operator table, chat-completions client, screening, provenance. */
+/**
+ * @packageDocumentation
+ * `@hfq/factor-gen`: LLM factor generation for the hfq factor language. A prompt built from the
+ * operator table, an OpenAI-compatible chat-completions client, extraction of candidate formulas,
+ * the language's checker as the only gate, screening on a sample, and library files with
+ * provenance.
+ */
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './backoff.js';
 export {
   type ChatClient,
@@ -39,6 +45,7 @@ export {
   type GeneratedFactor,
   type LibraryProvenance,
   readFactorLibrary,
+  type WriteFactorLibraryOptions,
   writeFactorLibrary,
 } from './library-file.js';
 export {
@@ -50,6 +57,7 @@ export {
   type PromptOperator,
   promptHash,
 } from './prompt.js';
+export { createRedactor, type Redact } from './redact.js';
 export { type MarketSampleOptions, marketSample } from './sample.js';
 export {
   DEFAULT_SCREENING,
