@@ -3,7 +3,8 @@
  * for the tfjs side and (through `params.json`) the PyTorch reference, so both measure the same
  * shapes.
  */
-import { defaultConfig, type ModelConfig, type ModelKind, paramSpecs, sizeOf } from '@hfq/models';
+import { defaultConfig, type ModelConfig, type ModelKind } from '@hfq/models';
+import { paramSpecs, sizeOf } from '@hfq/models/internal';
 import { TOY_KIND, type ToyConfig, toyConfig, toySpecs } from './toy.js';
 
 /** An architecture of @hfq/models, or the toy attention block of the first H100 measurement. */

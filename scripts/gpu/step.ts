@@ -12,7 +12,7 @@ import {
   type StepInput,
   type TrainableNet,
   type TrainingBatch,
-} from '@hfq/models';
+} from '@hfq/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What the step needs of a model (a @hfq/models `Model` or the toy block). */

@@ -7,7 +7,7 @@
  * (q, k, v, o projections with bias, scale 1/sqrt(d)) -> residual + layer norm (eps 1e-5) ->
  * mean over days -> linear `d -> 1` -> `[B]`. No dropout, no positional encoding.
  */
-import { initParam, LAYER_NORM_EPS, type ParamSpec } from '@hfq/models';
+import { initParam, LAYER_NORM_EPS, type ParamSpec } from '@hfq/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The toy block's kind in case lists. */

@@ -1,4 +1,7 @@
-/** What the benchmark needs from the package (its public entry plus the internal step function). */
+/**
+ * What the benchmark needs from the package: its public entry, plus the training step and the
+ * kernel switch from the measurement subpath (`@hfq/models/internal`).
+ */
 export {
   type BackendName,
   defaultConfig,
@@ -9,5 +12,4 @@ export {
   OnnxScorer,
   useBackend,
 } from '../src/index.js';
-export { setFastKernels } from '../src/ops/kernels/install.js';
-export { batchGradients as batchGradientsForBench, chooseChunk } from '../src/train/train.js';
+export { batchGradients as batchGradientsForBench, chooseChunk, setFastKernels } from '../src/internal.js';

@@ -14,6 +14,8 @@ import { HfqError, type HfqErrorContext } from '@hfq/core';
  * - `MODELS_CHECKPOINT`: a checkpoint belongs to another model/options, or is corrupt.
  * - `MODELS_FORMAT`: a weights or ONNX file is not in the expected format.
  * - `MODELS_ONNX`: ONNX export or ONNX Runtime inference failed.
+ * - `MODELS_DIVERGED`: training produced a non-finite loss or weight (context: epoch, step, date
+ *   or the parameter); training stops rather than return a model trained through NaN.
  */
 export type ModelsErrorCode =
   | 'MODELS_CONFIG'
@@ -24,7 +26,8 @@ export type ModelsErrorCode =
   | 'MODELS_BACKEND'
   | 'MODELS_CHECKPOINT'
   | 'MODELS_FORMAT'
-  | 'MODELS_ONNX';
+  | 'MODELS_ONNX'
+  | 'MODELS_DIVERGED';
 
 /** Builds an `HfqError` with one of this package's codes. */
 export function modelsError(

@@ -5,20 +5,26 @@
  * Crossformer, encoder-decoder return-sequence model) on TensorFlow.js with an IC loss, training
  * with early stopping and resumable checkpoints, seed ensembles and composites, tensor backend
  * selection, and ONNX export with onnxruntime-node inference.
+ *
+ * Measurement scripts that need the training step's internals (the GPU scripts, the benchmarks)
+ * import them from `@hfq/models/internal` instead (see `internal.ts`).
  */
 export {
-  AUTO_ORDER,
   activeBackend,
   type BackendInfo,
   type BackendLoader,
   type BackendName,
   type BackendOptions,
+  type DawnBackend,
   ensureBackend,
-  probeBackends,
+  type GpuDeviceInfo,
+  listWebGpuAdapters,
   registerBackendLoader,
   useBackend,
+  type WebGpuAdapterEntry,
+  type WebGpuOptions,
+  type WebGpuPackage,
 } from './backend/backend.js';
-export { GRADIENT_KERNELS, registerModelGradients } from './backend/gradients.js';
 export {
   type CrossSection,
   type DatasetOptions,
@@ -40,16 +46,12 @@ export {
   type WalkForwardPlan,
 } from './data/split.js';
 export { meanInvStd, rankZscoreInPlace, zscoreInPlace } from './data/standardize.js';
-export { type ModelsErrorCode, modelsError } from './errors.js';
-export { finiteMean } from './eval/finite-mean.js';
-export { decodeTensorFile, encodeTensorFile, type NamedTensor, writeFileAtomic } from './io/tensor-file.js';
-export { icLoss, MIN_IC_STOCKS, maskedIC, maskedMSE, segmentMatrix } from './loss/ic-loss.js';
-export { inferenceForward, paramSpecs, trainingForward } from './models/architectures.js';
+export type { ModelsErrorCode } from './errors.js';
+export { icLoss, segmentMatrix } from './loss/ic-loss.js';
 export {
   type AttentionConfig,
   type BaseModelConfig,
   type CrossformerConfig,
-  crossformerScales,
   defaultConfig,
   type GruConfig,
   type ITransformerConfig,
@@ -57,12 +59,9 @@ export {
   type ModelConfig,
   type ModelConfigInput,
   type ModelKind,
-  outputSize,
   type Pooling,
-  resolveConfig,
   type Seq2SeqConfig,
   type TransformerConfig,
-  validateConfig,
 } from './models/config.js';
 export {
   createModel,
@@ -73,34 +72,17 @@ export {
   type ModelFileMeta,
   modelFromBytes,
 } from './models/model.js';
-export { type Activation, LAYER_NORM_EPS } from './nn/blocks.js';
-export { initParam, type ParamInit, type ParamSpec, sizeOf } from './nn/params.js';
+export type { Activation } from './nn/blocks.js';
+export type { ParamInit, ParamSpec } from './nn/params.js';
 export {
+  type ExportableModel,
   exportOnnx,
   inputLayout,
-  META,
-  ONNX_IR_VERSION,
-  ONNX_OPSET,
   type OnnxExportOptions,
-  STOCKS_DIM,
   saveOnnx,
 } from './onnx/export.js';
-export { OnnxOps, type Sym } from './onnx/onnx-ops.js';
 export { type OnnxModelInfo, OnnxScorer, type OnnxScorerOptions, readOnnxInfo } from './onnx/scorer.js';
-export { type Ops, type Scope, scope } from './ops/ops.js';
-export { TfConstants, TfOps } from './ops/tf-ops.js';
 export {
-  type BatchGradients,
-  batchGradientsAsync,
-  profileTrainingPass,
-  type StepInput,
-  type TrainableNet,
-  type TrainingBatch,
-  type TrainingPassProfile,
-} from './train/batch-gradients.js';
-export { type CheckpointState, fingerprintOf, readCheckpoint } from './train/checkpoint.js';
-export {
-  checkCompatible,
   combineScorePanels,
   Ensemble,
   fitHorizonWeights,

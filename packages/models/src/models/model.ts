@@ -2,11 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ensureBackend } from '../backend/backend.js';
 import type { PreprocessSpec } from '../data/features.js';
 import { modelsError } from '../errors.js';
+import { checkPreprocess } from '../io/read-checks.js';
 import {
   decodeTensorFile,
   encodeTensorFile,
+  firstNonFinite,
   type NamedTensor,
   readTensorFile,
+  type TensorFile,
   writeFileAtomic,
 } from '../io/tensor-file.js';
 import { initParam, type ParamSpec, sizeOf } from '../nn/params.js';
@@ -253,28 +256,68 @@ export async function createModel(
   return new Model(config, initialWeights(config, options.seed ?? 0), options.features);
 }
 
-/** Restores a model from `Model.toBytes` output. */
+/**
+ * Restores a model from `Model.toBytes` output, checked like `loadModel`.
+ * @throws `MODELS_FORMAT` (or `MODELS_CONFIG` for an invalid config) naming `source` and the field.
+ */
 export async function modelFromBytes(bytes: Uint8Array, source?: string): Promise<Model> {
   return modelFromDecoded(decodeTensorFile(bytes, source), source);
 }
 
-/** Loads a model saved with `Model.save`. @throws `MODELS_FORMAT` */
+/**
+ * Loads a model saved with `Model.save`. Checked before use: the content hash written with it
+ * (files from before the hash have none and are accepted on the other checks), the metadata's
+ * shape (config, feature names, preprocessing), and that every weight is present, of its
+ * parameter's size and finite.
+ * @throws `MODELS_FORMAT` (or `MODELS_CONFIG` for an invalid config) naming the file and the field.
+ */
 export async function loadModel(path: string): Promise<Model> {
   return modelFromDecoded(readTensorFile(path), path);
 }
 
-async function modelFromDecoded(
-  file: { meta: unknown; tensors: Map<string, NamedTensor> },
-  source?: string,
-): Promise<Model> {
+async function modelFromDecoded(file: TensorFile, source?: string): Promise<Model> {
+  const bad = (field: string, what: string, cause?: unknown) =>
+    modelsError(
+      'MODELS_FORMAT',
+      `model file${source === undefined ? '' : ` ${source}`}: ${what}`,
+      { source, field },
+      cause,
+    );
   const meta = file.meta as Partial<ModelFileMeta> | null;
-  if (meta?.format !== 'hfq-model' || meta.config === undefined) {
-    throw modelsError('MODELS_FORMAT', 'not an hfq model file', { source });
+  if (meta === null || typeof meta !== 'object' || meta.format !== 'hfq-model') {
+    throw modelsError('MODELS_FORMAT', 'not an hfq model file', { source, field: 'format' });
+  }
+  if (meta.config === null || typeof meta.config !== 'object') throw bad('config', 'lacks its config');
+  try {
+    validateConfig(meta.config);
+  } catch (e) {
+    throw bad('config', `invalid config: ${e instanceof Error ? e.message : String(e)}`, e);
+  }
+  const features = meta.features ?? null;
+  if (features !== null && (!Array.isArray(features) || !features.every((f) => typeof f === 'string'))) {
+    throw bad('features', 'features must be a list of names or null');
+  }
+  const pre = meta.preprocess ?? null;
+  if (pre !== null) checkPreprocess(pre, (field, what) => bad(field, what));
+  for (const [name, t] of file.tensors) {
+    const hit = firstNonFinite(t.data);
+    if (hit !== undefined) throw bad(name, `weight ${name}[${hit.index}] is ${hit.value}`);
   }
   await ensureBackend();
   const weights = new Map<string, Float32Array>();
   for (const [k, v] of file.tensors) weights.set(k, v.data);
-  const model = new Model(meta.config, weights, meta.features ?? undefined);
-  model.preprocess = meta.preprocess ?? undefined;
+  for (const name of weights.keys()) {
+    if (!paramSpecs(meta.config).some((p) => p.name === name)) {
+      throw bad(name, `weight ${name} is not a parameter of a ${meta.config.kind} model`);
+    }
+  }
+  let model: Model;
+  try {
+    model = new Model(meta.config, weights, features ?? undefined);
+  } catch (e) {
+    const field = (e as { context?: { field?: string } }).context?.field ?? 'weights';
+    throw bad(field, e instanceof Error ? e.message : String(e), e);
+  }
+  model.preprocess = pre ?? undefined;
   return model;
 }

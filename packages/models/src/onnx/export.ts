@@ -3,7 +3,7 @@ import { modelsError } from '../errors.js';
 import { writeFileAtomic } from '../io/tensor-file.js';
 import { inferenceForward } from '../models/architectures.js';
 import type { ModelConfig } from '../models/config.js';
-import type { Model } from '../models/model.js';
+import type { ParamSpec } from '../nn/params.js';
 import { scope } from '../ops/ops.js';
 import { OnnxOps, type Sym } from './onnx-ops.js';
 import { DataType, encodeModel, type ValueInfoMsg } from './proto.js';
@@ -35,6 +35,21 @@ export interface OnnxExportOptions {
   horizonWeights?: ArrayLike<number>;
 }
 
+/**
+ * What `exportOnnx` reads of a model: a `Model` satisfies it. Declared here (rather than importing
+ * `Model`) so that the model class can offer `toOnnx`/`saveOnnx` without an import cycle.
+ */
+export interface ExportableModel {
+  readonly config: ModelConfig;
+  readonly features: readonly string[] | undefined;
+  readonly preprocess: PreprocessSpec | undefined;
+  readonly specs: readonly ParamSpec[];
+  /** Outputs per stock (1, or the horizon of the sequence model). */
+  readonly outputSize: number;
+  /** Current weights by parameter name. */
+  getWeights(): ReadonlyMap<string, Float32Array>;
+}
+
 function valueInfo(name: string, shape: readonly (number | null)[]): ValueInfoMsg {
   return {
     name,
@@ -64,7 +79,7 @@ export function inputLayout(config: ModelConfig, pre: PreprocessSpec | undefined
  * [stocks, horizon]` for the sequence model (its autoregressive decoder unrolled: one run, no
  * loop). Metadata: the config, feature names, preprocessing and input layout (`META` keys).
  */
-export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8Array {
+export function exportOnnx(model: ExportableModel, options: OnnxExportOptions = {}): Uint8Array {
   const cfg = model.config;
   const features = options.features ?? model.features;
   if (features === undefined || features.length !== cfg.nFeatures) {
@@ -126,6 +141,6 @@ export function exportOnnx(model: Model, options: OnnxExportOptions = {}): Uint8
 }
 
 /** Writes `exportOnnx(model, options)` to `path` atomically. */
-export function saveOnnx(model: Model, path: string, options: OnnxExportOptions = {}): void {
+export function saveOnnx(model: ExportableModel, path: string, options: OnnxExportOptions = {}): void {
   writeFileAtomic(path, exportOnnx(model, options));
 }

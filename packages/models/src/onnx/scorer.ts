@@ -3,7 +3,8 @@ import type { FactorSource, Panel } from '@hfq/core';
 import type { InferenceSession } from 'onnxruntime-node';
 import { type FeatureSection, FeatureWindows, type PreprocessSpec } from '../data/features.js';
 import { modelsError } from '../errors.js';
-import { inferenceChunk, type ModelConfig } from '../models/config.js';
+import { checkPreprocess } from '../io/read-checks.js';
+import { inferenceChunk, type ModelConfig, outputSize, validateConfig } from '../models/config.js';
 import type { Predictor } from '../train/predictor.js';
 import { META } from './export.js';
 import { decodeModel } from './proto.js';
@@ -18,7 +19,13 @@ export interface OnnxModelInfo {
   layout: string;
 }
 
-/** Reads the hfq metadata of an ONNX file. @throws `MODELS_FORMAT` for a file hfq did not write. */
+/**
+ * Reads the hfq metadata of an ONNX file, checking each entry: `hfq.config` a valid model config,
+ * `hfq.features` `nFeatures` names, `hfq.preprocess` null or a preprocessing record,
+ * `hfq.horizonWeights` null or one finite weight per output.
+ * @throws `MODELS_FORMAT` for a file hfq did not write, or naming the metadata key (`field`) that
+ *   is missing, not JSON or of the wrong shape.
+ */
 export function readOnnxInfo(bytes: Uint8Array, source?: string): OnnxModelInfo {
   let props: Map<string, string>;
   try {
@@ -31,12 +38,51 @@ export function readOnnxInfo(bytes: Uint8Array, source?: string): OnnxModelInfo 
       source,
     });
   }
-  const parse = (key: string) => JSON.parse(props.get(key) ?? 'null');
+  const bad = (field: string, what: string, cause?: unknown) =>
+    modelsError('MODELS_FORMAT', `ONNX metadata ${field}: ${what}`, { source, field }, cause);
+  const parse = (key: string): unknown => {
+    const text = props.get(key);
+    if (text === undefined) return null;
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw bad(key, 'is not valid JSON', e);
+    }
+  };
+  const config = parse(META.config);
+  if (config === null || typeof config !== 'object') throw bad(META.config, 'is missing');
+  try {
+    validateConfig(config as ModelConfig);
+  } catch (e) {
+    throw bad(META.config, `is not a valid model config: ${e instanceof Error ? e.message : String(e)}`, e);
+  }
+  const cfg = config as ModelConfig;
+  const features = parse(META.features);
+  if (!Array.isArray(features) || !features.every((f) => typeof f === 'string')) {
+    throw bad(META.features, 'must be a list of factor names');
+  }
+  if (features.length !== cfg.nFeatures) {
+    throw bad(META.features, `lists ${features.length} names for a model with nFeatures ${cfg.nFeatures}`);
+  }
+  const preRaw = parse(META.preprocess);
+  const preprocess =
+    preRaw === null
+      ? null
+      : checkPreprocess(preRaw, (field, what) => bad(`${META.preprocess} (${field})`, what));
+  const hw = parse(META.horizonWeights);
+  if (
+    hw !== null &&
+    (!Array.isArray(hw) ||
+      hw.length !== outputSize(cfg) ||
+      !hw.every((w) => typeof w === 'number' && Number.isFinite(w)))
+  ) {
+    throw bad(META.horizonWeights, `must be ${outputSize(cfg)} finite numbers`);
+  }
   return {
-    config: parse(META.config),
-    features: parse(META.features),
-    preprocess: parse(META.preprocess),
-    horizonWeights: parse(META.horizonWeights),
+    config: cfg,
+    features,
+    preprocess,
+    horizonWeights: hw as number[] | null,
     layout: props.get(META.layout) ?? '',
   };
 }

@@ -255,6 +255,72 @@ function resolveOptions(config: ModelConfig, o: TrainOptions) {
   };
 }
 
+/** Whether a cross-section can teach anything: labels that differ across stocks, inputs that are not all 0. */
+interface Usable {
+  labels: boolean;
+  features: boolean;
+}
+
+function usableOf(cs: CrossSection, sequence: boolean): Usable {
+  const y = sequence ? cs.seq! : cs.y!;
+  const mask = sequence ? cs.seqMask! : cs.yMask!;
+  let first = Number.NaN;
+  let labels = false;
+  let count = 0;
+  for (let i = 0; i < y.length && !labels; i++) {
+    if (!(mask[i]! > 0)) continue;
+    count++;
+    if (Number.isNaN(first)) first = y[i]!;
+    else if (y[i] !== first) labels = true;
+  }
+  labels &&= count >= 2;
+  let features = false;
+  for (let i = 0; i < cs.x.length && !features; i++) features = cs.x[i] !== 0;
+  return { labels, features };
+}
+
+/**
+ * Why a run had nothing to learn from, after an epoch over `dates` (the training dates): no date
+ * with 3 usable stocks, labels missing or equal across stocks on every date, or inputs that
+ * standardise to 0 everywhere (factors missing or constant across stocks). Undefined if usable.
+ */
+function unusableReason(
+  ds: StockDataset,
+  dates: ArrayLike<number>,
+  seen: { sections: number; labels: number; features: number },
+): { code: 'MODELS_DATA' | 'MODELS_LABEL'; field: string; message: string } | undefined {
+  if (seen.sections === 0) {
+    // Tell missing inputs from missing labels on one date: are there stocks without a label?
+    const withInputs = ds.crossSection(dates[0]!, 'none', false).n;
+    return withInputs < 3
+      ? {
+          code: 'MODELS_DATA',
+          field: 'features',
+          message: `no training date has 3 stocks with usable inputs (factors missing); e.g. date ${ds.dates[dates[0]!]} has ${withInputs}`,
+        }
+      : {
+          code: 'MODELS_LABEL',
+          field: 'labels',
+          message: `no training date has 3 stocks with a label (labels missing); e.g. date ${ds.dates[dates[0]!]}`,
+        };
+  }
+  if (seen.labels === 0) {
+    return {
+      code: 'MODELS_LABEL',
+      field: 'labels',
+      message: `labels are equal across stocks on all ${seen.sections} training dates: nothing to rank`,
+    };
+  }
+  if (seen.features === 0) {
+    return {
+      code: 'MODELS_DATA',
+      field: 'features',
+      message: `inputs are 0 after standardisation on all ${seen.sections} training dates (factors missing or constant across stocks)`,
+    };
+  }
+  return undefined;
+}
+
 /**
  * Scores of the model on cross-sections of `dates`, collapsed to one per stock (the sequence
  * model's horizons summed), and the mean per-date validation metric.
@@ -351,7 +417,7 @@ export async function trainModel(
   const adamPrivate = optimizer as unknown as { accBeta1: tf.Variable; accBeta2: tf.Variable };
 
   const state: CheckpointState | undefined =
-    options.checkpoint !== undefined ? readCheckpoint(options.checkpoint, fingerprint) : undefined;
+    options.checkpoint !== undefined ? readCheckpoint(options.checkpoint, fingerprint, shapes) : undefined;
   const resumedFromEpoch = state?.epoch ?? 0;
   let chunk: number;
   if (state !== undefined) {
@@ -388,6 +454,13 @@ export async function trainModel(
     'steps',
   );
   const predictChunk = inferenceChunk(cfg);
+  const usable = new WeakMap<CrossSection, Usable>();
+  const seen = { sections: 0, labels: 0, features: 0 };
+  const fail = (e: unknown): never => {
+    optimizer.dispose();
+    model.dispose();
+    throw e;
+  };
 
   for (let epoch = resumedFromEpoch + 1; epoch <= o.epochs && !finished; epoch++) {
     const t0 = performance.now();
@@ -412,9 +485,49 @@ export async function trainModel(
         o.maxStocksPerDate,
         new Rng(o.seed, 'stocks', epoch, b),
       );
+      if (epoch === resumedFromEpoch + 1) {
+        for (const cs of sections) {
+          if (usable.has(cs)) continue;
+          const u = usableOf(cs, sequence);
+          usable.set(cs, u);
+          seen.sections++;
+          if (u.labels) seen.labels++;
+          if (u.features) seen.features++;
+        }
+      }
       const dropoutSeed = new Rng(o.seed, 'dropout', epoch, b).nextUint32();
-      lossSum += step(model, optimizer, batch, chunk, dropoutSeed, o.auxMseWeight);
+      const loss = step(model, optimizer, batch, chunk, dropoutSeed, o.auxMseWeight);
+      if (!Number.isFinite(loss)) {
+        fail(
+          modelsError(
+            'MODELS_DIVERGED',
+            `training loss is ${loss} at epoch ${epoch}, step ${b + 1} (dates ${dates.map((t) => ds.dates[t]).join(', ')}); lower learningRate or check the inputs`,
+            { field: 'loss', epoch, step: b + 1, date: ds.dates[dates[0]!] },
+          ),
+        );
+      }
+      lossSum += loss;
       progress.tick(1, `epoch ${epoch} step ${b + 1}/${stepsPerEpoch}`);
+    }
+    if (epoch === resumedFromEpoch + 1 && resumedFromEpoch === 0) {
+      const why = unusableReason(ds, split.train, seen);
+      if (why !== undefined) fail(modelsError(why.code, why.message, { field: why.field }));
+    }
+    const weightsNow = model.getWeights();
+    for (const [name, w] of weightsNow) {
+      const bad = w.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) {
+        fail(
+          modelsError(
+            'MODELS_DIVERGED',
+            `weight ${name}[${bad}] is ${w[bad]} after epoch ${epoch}; lower learningRate`,
+            {
+              field: name,
+              epoch,
+            },
+          ),
+        );
+      }
     }
     const validSections = Array.from(split.valid, (t) => cache.get(ds, t, labels, false));
     const score = validate(model, validSections, o.validMetric, predictChunk);
@@ -428,7 +541,7 @@ export async function trainModel(
     if (Number.isFinite(score) && score > bestScore + o.minDelta) {
       bestScore = score;
       bestEpoch = epoch;
-      best = model.getWeights();
+      best = weightsNow;
       badEpochs = 0;
     } else {
       badEpochs++;
@@ -459,13 +572,22 @@ export async function trainModel(
             m: moments.slice(0, half),
             v: moments.slice(half),
           },
-          weights: model.getWeights(),
+          weights: weightsNow,
           best,
         },
         shapes,
       );
       tf.dispose(adamWeights.slice(0, 1).map((w) => w.tensor));
     }
+  }
+  if (bestEpoch === 0 && history.length > 0) {
+    fail(
+      modelsError(
+        'MODELS_DATA',
+        `the validation ${o.validMetric} is undefined in every epoch (${history.length}): validation labels missing or equal across stocks, or constant scores; the untrained model is not returned`,
+        { field: 'split.valid' },
+      ),
+    );
   }
   optimizer.dispose();
   model.setWeights(best);

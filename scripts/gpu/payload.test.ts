@@ -12,14 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  buildPayload,
-  CARRY_LIMIT_BYTES,
-  PAYLOAD_BUDGET_BYTES,
-  type PayloadManifest,
-} from '../../../../scripts/gpu/bundle.js';
+import { buildPayload, CARRY_LIMIT_BYTES, PAYLOAD_BUDGET_BYTES, type PayloadManifest } from './bundle.js';
 
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 let dir: string;
 let manifest: PayloadManifest;
 

@@ -9,20 +9,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { initialWeights, Model, type ModelConfig, useBackend } from '@hfq/models';
+import { batchGradients } from '@hfq/models/internal';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseConfig, caseParams, smokeCases } from '../../../../scripts/gpu/cases.js';
-import { runChecks } from '../../../../scripts/gpu/checks.js';
-import { syntheticBatch } from '../../../../scripts/gpu/data.js';
-import { batchGradients as scriptGradients } from '../../../../scripts/gpu/step.js';
-import { ToyBlock, toyWeights } from '../../../../scripts/gpu/toy.js';
-import { paramsDocument } from '../../../../scripts/gpu/train-bench.js';
-import type { ModelConfig } from '../models/config.js';
-import { initialWeights, Model } from '../models/model.js';
-import { batchGradients } from '../train/train.js';
-import { useBackend } from './backend.js';
+import { caseConfig, caseParams, smokeCases } from './cases.js';
+import { runChecks } from './checks.js';
+import { syntheticBatch } from './data.js';
+import { batchGradients as scriptGradients } from './step.js';
+import { ToyBlock, toyWeights } from './toy.js';
+import { paramsDocument } from './train-bench.js';
 
-const repo = fileURLToPath(new URL('../../../../', import.meta.url));
+const repo = fileURLToPath(new URL('../../', import.meta.url));
 let dir: string;
 
 beforeAll(async () => {
