@@ -1,5 +1,5 @@
 import { barsError, checkOption } from '../errors.js';
-import { MINUTE_BAR_END_TIMES, minuteIndexOf } from '../session.js';
+import { MINUTE_BAR_END_TIMES, minuteIndexOf } from '../market/session.js';
 import { allocMinuteBars, allocTickSnapshots, type MinuteBars, type TickSnapshots } from '../types.js';
 import { issueToError, type ValidationOptions } from '../validate/issues.js';
 import { findMinuteBarIssues } from '../validate/minute-bars.js';
