@@ -37,6 +37,9 @@ import { HfqError, type HfqErrorContext } from '@hfq/core';
  * - `BARS_NONCONTIGUOUS_GROUP`: a stock-day whose rows are split across the file (streaming
  *   readers need each stock-day's rows together).
  * - `BARS_EMPTY_FILE`: a file with no header or no columns.
+ * - `BARS_ENCODING`: bytes that are not UTF-8 in a text file, or an id holding NUL, a control
+ *   character or U+FFFD.
+ * - `BARS_LINE_TOO_LONG`: a text line longer than the reader's `maxLineBytes`.
  */
 export type BarsErrorCode =
   | 'BARS_MISSING_COLUMN'
@@ -70,7 +73,9 @@ export type BarsErrorCode =
   | 'BARS_FILE_NOT_FOUND'
   | 'BARS_COLUMN_TYPE'
   | 'BARS_NONCONTIGUOUS_GROUP'
-  | 'BARS_EMPTY_FILE';
+  | 'BARS_EMPTY_FILE'
+  | 'BARS_ENCODING'
+  | 'BARS_LINE_TOO_LONG';
 
 /** An `HfqError` with a `BARS_...` code. */
 export type BarsError = HfqError<BarsErrorCode>;

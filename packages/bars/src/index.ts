@@ -1,15 +1,135 @@
 /**
  * @packageDocumentation
  * `@hfq/bars`: the raw-data layer of hfq. Columnar intraday frames for one stock-day (minute
- * bars, 10-level tick snapshots, equal-volume bars), the A-share session, tick-to-minute
- * aggregation, validation with typed errors, and CSV / Parquet / Arrow IO.
+ * bars, 10-level tick snapshots, equal-volume bars), the A-share market rules (session, price
+ * limits, tick), tick-to-minute aggregation, validation with typed errors, and CSV / Parquet /
+ * Arrow IO.
  */
 
 export type { DailyBars, IndexData } from './daily.js';
-export * from './equal-volume/index.js';
+export {
+  allocVolumeBarColumns,
+  type BarSizeOptions,
+  type EqualVolumeBatchOptions,
+  type EqualVolumeOptions,
+  equalVolumeBarSize,
+  equalVolumeBarSizes,
+  equalVolumeBars,
+  equalVolumeBarsBatch,
+  equalVolumeBarsKernel,
+  type MinuteColumns,
+  type TrailingBarSize,
+  trailingBarSizes,
+  type VolumeBarColumns,
+  type VolumeBarsBatch,
+} from './equal-volume/index.js';
 export { type BarsError, type BarsErrorCode, barsError } from './errors.js';
-export * from './io/index.js';
-export { MINUTE_BAR_END_TIMES, MINUTES_PER_DAY, minuteIndexOf, SESSION } from './session.js';
-export * from './ticks/index.js';
-export * from './types.js';
-export * from './validate/index.js';
+export {
+  type ArrowWriteOptions,
+  CANONICAL_MINUTE,
+  CANONICAL_MINUTE_COLUMNS,
+  CANONICAL_TICK,
+  CN_15MIN_BARS,
+  type ColumnMapping,
+  canonicalTickColumns,
+  canonicalTickMapping,
+  collectFrames,
+  type DailyReadOptions,
+  DERIVED_1MIN_BARS,
+  type FrameReadOptions,
+  type IndexReadOptions,
+  normalizeSymbol,
+  type ParquetWriteOptions,
+  readArrowFrames,
+  readCsvFrames,
+  readDailyBarsCsv,
+  readIndexData,
+  readMinuteBarsArrow,
+  readMinuteBarsCsv,
+  readMinuteBarsParquet,
+  readPanelsParquet,
+  readParquetFrames,
+  readTickSnapshotsArrow,
+  readTickSnapshotsCsv,
+  readTickSnapshotsParquet,
+  SSE_LEVEL2_SNAPSHOT,
+  SZSE_LEVEL2_SNAPSHOT,
+  sseNativeSnapshotMapping,
+  VENDOR_1MIN_BARS,
+  writeArrowFrames,
+  writeMinuteBarsArrow,
+  writeMinuteBarsCsv,
+  writeMinuteBarsParquet,
+  writePanelsParquet,
+  writeParquetFrames,
+  writeTickSnapshotsArrow,
+  writeTickSnapshotsCsv,
+  writeTickSnapshotsParquet,
+} from './io/index.js';
+export {
+  type Board,
+  boardOf,
+  CHINEXT_20PCT_FROM,
+  isMinuteBarEndInSession,
+  limitPriceCents,
+  limitPrices,
+  MAIN_ST_10PCT_FROM,
+  MINUTE_BAR_END_TIMES,
+  MINUTES_PER_DAY,
+  minuteIndexOf,
+  priceLimitPct,
+  roundToTick,
+  SESSION,
+  TICK_SIZE_CNY,
+  tradingMinuteClock,
+} from './market/index.js';
+export {
+  type BookSide,
+  cumulativeDepth,
+  cumulativeOrderImbalance,
+  depth,
+  depthWeightedPrice,
+  levelDiff,
+  levelSum,
+  levelValues,
+  microPrice,
+  midPrice,
+  orderImbalance,
+  spread,
+  type TicksToMinutesOptions,
+  ticksToMinuteBars,
+} from './ticks/index.js';
+export {
+  allocMinuteBars,
+  allocTickSnapshots,
+  type FrameKey,
+  MINUTE_BAR_FIELDS,
+  type MinuteBarField,
+  type MinuteBars,
+  TICK_LEVEL_FIELDS,
+  TICK_SCALAR_FIELDS,
+  type TickLevelField,
+  type TickScalarField,
+  type TickSnapshots,
+  VOLUME_BAR_FIELDS,
+  type VolumeBarField,
+  type VolumeBars,
+} from './types.js';
+export {
+  compareMinuteBars,
+  type FieldAgreement,
+  findMinuteBarIssues,
+  findTickIssues,
+  findVolumeBarIssues,
+  isContinuousTrading,
+  type MinuteBarAgreement,
+  type RepairChange,
+  type RepairResult,
+  repairMinuteBars,
+  repairTickSnapshots,
+  type ValidationIssue,
+  type ValidationOptions,
+  validateMinuteBars,
+  validateTickSnapshots,
+  validateVolumeBars,
+} from './validate/index.js';

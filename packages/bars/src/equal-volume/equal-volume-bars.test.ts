@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { HfqError, Rng, timeOfDay } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
-import { MINUTE_BAR_END_TIMES } from '../session.js';
+import { MINUTE_BAR_END_TIMES } from '../market/session.js';
 import { allocMinuteBars, type MinuteBars } from '../types.js';
 import { equalVolumeBarSize } from './bar-size.js';
 import { equalVolumeBarsBatch } from './batch.js';

@@ -10,7 +10,7 @@ export {
   type TrailingBarSize,
   type VolumeBarsBatch,
 } from './batch.js';
-export { type EqualVolumeOptions, equalVolumeBars, volumeBarsFromColumns } from './equal-volume-bars.js';
+export { type EqualVolumeOptions, equalVolumeBars } from './equal-volume-bars.js';
 export {
   allocVolumeBarColumns,
   equalVolumeBarsKernel,

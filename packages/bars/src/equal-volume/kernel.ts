@@ -1,22 +1,15 @@
 import { barsError } from '../errors.js';
+import type { MinuteBars } from '../types.js';
 
 /**
  * The columns of minute bars the equal-volume kernel reads. Any layout works: one stock-day, or
  * many stock-days concatenated (the kernel is given a row range). Only `open` and `close` at bar
- * edges are read; `high`, `low`, `volume`, `amount` are read for every minute.
+ * edges are read; `high`, `low`, `volume` (shares, finite, >= 0), `amount` (yuan) are read for
+ * every minute. `time` (bar end times, ms since midnight) is optional: when present the kernel
+ * fills `startTime` / `endTime`. Derived from `MinuteBars` (one definition of the fields).
  */
-export interface MinuteColumns {
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  /** Shares per minute (finite, >= 0). */
-  volume: Float64Array;
-  /** Yuan per minute. */
-  amount: Float64Array;
-  /** Bar end times (ms since midnight); when present the kernel fills `startTime`/`endTime`. */
-  time?: Int32Array;
-}
+export type MinuteColumns = Pick<MinuteBars, 'open' | 'high' | 'low' | 'close' | 'volume' | 'amount'> &
+  Partial<Pick<MinuteBars, 'time'>>;
 
 /**
  * Preallocated output columns of the kernel (struct of typed arrays, `capacity` rows). A bar holds

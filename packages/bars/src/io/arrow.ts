@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { throwIfAborted } from '@hfq/core';
 import {
   makeVector,
+  Precision,
   RecordBatchFileWriter,
   RecordBatchReader,
   RecordBatchStreamWriter,
@@ -102,9 +103,26 @@ export function writeTickSnapshotsArrow(
   return writeArrowFrames(path, 'tick', frames, options);
 }
 
-/** Column values of an Arrow vector: typed arrays for plain numbers, else per-value `get`. */
+/** ms per unit of an Arrow `TimeUnit` (SECOND, MILLISECOND, MICROSECOND, NANOSECOND). */
+const TIME_UNIT_MS = [1000, 1, 1e-3, 1e-6];
+
+/**
+ * Column values of an Arrow vector: typed arrays for plain numbers, else per-value `get`.
+ * Float16 is decoded (its `toArray` holds raw bits); `Time` columns are converted to ms since
+ * midnight by the unit their type declares (Time32[second] -> x 1000).
+ */
 function columnValues(v: Vector, typeId: Type): ArrayLike<unknown> {
-  if (v.nullCount === 0 && (typeId === Type.Float || typeId === Type.Int)) {
+  if (typeId === Type.Time) {
+    const scale = TIME_UNIT_MS[(v.type as { unit: number }).unit] ?? 1;
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const x = v.get(i);
+      out[i] = x === null ? null : Math.round(Number(x) * scale);
+    }
+    return out;
+  }
+  const half = typeId === Type.Float && (v.type as { precision: number }).precision === Precision.HALF;
+  if (v.nullCount === 0 && !half && (typeId === Type.Float || typeId === Type.Int)) {
     const a = v.toArray() as ArrayLike<unknown>;
     if (a.length === v.length) return a;
   }

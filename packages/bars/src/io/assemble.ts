@@ -1,11 +1,18 @@
-import { barsError, checkOption } from '../errors.js';
-import { MINUTE_BAR_END_TIMES, minuteIndexOf } from '../session.js';
+import { type BarsErrorCode, barsError, checkOption } from '../errors.js';
+import { MINUTE_BAR_END_TIMES, minuteIndexOf, SESSION } from '../market/session.js';
 import { allocMinuteBars, allocTickSnapshots, type MinuteBars, type TickSnapshots } from '../types.js';
 import { issueToError, type ValidationOptions } from '../validate/issues.js';
 import { findMinuteBarIssues } from '../validate/minute-bars.js';
 import { type RepairChange, repairMinuteBars, repairTickSnapshots } from '../validate/repair.js';
 import { findTickIssues } from '../validate/ticks.js';
-import { type CellWhere, normalizeSymbol, parseDateCell, parseNumberCell, parseTimeCell } from './cells.js';
+import {
+  type CellWhere,
+  clip,
+  normalizeSymbol,
+  parseDateCell,
+  parseNumberCell,
+  parseTimeCell,
+} from './cells.js';
 import type { ResolvedMapping } from './mapping.js';
 
 /** Options every frame reader takes. */
@@ -26,6 +33,11 @@ export interface FrameReadOptions {
   dates?: { from?: number; to?: number };
   /** Abort the read between rows (checked every 4096 rows). */
   signal?: AbortSignal;
+  /**
+   * Text files: the longest line accepted, in characters (default 1,048,576); a longer line is
+   * `BARS_LINE_TOO_LONG` (a file without newlines, or a runaway quote), read in linear time.
+   */
+  maxLineLength?: number;
 }
 
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -252,28 +264,45 @@ function isPriceField(name: string): boolean {
 
 /**
  * Start-labelled minute bars (09:25 auction row, 09:30 = 09:30-09:31, ..., 15:00 closing auction
- * row) moved to the vendor end labels by `minuteIndexOf`, merging rows that land in one bar.
+ * row) moved to the vendor end labels by `minuteIndexOf`. Only the auction rows are merged into
+ * a neighbouring bar (09:25 into 09:31, a stray 11:30 print into 11:30, 15:00 into 15:00: first
+ * open, max high, min low, last close, summed volume/amount/trades). Anything else that would land
+ * in an occupied bar is an error, never a silent merge: a repeated start time
+ * (`BARS_DUPLICATE_TIME`), times going back (`BARS_UNSORTED_TIME`), a lunch-break row
+ * (`BARS_OUTSIDE_SESSION`), and an auction row merged with a row whose high < low
+ * (`BARS_HIGH_BELOW_LOW`, which a merge would hide).
  */
 function relabelStartBars(f: MinuteBars, firstRow: number, source?: string): MinuteBars {
   const n = f.time.length;
   const out = allocMinuteBars(n, { asset: f.asset!, date: f.date! });
   let j = -1;
   let lastIdx = -2;
+  const fail = (code: BarsErrorCode, message: string, i: number, field = 'time'): never => {
+    const where: Record<string, unknown> = { field, row: firstRow + i, asset: f.asset, date: f.date };
+    if (source !== undefined) where.source = source;
+    throw barsError(code, message, where);
+  };
   for (let i = 0; i < n; i++) {
-    const idx = minuteIndexOf(f.time[i]!);
-    if (idx < 0) {
-      const where: Record<string, unknown> = {
-        field: 'time',
-        row: firstRow + i,
-        asset: f.asset,
-        date: f.date,
-      };
-      if (source !== undefined) where.source = source;
-      throw barsError(
-        'BARS_OUTSIDE_SESSION',
-        `a bar starting at ${f.time[i]} ms is outside the session`,
-        where,
-      );
+    const t = f.time[i]!;
+    const idx = minuteIndexOf(t);
+    if (idx < 0) fail('BARS_OUTSIDE_SESSION', `a bar starting at ${t} ms is outside the session`, i);
+    if (t > SESSION.morningClose && t < SESSION.afternoonOpen) {
+      fail('BARS_OUTSIDE_SESSION', `a bar starting at ${t} ms is in the lunch break`, i);
+    }
+    if (i > 0 && t === f.time[i - 1]) fail('BARS_DUPLICATE_TIME', `two bars start at ${t} ms`, i);
+    if (i > 0 && t < f.time[i - 1]!)
+      fail('BARS_UNSORTED_TIME', `start time ${t} ms comes after ${f.time[i - 1]} ms`, i);
+    if (idx === lastIdx) {
+      for (const r of [i - 1, i]) {
+        if (f.high[r]! < f.low[r]!) {
+          fail(
+            'BARS_HIGH_BELOW_LOW',
+            `high ${f.high[r]} < low ${f.low[r]} in an auction row merged into its bar`,
+            r,
+            'high',
+          );
+        }
+      }
     }
     if (idx === lastIdx) {
       out.high[j] = Math.max(out.high[j]!, f.high[i]!);
@@ -324,11 +353,12 @@ function dateOf(v: unknown, where: CellWhere): number {
   throw barsError('BARS_COLUMN_TYPE', `expected a date, got ${describe(v)}`, where);
 }
 
-function timeOf(v: unknown, where: CellWhere, numbers: 'ms' | 'hhmmss'): number {
+function timeOf(v: unknown, where: CellWhere, numbers: 'ms' | 'hhmmss' | 'seconds'): number {
   if (typeof v === 'string') return parseTimeCell(v, where);
   if (typeof v === 'number' || typeof v === 'bigint') {
-    const x = Number(v);
+    let x = Number(v);
     if (numbers === 'hhmmss') return parseTimeCell(String(x), where);
+    if (numbers === 'seconds') x *= 1000;
     if (Number.isInteger(x) && x >= 0 && x < DAY_MS) return x;
     throw barsError('BARS_PARSE_TIME', `${x} is not a time of day in ms since midnight`, where);
   }
@@ -337,7 +367,18 @@ function timeOf(v: unknown, where: CellWhere, numbers: 'ms' | 'hhmmss'): number 
 }
 
 function assetOf(v: unknown, where: CellWhere, column: string): string {
-  if (typeof v === 'string' && v.length > 0) return v;
+  if (typeof v === 'string' && v.length > 0) {
+    // NUL, control characters and U+FFFD (a decoder's replacement for bytes that were not UTF-8)
+    // would make a new, wrong asset id
+    if (hasBadChar(v)) {
+      throw barsError(
+        'BARS_ENCODING',
+        `asset id ${JSON.stringify(clip(v))} holds a control character or U+FFFD (bytes that were not UTF-8)`,
+        at(where, column),
+      );
+    }
+    return v;
+  }
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return String(v).padStart(6, '0');
   throw barsError('BARS_COLUMN_TYPE', `expected an asset id, got ${describe(v)}`, at(where, column));
 }
@@ -345,5 +386,14 @@ function assetOf(v: unknown, where: CellWhere, column: string): string {
 function describe(v: unknown): string {
   if (v === null || v === undefined || v === '') return 'an empty cell';
   if (typeof v === 'object') return `a ${v.constructor?.name ?? 'object'}`;
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return `${typeof v} ${JSON.stringify(typeof v === 'string' ? clip(v) : v)}`;
+}
+
+/** True when `s` holds a control character (NUL included), DEL or U+FFFD. */
+function hasBadChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0xfffd) return true;
+  }
+  return false;
 }

@@ -7,6 +7,11 @@ import { barsError } from '../errors.js';
  * fast (char codes, no regular expression per cell on the hot paths).
  */
 
+/** A cell's text cut to 64 characters for an error message (a 4 MB cell is not a 4 MB message). */
+export function clip(s: string): string {
+  return s.length <= 64 ? s : `${s.slice(0, 64)}... [${s.length} characters]`;
+}
+
 export interface CellWhere {
   field?: string;
   row?: number;
@@ -35,7 +40,7 @@ export function parseNumberCell(text: string, where: CellWhere): number {
   if (t.length === 0 || t === 'NaN' || t === 'nan' || t === 'null' || t === 'NULL' || t === 'None')
     return NaN;
   if (t !== text) return parseNumberCell(t, where);
-  throw barsError('BARS_PARSE_NUMBER', `cannot read ${JSON.stringify(text)} as a number`, where);
+  throw barsError('BARS_PARSE_NUMBER', `cannot read ${JSON.stringify(clip(text))} as a number`, where);
 }
 
 /**
@@ -63,7 +68,7 @@ export function parseDateCell(text: string, where: CellWhere): number {
   }
   const ymd = y * 10000 + m * 100 + d;
   if (y < 0 || m < 0 || d < 0 || !isYmd(ymd)) {
-    throw barsError('BARS_PARSE_DATE', `cannot read ${JSON.stringify(text)} as a date`, where);
+    throw barsError('BARS_PARSE_DATE', `cannot read ${JSON.stringify(clip(text))} as a date`, where);
   }
   return ymd;
 }
@@ -103,7 +108,7 @@ export function parseTimeCell(text: string, where: CellWhere): number {
     ms = full.length === 9 ? digits(full, 6, 3) : 0;
   }
   if (h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 || se > 59 || ms < 0) {
-    throw barsError('BARS_PARSE_TIME', `cannot read ${JSON.stringify(text)} as a time of day`, where);
+    throw barsError('BARS_PARSE_TIME', `cannot read ${JSON.stringify(clip(text))} as a time of day`, where);
   }
   return ((h * 60 + mi) * 60 + se) * 1000 + ms;
 }

@@ -41,7 +41,7 @@ export async function* readCsvFrames(
   let fields: string[] = [];
   let row = 0;
   const get = (c: number): string => fields[c]!;
-  for await (const batch of textLineBatches(source)) {
+  for await (const batch of textLineBatches(source, options.maxLineLength)) {
     for (const raw of batch) {
       if (header === undefined) {
         const line = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;

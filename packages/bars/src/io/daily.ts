@@ -1,6 +1,7 @@
 import { Panel, throwIfAborted } from '@hfq/core';
 import type { DailyBars, IndexData } from '../daily.js';
 import { barsError, checkOption } from '../errors.js';
+import { boardOf, limitPrices, priceLimitPct, roundToTick } from '../market/limits.js';
 import { normalizeSymbol, parseDateCell, parseNumberCell } from './cells.js';
 import { splitCsvLine, textLineBatches, textLines } from './text.js';
 
@@ -16,9 +17,10 @@ export interface DailyReadOptions {
   /**
    * Price limits: `'nan'` (default) leaves `upLimit`, `downLimit`, `isLimitUp`, `isLimitDown` NaN
    * (the file has no limit prices and no ST flags). `'board-rules'` derives them from `preClose`
-   * with the board's limit (10 % main board; 20 % STAR 688 and ChiNext 300/301 from 2020-08-24,
-   * 10 % before; 30 % Beijing), rounded to 0.01. Approximate: ST stocks (+-5 %) and IPO days are
-   * not known to the file and are treated like their board.
+   * with `priceLimitPct(boardOf(asset), date)` and `limitPrices` (10 % main board; 20 % STAR
+   * 688/689 and ChiNext 300/301 from 2020-08-24, 10 % before; 30 % Beijing), rounded half up to
+   * 0.01. Approximate: ST stocks and IPO days are not known to the file and are treated like a
+   * normal stock of their board.
    */
   limits?: 'nan' | 'board-rules';
   signal?: AbortSignal;
@@ -184,12 +186,10 @@ export async function readDailyBarsCsv(path: string, options: DailyReadOptions =
     bars.adjFactor.values[k] = factor;
     bars.suspended.values[k] = suspended ? 1 : 0;
     bars.listed.values[k] = 1;
-    const pre = p ? Math.round(((p.close * p.factor) / factor) * 100) / 100 : NaN;
+    const pre = p ? roundToTick((p.close * p.factor) / factor) : NaN;
     bars.preClose.values[k] = pre;
     if (limits === 'board-rules' && pre > 0) {
-      const pct = limitPct(asset, rows.date[r]!);
-      const up = Math.round(pre * (1 + pct) * 100 + 1e-6) / 100;
-      const down = Math.round(pre * (1 - pct) * 100 + 1e-6) / 100;
+      const { up, down } = limitPrices(pre, priceLimitPct(boardOf(asset), rows.date[r]!));
       bars.upLimit.values[k] = up;
       bars.downLimit.values[k] = down;
       if (!suspended) {
@@ -210,15 +210,6 @@ function nthField(line: string, k: number): string {
   }
   const end = line.indexOf(',', start);
   return end < 0 ? line.slice(start) : line.slice(start, end);
-}
-
-/** Daily price limit of a board, a fraction (0.1 = 10 %). */
-function limitPct(asset: string, date: number): number {
-  const code = asset.slice(0, 3);
-  if (asset.endsWith('.BJ')) return 0.3;
-  if (code === '688' || code === '689') return 0.2;
-  if ((code === '300' || code === '301') && date >= 20200824) return 0.2;
-  return 0.1;
 }
 
 function columnIndex<K extends string>(header: string[], names: K[], source: string): Record<K, number> {

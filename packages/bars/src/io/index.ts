@@ -8,7 +8,7 @@ export {
   writeTickSnapshotsArrow,
 } from './arrow.js';
 export type { FrameReadOptions } from './assemble.js';
-export { normalizeSymbol, parseDateCell, parseNumberCell, parseTimeCell } from './cells.js';
+export { normalizeSymbol } from './cells.js';
 export {
   collectFrames,
   readCsvFrames,
@@ -18,7 +18,7 @@ export {
   writeTickSnapshotsCsv,
 } from './csv.js';
 export { type DailyReadOptions, type IndexReadOptions, readDailyBarsCsv, readIndexData } from './daily.js';
-export { type ColumnMapping, type FrameKind, resolveMapping } from './mapping.js';
+export type { ColumnMapping } from './mapping.js';
 export {
   CANONICAL_MINUTE,
   CANONICAL_MINUTE_COLUMNS,

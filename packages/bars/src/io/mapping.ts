@@ -24,10 +24,13 @@ export interface ColumnMapping {
   time: string;
   /**
    * How to read numeric (non-text) time values, e.g. from Parquet/Arrow: `'ms'` = ms since
-   * midnight (the hfq layout, default), `'hhmmss'` = vendor integers like 93100000 / 145700.
-   * Text cells are always parsed by form.
+   * midnight (the hfq layout, default), `'hhmmss'` = vendor integers like 93100000 / 145700,
+   * `'seconds'` = seconds since midnight. Text cells are always parsed by form; Arrow `Time`
+   * columns are converted by the unit their type declares. A column read in the wrong unit gives
+   * times outside the session, which validation rejects (`BARS_OUTSIDE_SESSION`, naming the unit
+   * that would fit when exactly one does).
    */
-  timeNumbers?: 'ms' | 'hhmmss';
+  timeNumbers?: 'ms' | 'hhmmss' | 'seconds';
   /**
    * Minute bars only: `'end'` (default) = the time is the bar's end (the hfq and vendor
    * convention); `'start'` = bars are labelled by their first minute (09:30 = 09:30-09:31, with a
@@ -111,6 +114,14 @@ export function resolveMapping(
     return i;
   };
   checkOption(mapping.kind === 'minute' || mapping.kind === 'tick', 'kind', `must be 'minute' or 'tick'`);
+  checkOption(
+    mapping.timeNumbers === undefined ||
+      mapping.timeNumbers === 'ms' ||
+      mapping.timeNumbers === 'hhmmss' ||
+      mapping.timeNumbers === 'seconds',
+    'timeNumbers',
+    `must be 'ms', 'hhmmss' or 'seconds'`,
+  );
   const asset = typeof mapping.asset === 'string' ? need(mapping.asset, 'asset') : -1;
   const date = typeof mapping.date === 'string' ? need(mapping.date, 'date') : -1;
   const time = need(mapping.time, 'time');

@@ -159,8 +159,9 @@ export async function* readParquetFrames(
   for (const cols of resolved.levelColumns) for (const c of cols) if (c >= 0) wanted.add(header[c]!);
   const colIndex = new Map(header.map((h, i) => [h, i]));
   let start = 0;
-  for (const group of metadata.row_groups) {
-    const n = Number(group.num_rows);
+  const counts = checkRowGroupCounts(metadata, [...wanted], path);
+  for (let g = 0; g < metadata.row_groups.length; g++) {
+    const n = counts[g]!;
     const columns: (unknown[] | ArrayLike<unknown> | undefined)[] = new Array(header.length);
     try {
       await parquetRead({
@@ -197,6 +198,16 @@ export async function* readParquetFrames(
         e,
       );
     }
+    for (const name of wanted) {
+      const got = columns[colIndex.get(name)!]?.length ?? 0;
+      if (got !== n) {
+        throw barsError(
+          'BARS_FILE_FORMAT',
+          `row group ${g} claims ${n} rows but column ${JSON.stringify(name)} decoded ${got} values`,
+          { source: path, row: start, field: name },
+        );
+      }
+    }
     feedColumns(asm, columns, n, start);
     start += n;
     throwIfAborted(options.signal, 'read parquet');
@@ -204,6 +215,42 @@ export async function* readParquetFrames(
   }
   asm.finish();
   for (const f of asm.take()) yield f;
+}
+
+/**
+ * The row count of each row group, checked before anything is allocated: a count must be a safe
+ * non-negative integer (a -1, or 2^53 + 1 that `Number` would round, is corrupt), every read
+ * column chunk must store exactly that many values (a count below what is stored would drop
+ * rows), and the counts must add up to the file's `num_rows`.
+ */
+export function checkRowGroupCounts(md: FileMetaData, wanted: string[], path: string): number[] {
+  const bad = (message: string, row?: number) =>
+    barsError('BARS_FILE_FORMAT', message, row === undefined ? { source: path } : { source: path, row });
+  const count = (x: bigint | number, what: string): number => {
+    const n = typeof x === 'bigint' ? (x >= 0n && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : -1) : x;
+    if (!Number.isSafeInteger(n) || n < 0) throw bad(`${what} is ${String(x)}, not a row count`);
+    return n;
+  };
+  const out: number[] = [];
+  let total = 0;
+  md.row_groups.forEach((group, g) => {
+    const n = count(group.num_rows, `row group ${g}'s num_rows`);
+    for (const c of group.columns) {
+      const name = c.meta_data?.path_in_schema.join('.');
+      if (name === undefined || !wanted.includes(name)) continue;
+      const v = count(c.meta_data!.num_values, `row group ${g}, column ${JSON.stringify(name)}: num_values`);
+      if (v !== n)
+        throw bad(
+          `row group ${g} claims ${n} rows but column ${JSON.stringify(name)} stores ${v} values`,
+          total,
+        );
+    }
+    out.push(n);
+    total += n;
+  });
+  const fileRows = count(md.num_rows, "the file's num_rows");
+  if (fileRows !== total) throw bad(`the file claims ${fileRows} rows, its row groups ${total}`);
+  return out;
 }
 
 /** `readParquetFrames` for minute bars (default mapping: canonical). */

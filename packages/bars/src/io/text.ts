@@ -10,7 +10,10 @@ import {
 } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
-import { barsError } from '../errors.js';
+import { barsError, checkOption } from '../errors.js';
+
+/** Default longest text line, in characters (1 Mi). */
+export const DEFAULT_MAX_LINE = 1 << 20;
 
 /** True when the file starts with the gzip magic bytes. */
 export function isGzipFile(path: string): boolean {
@@ -30,7 +33,15 @@ export function isGzipFile(path: string): boolean {
  * gzip (detected by its magic bytes) through a `node:zlib` stream. `\r\n` and `\n` both end a
  * line. Memory: one chunk at a time, whatever the file size.
  */
-export async function* textLineBatches(source: string | Readable): AsyncGenerator<string[]> {
+export async function* textLineBatches(
+  source: string | Readable,
+  maxLineLength = DEFAULT_MAX_LINE,
+): AsyncGenerator<string[]> {
+  checkOption(
+    Number.isInteger(maxLineLength) && maxLineLength > 0,
+    'maxLineLength',
+    'must be a positive integer',
+  );
   let input: Readable;
   if (typeof source === 'string') {
     if (!existsSync(source)) throw barsError('BARS_FILE_NOT_FOUND', `no file at ${source}`, { source });
@@ -40,22 +51,66 @@ export async function* textLineBatches(source: string | Readable): AsyncGenerato
   } else {
     input = source;
   }
-  const decoder = new TextDecoder('utf-8');
-  let rest = '';
+  // fatal: bytes that are not UTF-8 are an error, never U+FFFD (which would make a new, wrong id)
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // the unfinished last line, kept as pieces so that a long line costs linear time
+  let rest: string[] = [];
+  let restLen = 0;
+  let lineNo = 0;
+  const tooLong = (len: number) =>
+    barsError(
+      'BARS_LINE_TOO_LONG',
+      `line ${lineNo + 1} is longer than ${maxLineLength} characters (${len}+); raise maxLineLength if the file is right`,
+      typeof source === 'string' ? { source, row: lineNo } : { row: lineNo },
+    );
+  const decode = (b?: Uint8Array): string => {
+    try {
+      return b === undefined ? decoder.decode() : decoder.decode(b, { stream: true });
+    } catch (e) {
+      throw barsError(
+        'BARS_ENCODING',
+        `bytes that are not UTF-8 after line ${lineNo} (re-encode the file as UTF-8, e.g. from GBK)`,
+        typeof source === 'string' ? { source, row: lineNo } : { row: lineNo },
+        e,
+      );
+    }
+  };
   try {
     for await (const chunk of input) {
-      const text =
-        rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true }));
+      const text = typeof chunk === 'string' ? chunk : decode(chunk as Uint8Array);
+      if (text.indexOf('\n') < 0) {
+        rest.push(text);
+        restLen += text.length;
+        if (restLen > maxLineLength) throw tooLong(restLen);
+        continue;
+      }
       const lines = text.split('\n');
-      rest = lines.pop()!;
+      if (rest.length > 0) {
+        rest.push(lines[0]!);
+        lines[0] = rest.join('');
+      }
+      const last = lines.pop()!;
+      rest = last.length > 0 ? [last] : [];
+      restLen = last.length;
       for (let i = 0; i < lines.length; i++) {
         const l = lines[i]!;
+        if (l.length > maxLineLength) {
+          lineNo += i;
+          throw tooLong(l.length);
+        }
         if (l.charCodeAt(l.length - 1) === 13) lines[i] = l.slice(0, -1);
       }
+      if (restLen > maxLineLength) {
+        lineNo += lines.length;
+        throw tooLong(restLen);
+      }
+      lineNo += lines.length;
       if (lines.length > 0) yield lines;
     }
-    rest += decoder.decode();
-    if (rest.length > 0) yield [rest.charCodeAt(rest.length - 1) === 13 ? rest.slice(0, -1) : rest];
+    rest.push(decode());
+    const tail = rest.join('');
+    if (tail.length > maxLineLength) throw tooLong(tail.length);
+    if (tail.length > 0) yield [tail.charCodeAt(tail.length - 1) === 13 ? tail.slice(0, -1) : tail];
   } catch (e) {
     if ((e as { code?: string }).code?.startsWith('BARS_')) throw e;
     const src = typeof source === 'string' ? source : undefined;

@@ -1,6 +1,6 @@
 /** Valid synthetic frames for IO tests (prices on the 0.01 grid, volumes in lots of 100). */
 import { Rng, timeOfDay } from '@hfq/core';
-import { MINUTE_BAR_END_TIMES } from '../session.js';
+import { MINUTE_BAR_END_TIMES } from '../market/session.js';
 import { allocMinuteBars, allocTickSnapshots, type MinuteBars, type TickSnapshots } from '../types.js';
 
 const cents = (x: number) => Math.round(x * 100) / 100;

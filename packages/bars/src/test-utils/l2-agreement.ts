@@ -7,7 +7,7 @@ import { parseNumberCell, parseTimeCell } from '../io/cells.js';
 import { collectFrames, readCsvFrames, readMinuteBarsCsv } from '../io/csv.js';
 import { DERIVED_1MIN_BARS, SZSE_LEVEL2_SNAPSHOT, sseNativeSnapshotMapping } from '../io/mappings.js';
 import { splitCsvLine, textLines } from '../io/text.js';
-import { MINUTE_BAR_END_TIMES, minuteIndexOf } from '../session.js';
+import { MINUTE_BAR_END_TIMES, minuteIndexOf } from '../market/session.js';
 import { ticksToMinuteBars } from '../ticks/ticks-to-minutes.js';
 import type { TickSnapshots } from '../types.js';
 import { allocMinuteBars, type MinuteBars } from '../types.js';

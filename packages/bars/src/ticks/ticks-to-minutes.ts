@@ -1,6 +1,6 @@
 import { formatTimeOfDay } from '@hfq/core';
 import { barsError, checkOption } from '../errors.js';
-import { MINUTE_BAR_END_TIMES, MINUTES_PER_DAY, minuteIndexOf, SESSION } from '../session.js';
+import { MINUTE_BAR_END_TIMES, MINUTES_PER_DAY, minuteIndexOf, SESSION } from '../market/session.js';
 import { allocMinuteBars, type MinuteBars, type TickSnapshots } from '../types.js';
 
 /** Options of `ticksToMinuteBars`. */

@@ -1,6 +1,6 @@
 import { HfqError, timeOfDay } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
-import { minuteIndexOf } from '../session.js';
+import { minuteIndexOf } from '../market/session.js';
 import { allocTickSnapshots, type TickSnapshots } from '../types.js';
 import { findMinuteBarIssues } from '../validate/minute-bars.js';
 import {

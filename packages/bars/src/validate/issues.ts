@@ -35,6 +35,12 @@ export interface ValidationOptions {
   vwapTolerance?: number;
   /** `find...Issues` stops after this many issues. Default 100. */
   maxIssues?: number;
+  /**
+   * Session rule of minute bars: `'a-share'` (default) requires every bar end time to be in the
+   * A-share session (`isMinuteBarEndInSession`: 09:25..11:30, 13:01..15:00), which also catches a
+   * `time` column read in the wrong unit; `null` skips it (other markets, synthetic clocks).
+   */
+  session?: 'a-share' | null;
 }
 
 export interface ResolvedValidationOptions {
@@ -42,6 +48,7 @@ export interface ResolvedValidationOptions {
   priceTolerance: number;
   vwapTolerance: number;
   maxIssues: number;
+  session: 'a-share' | null;
 }
 
 export function resolveValidationOptions(o: ValidationOptions = {}): ResolvedValidationOptions {
@@ -57,7 +64,9 @@ export function resolveValidationOptions(o: ValidationOptions = {}): ResolvedVal
   checkOption(vwapTolerance >= 0 && vwapTolerance < Infinity, 'vwapTolerance', 'must be >= 0');
   const maxIssues = o.maxIssues ?? 100;
   checkOption(Number.isInteger(maxIssues) && maxIssues > 0, 'maxIssues', 'must be a positive integer');
-  return { tickSize, priceTolerance, vwapTolerance, maxIssues };
+  const session = o.session === undefined ? 'a-share' : o.session;
+  checkOption(session === 'a-share' || session === null, 'session', `must be 'a-share' or null`);
+  return { tickSize, priceTolerance, vwapTolerance, maxIssues, session };
 }
 
 /** Collects issues up to a limit; `full` tells a validator to stop scanning. */

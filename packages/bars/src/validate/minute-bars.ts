@@ -1,3 +1,4 @@
+import { isMinuteBarEndInSession } from '../market/session.js';
 import { MINUTE_BAR_FIELDS, type MinuteBars } from '../types.js';
 import { checkTimedColumns, checkTimeOfDay } from './columns.js';
 import {
@@ -11,6 +12,30 @@ import {
 
 const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
 
+function clock(t: number): string {
+  if (!(t >= 0 && t < 86_400_000)) return `${t} ms`;
+  const s = Math.floor(t / 1000);
+  const p = (x: number) => String(x).padStart(2, '0');
+  return `${p(Math.floor(s / 3600))}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
+}
+
+/**
+ * Which unit a time outside the session would be in the session under (HHMMSS integers, seconds,
+ * minutes since midnight), as a hint for the reader's `timeNumbers` option. Refuses to guess
+ * (no hint) unless exactly one unit fits.
+ */
+function unitHint(t: number): string {
+  const fits: string[] = [];
+  const hh = Math.floor(t / 10000);
+  const mm = Math.floor(t / 100) % 100;
+  const ss = t % 100;
+  if (Number.isInteger(t) && mm < 60 && ss < 60 && isMinuteBarEndInSession(((hh * 60 + mm) * 60 + ss) * 1000))
+    fits.push("HHMMSS integers (timeNumbers: 'hhmmss')");
+  if (isMinuteBarEndInSession(t * 1000)) fits.push("seconds since midnight (timeNumbers: 'seconds')");
+  if (t === 0) fits.push('a date without a time (the time column holds dates?)');
+  return fits.length === 1 ? `: the time column looks like ${fits[0]}` : '';
+}
+
 /**
  * Every rule a minute-bar frame breaks (up to `maxIssues`), in row order per rule group.
  *
@@ -22,7 +47,9 @@ const PRICE_FIELDS = ['open', 'high', 'low', 'close'] as const;
  * with volume 0 may have all four prices NaN; high >= low (`BARS_HIGH_BELOW_LOW`), open and close
  * in [low, high] (`BARS_OPEN_OUTSIDE_RANGE`, `BARS_CLOSE_OUTSIDE_RANGE`), amount / volume in
  * [low, high] within `vwapTolerance` and no amount without volume (`BARS_VWAP_OUTSIDE_RANGE`);
- * prices on the `tickSize` grid (`BARS_OFF_TICK_GRID`). O(n).
+ * prices on the `tickSize` grid (`BARS_OFF_TICK_GRID`); with `session: 'a-share'` (default), bar
+ * end times inside the session (`BARS_OUTSIDE_SESSION`, naming the likely unit when the time
+ * column was read in the wrong one). O(n).
  */
 export function findMinuteBarIssues(f: MinuteBars, options?: ValidationOptions): ValidationIssue[] {
   const o = resolveValidationOptions(options);
@@ -34,6 +61,16 @@ export function findMinuteBarIssues(f: MinuteBars, options?: ValidationOptions):
   for (let i = 0; i < n && !out.full; i++) {
     const t = time[i]!;
     checkTimeOfDay(t, i, out);
+    if (o.session === 'a-share' && !isMinuteBarEndInSession(t)) {
+      out.add(
+        'BARS_OUTSIDE_SESSION',
+        `bar end time ${clock(t)} is outside the A-share session${unitHint(t)}`,
+        {
+          field: 'time',
+          row: i,
+        },
+      );
+    }
     if (i > 0) {
       const prev = time[i - 1]!;
       if (t === prev) out.add('BARS_DUPLICATE_TIME', `two bars end at ${t} ms`, { field: 'time', row: i });

@@ -1,4 +1,4 @@
-import { SESSION } from '../session.js';
+import { SESSION } from '../market/session.js';
 import { TICK_LEVEL_FIELDS, TICK_SCALAR_FIELDS, type TickSnapshots } from '../types.js';
 import { checkTimedColumns, checkTimeOfDay } from './columns.js';
 import {

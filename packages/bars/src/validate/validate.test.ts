@@ -1,7 +1,7 @@
 import { HfqError, timeOfDay } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { equalVolumeBars } from '../equal-volume/equal-volume-bars.js';
-import { MINUTE_BAR_END_TIMES } from '../session.js';
+import { MINUTE_BAR_END_TIMES } from '../market/session.js';
 import {
   allocMinuteBars,
   allocTickSnapshots,

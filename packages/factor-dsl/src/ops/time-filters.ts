@@ -1,3 +1,4 @@
+import { SESSION, tradingMinuteClock } from '@hfq/bars';
 import { clockArg, minutesArg, seriesArg } from './args.js';
 import type { OpSpec } from './spec.js';
 
@@ -8,14 +9,8 @@ import type { OpSpec } from './spec.js';
  * Trading minutes count 09:30-11:30 then 13:00-15:00 (240 in a day).
  */
 const MINUTE = 60_000;
-const MORNING_OPEN = 9.5 * 3_600_000;
-const MORNING_CLOSE = 11.5 * 3_600_000;
-const AFTERNOON_OPEN = 13 * 3_600_000;
-
-/** Clock time (ms since midnight) `m` trading minutes after the 09:30 open. */
-export function tradingMinuteClock(m: number): number {
-  return m <= 120 ? MORNING_OPEN + m * MINUTE : AFTERNOON_OPEN + (m - 120) * MINUTE;
-}
+/** The session's times come from the A-share rules module of @hfq/bars (one definition). */
+const MORNING_CLOSE = SESSION.morningClose;
 
 /** `HHMM` -> ms since midnight. */
 export function hhmmToMs(hhmm: number): number {

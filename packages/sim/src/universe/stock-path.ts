@@ -1,3 +1,4 @@
+import { limitPriceCents } from '@hfq/bars';
 import { Rng } from '@hfq/core';
 import type { MarketConfig } from '../config.js';
 import { fastNormal, unitStudentT } from '../random.js';
@@ -77,10 +78,11 @@ const U32 = 2.3283064365386963e-10;
 
 const clip4 = (x: number) => (x > 4 ? 4 : Math.max(x, -4));
 
-/** Daily limit price in cents: preClose * (1 +- pct%), rounded half up to the cent (integer arithmetic). */
-export function limitPrice(preCloseCents: number, pct: number): number {
-  return Math.max(1, Math.floor((preCloseCents * (100 + pct) + 50) / 100));
-}
+/**
+ * Daily limit price in cents: preClose * (1 +- pct%), rounded half up to the cent (integer
+ * arithmetic, never below 1 cent). The exchange rule of `@hfq/bars` (`limitPriceCents`).
+ */
+export const limitPrice: (preCloseCents: number, pct: number) => number = limitPriceCents;
 
 const SPLIT_RATIOS = [1.2, 1.3, 1.5, 2];
 
@@ -256,6 +258,9 @@ export function simulateStockPath(
         }
         adj *= priceC / preC;
       }
+      // The simulator's own rule, kept for bit-identical output: ST is +-5 % on every board. The
+      // exchanges' rule (`priceLimitPct` in @hfq/bars) gives ChiNext ST 20 % from 2020-08-24,
+      // STAR ST 20 % always, and main-board ST 10 % from 2025-07-07.
       const pct = st ? 5 : s.limitPct;
       upC = limitPrice(preC, pct);
       downC = limitPrice(preC, -pct);

@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { writeMinuteBarsArrow, writeTickSnapshotsArrow } from '../../io/arrow.js';
 import { writeMinuteBarsParquet } from '../../io/parquet.js';
-import { MINUTE_BAR_END_TIMES } from '../../session.js';
+import { MINUTE_BAR_END_TIMES } from '../../market/session.js';
 import { makeTickDay } from '../../test-utils/frames.js';
 import { allocMinuteBars, type MinuteBars } from '../../types.js';
 

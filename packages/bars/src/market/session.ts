@@ -42,3 +42,26 @@ export function minuteIndexOf(time: number): number {
   if (time < SESSION.close) return 120 + Math.floor((time - SESSION.afternoonOpen) / 60_000);
   return 239;
 }
+
+/**
+ * True when `time` (ms since midnight) is a valid end label of an A-share minute bar: in
+ * [09:25, 11:30] (an opening-auction bar labelled 09:25 or 09:30, then 09:31..11:30) or in
+ * (13:00, 15:00]. Lunch-break (11:30-13:00 exclusive of 11:30), pre-09:25 and post-15:00 labels
+ * are outside the session. NaN or non-integers return false.
+ */
+export function isMinuteBarEndInSession(time: number): boolean {
+  return (
+    (time >= SESSION.openingAuctionMatch && time <= SESSION.morningClose) ||
+    (time > SESSION.afternoonOpen && time <= SESSION.close)
+  );
+}
+
+/**
+ * Clock time (ms since midnight) `m` trading minutes after the 09:30 open (0..240): the morning
+ * holds minutes 0..120 (09:30..11:30), the afternoon 120..240 (13:00..15:00); minute 120 reads as
+ * 11:30.
+ */
+export function tradingMinuteClock(m: number): number {
+  const half = SESSION.morningClose - SESSION.morningOpen;
+  return m * 60_000 <= half ? SESSION.morningOpen + m * 60_000 : SESSION.afternoonOpen + m * 60_000 - half;
+}
