@@ -5,6 +5,28 @@
  * progress/abort interface.
  */
 export { Calendar } from './calendar.js';
+export type { PreprocessErrorCode } from './cross-section/errors.js';
+export { FILL_METHODS, type FillMethod, type FillOptions, fillMissing } from './cross-section/fill.js';
+export { industryCodes } from './cross-section/industry.js';
+export {
+  COLLINEAR_TOLERANCE,
+  type NeutralizeOptions,
+  type NeutralizeStats,
+  neutralize,
+  neutralizeWithStats,
+} from './cross-section/neutralize.js';
+export { normalQuantile } from './cross-section/normal-quantile.js';
+export {
+  type PreprocessExposures,
+  type PreprocessOptions,
+  type PreprocessStep,
+  preprocessCube,
+  preprocessPanel,
+} from './cross-section/pipeline.js';
+export { averageRank, RankWorkspace } from './cross-section/rank.js';
+export { rankGauss } from './cross-section/rank-gauss.js';
+export { MAD_NORMAL_SCALE, type WinsorizeOptions, winsorize } from './cross-section/winsorize.js';
+export { type ZScoreOptions, zscore } from './cross-section/zscore.js';
 export {
   addCalendarDays,
   calendarDaysBetween,

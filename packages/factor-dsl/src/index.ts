@@ -10,4 +10,3 @@ export * from './language/index.js';
 export * from './library/index.js';
 export * from './llm/index.js';
 export * from './ops/index.js';
-export * from './preprocess/index.js';

@@ -6,7 +6,6 @@
  */
 
 export { ic, rankIC } from './correlation/ic.js';
-export { averageRank, RankWorkspace } from './correlation/rank.js';
 export {
   type CorrelationTable,
   type CorrelationTableOptions,

@@ -1,8 +1,7 @@
-import { HfqError } from '@hfq/core';
+import { averageRank, HfqError, RankWorkspace } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { expectAllClose, expectClose, reference } from '../test-utils/reference.js';
 import { ic, rankIC } from './ic.js';
-import { averageRank, RankWorkspace } from './rank.js';
 
 describe('ic and rankIC match scipy pearsonr / spearmanr on filtered pairs', () => {
   for (const c of reference.correlation) {

@@ -1,4 +1,4 @@
-import { RankWorkspace } from './rank.js';
+import { RankWorkspace } from '@hfq/core';
 
 /**
  * Pearson correlation of the first `n` entries of two compact arrays (all finite; callers filter

@@ -1,6 +1,12 @@
-import { Calendar, formatYmd, type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
+import {
+  Calendar,
+  formatYmd,
+  type Panel,
+  ProgressReporter,
+  RankWorkspace,
+  type TaskOptions,
+} from '@hfq/core';
 import { rankIC } from '../correlation/ic.js';
-import { RankWorkspace } from '../correlation/rank.js';
 import { metricsError } from '../errors.js';
 import { assetMap } from '../ic/ic-series.js';
 import { checkIntOption, checkPositiveOption } from '../internal/checks.js';

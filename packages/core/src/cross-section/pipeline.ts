@@ -1,12 +1,7 @@
-import {
-  FactorCube,
-  type FactorSource,
-  HfqError,
-  Panel,
-  type PanelArray,
-  ProgressReporter,
-  type TaskOptions,
-} from '@hfq/core';
+import { HfqError } from '../errors.js';
+import { FactorCube, type FactorSource } from '../factor-cube.js';
+import { Panel, type PanelArray } from '../panel.js';
+import { ProgressReporter, type TaskOptions } from '../progress.js';
 import type { PreprocessErrorCode } from './errors.js';
 import { checkFillMethod, type FillMethod, fillInPlace } from './fill.js';
 import { denseGroups } from './industry.js';
