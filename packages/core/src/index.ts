@@ -22,11 +22,18 @@ export {
   type PreprocessStep,
   preprocessCube,
   preprocessPanel,
+  type ZScoreStepOptions,
 } from './cross-section/pipeline.js';
 export { averageRank, RankWorkspace } from './cross-section/rank.js';
 export { rankGauss } from './cross-section/rank-gauss.js';
 export { MAD_NORMAL_SCALE, type WinsorizeOptions, winsorize } from './cross-section/winsorize.js';
-export { type ZScoreOptions, zscore } from './cross-section/zscore.js';
+export {
+  type ZScoreMoments,
+  type ZScoreOptions,
+  zscore,
+  zscoreInPlace,
+  zscoreMoments,
+} from './cross-section/zscore.js';
 export {
   addCalendarDays,
   calendarDaysBetween,

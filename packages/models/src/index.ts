@@ -39,7 +39,6 @@ export {
   splitTrainValid,
   type WalkForwardPlan,
 } from './data/split.js';
-export { meanInvStd, rankZscoreInPlace, zscoreInPlace } from './data/standardize.js';
 export { type ModelsErrorCode, modelsError } from './errors.js';
 export { finiteMean } from './eval/finite-mean.js';
 export { decodeTensorFile, encodeTensorFile, type NamedTensor, writeFileAtomic } from './io/tensor-file.js';

@@ -43,7 +43,6 @@ export {
   STUDY_LIMITS,
 } from './enhanced-index/problem.js';
 export { type EnhancedIndexExposures, measurePortfolio } from './enhanced-index/verify.js';
-export { standardizeCapWeighted } from './exposures/standardize.js';
 export {
   industryOneHot,
   STYLE_NAMES,

@@ -1,5 +1,7 @@
-import { HfqError, Panel, type TaskOptions, throwIfAborted } from '@hfq/core';
-import { standardizeCapWeighted } from './standardize.js';
+import { HfqError, Panel, type TaskOptions, throwIfAborted, zscoreInPlace } from '@hfq/core';
+
+/** The styles' z-score rule (Barra): population sd, NaN without dispersion, clip re-standardised. */
+const STYLE_ZSCORE = { ddof: 0, constant: 'nan', clipMode: 'restandardize' } as const;
 
 /** The Barra-like styles `styleExposures` computes, in output order. */
 export type StyleName = 'size' | 'beta' | 'momentum' | 'residualVolatility' | 'liquidity' | 'value';
@@ -80,7 +82,8 @@ export interface StyleExposures {
  *
  * Each is then standardised across the stocks that have it on T: cap-weighted mean 0, unit
  * equal-weighted standard deviation, with values beyond +-3 clipped and re-standardised until
- * none is (see `standardizeCapWeighted`). NaN where a stock lacks
+ * none is: `@hfq/core`'s `zscore` rule
+ * `{ ddof: 0, constant: 'nan', clip, clipMode: 'restandardize', weights: cap }`. NaN where a stock lacks
  * the data (not listed, too few observations); callers decide how to fill (the backtest uses 0, the
  * cap-weighted mean, and counts them). Industries are the optimiser's `industry` index (one-hot by
  * construction: see `industryOneHot`).
@@ -135,6 +138,11 @@ export function styleExposures(
   const momMin = intOption(options.momentumMinObs ?? 126, 'momentumMinObs', 1);
   const L = intOption(options.liquidityWindow ?? 21, 'liquidityWindow', 1);
   const clip = options.clip ?? 3;
+  if (typeof clip !== 'number' || !(clip > 0)) {
+    throw new HfqError('OPT_BAD_OPTION', `clip must be a number > 0 (Infinity = off), got ${clip}`, {
+      field: 'clip',
+    });
+  }
 
   // Output rows.
   const wanted = options.dates ? Int32Array.from(options.dates) : allDates;
@@ -250,7 +258,7 @@ export function styleExposures(
         const isListed = !listed || listed[base + i] === 1;
         raw[i] = isListed ? rawDescriptor(name, i) : Number.NaN;
       }
-      standardizeCapWeighted(raw, cap, clip);
+      zscoreInPlace(raw, { ...STYLE_ZSCORE, clip, weights: cap });
       panels[s]!.values.set(raw, row * n);
     }
 
