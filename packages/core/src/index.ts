@@ -68,5 +68,6 @@ export {
 } from './progress.js';
 export { createProgressBar, formatDuration, formatProgressLine, type ProgressSink } from './progress-bar.js';
 export { Rng, type RngKey } from './rng.js';
+export { lowerBound, sortedIndexOf } from './search.js';
 export { formatTimeOfDay, parseTimeOfDay, timeOfDay } from './time.js';
 export { spawnWorker } from './worker.js';

@@ -1,4 +1,4 @@
-import { averageRank, type FactorSource, type Panel, zscoreInPlace } from '@hfq/core';
+import { averageRank, type FactorSource, lowerBound, type Panel, zscoreInPlace } from '@hfq/core';
 import { checkIntOption, modelsError } from '../errors.js';
 import { type FeatureOptions, type FeatureSection, FeatureWindows, type PreprocessSpec } from './features.js';
 import { LabelBuilder, type LabelTiming, type ReturnsSource } from './labels.js';
@@ -247,13 +247,6 @@ export class StockDataset {
 
   /** Date index of `date` (yyyymmdd), or of the first date after it; `dates.length` if none. */
   indexAtOrAfter(date: number): number {
-    let lo = 0;
-    let hi = this.dates.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.dates[mid]! < date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.dates, date);
   }
 }
