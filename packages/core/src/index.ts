@@ -67,6 +67,13 @@ export {
   throwIfAborted,
 } from './progress.js';
 export { createProgressBar, formatDuration, formatProgressLine, type ProgressSink } from './progress-bar.js';
+export {
+  type ParsedRebalanceRule,
+  parseRebalanceRule,
+  type RebalanceRule,
+  rebalanceDates,
+  rebalanceIndices,
+} from './rebalance.js';
 export { Rng, type RngKey } from './rng.js';
 export { lowerBound, sortedIndexOf } from './search.js';
 export { formatTimeOfDay, parseTimeOfDay, timeOfDay } from './time.js';

@@ -7,7 +7,11 @@ import { LabelBuilder, type LabelTiming, type ReturnsSource } from './labels.js'
 export interface DatasetOptions extends FeatureOptions {
   /** Days of history per sample (X is `window x features`). Default 40. */
   window?: number;
-  /** Sample every `stride`-th trading day. Default 5 (weekly). */
+  /**
+   * Sample every `stride`-th trading day from `firstSample` (`@hfq/core` rule `{ every: stride,
+   * offset: firstSample }`). Default 5: about weekly, but not the calendar-week rule `'weekly'`
+   * (last trading day of each week), which holidays would shift.
+   */
   stride?: number;
   /** Date index (in the factor source) of the first sample. Default `window - 1` (first full window). */
   firstSample?: number;
