@@ -4,6 +4,13 @@
  * days, the dates x assets `Panel`, the splittable seeded `Rng`, the `HfqError` type and the
  * progress/abort interface.
  */
+export {
+  type AtomicWriteOptions,
+  atomicTempPath,
+  commitAtomicFile,
+  writeFileAtomic,
+  writeFileAtomicSync,
+} from './atomic-write.js';
 export { Calendar } from './calendar.js';
 export type { PreprocessErrorCode } from './cross-section/errors.js';
 export { FILL_METHODS, type FillMethod, type FillOptions, fillMissing } from './cross-section/fill.js';
