@@ -83,5 +83,6 @@ export {
 } from './rebalance.js';
 export { Rng, type RngKey } from './rng.js';
 export { lowerBound, sortedIndexOf } from './search.js';
+export { STYLE_NAMES, type StyleName } from './styles.js';
 export { formatTimeOfDay, parseTimeOfDay, timeOfDay } from './time.js';
 export { spawnWorker } from './worker.js';

@@ -45,12 +45,10 @@ export {
 export { type EnhancedIndexExposures, measurePortfolio } from './enhanced-index/verify.js';
 export {
   industryOneHot,
-  STYLE_NAMES,
   type StyleDailyInput,
   type StyleExposureOptions,
   type StyleExposures,
   type StyleIndexInput,
-  type StyleName,
   styleColumnsAt,
   styleExposures,
 } from './exposures/style-exposures.js';

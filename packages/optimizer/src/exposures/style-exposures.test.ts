@@ -1,13 +1,7 @@
-import { Panel, zscoreInPlace } from '@hfq/core';
+import { Panel, STYLE_NAMES, zscoreInPlace } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { cloneMarket, randomMarket } from '../test-utils/markets.js';
-import {
-  industryOneHot,
-  STYLE_NAMES,
-  type StyleDailyInput,
-  styleColumnsAt,
-  styleExposures,
-} from './style-exposures.js';
+import { industryOneHot, type StyleDailyInput, styleColumnsAt, styleExposures } from './style-exposures.js';
 
 /** Direct (windowed, non-rolling) computation of the raw descriptors, as an independent reference. */
 function bruteRaw(

@@ -1,19 +1,15 @@
-import { HfqError, Panel, type TaskOptions, throwIfAborted, zscoreInPlace } from '@hfq/core';
+import {
+  HfqError,
+  Panel,
+  STYLE_NAMES,
+  type StyleName,
+  type TaskOptions,
+  throwIfAborted,
+  zscoreInPlace,
+} from '@hfq/core';
 
 /** The styles' z-score rule (Barra): population sd, NaN without dispersion, clip re-standardised. */
 const STYLE_ZSCORE = { ddof: 0, constant: 'nan', clipMode: 'restandardize' } as const;
-
-/** The Barra-like styles `styleExposures` computes, in output order. */
-export type StyleName = 'size' | 'beta' | 'momentum' | 'residualVolatility' | 'liquidity' | 'value';
-
-export const STYLE_NAMES: readonly StyleName[] = Object.freeze([
-  'size',
-  'beta',
-  'momentum',
-  'residualVolatility',
-  'liquidity',
-  'value',
-]);
 
 /**
  * The daily fields the exposures read: the names and meaning of `@hfq/bars` `DailyBars`, so a
