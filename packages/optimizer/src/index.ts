@@ -39,6 +39,7 @@ export {
   DEFAULT_RELAXATION_ORDER,
   type EnhancedIndexLimits,
   type EnhancedIndexProblem,
+  MAX_INDUSTRIES,
   type RelaxableLimit,
   STUDY_LIMITS,
 } from './enhanced-index/problem.js';

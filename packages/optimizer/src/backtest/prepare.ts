@@ -1,4 +1,5 @@
 import { Calendar, HfqError, Panel, type RebalanceRule, rebalanceIndices } from '@hfq/core';
+import { checkIndustryIndex, MAX_INDUSTRIES } from '../enhanced-index/problem.js';
 import { styleExposures } from '../exposures/style-exposures.js';
 import type { BacktestMarket, StylePanels } from './market.js';
 
@@ -232,13 +233,7 @@ export function prepareBacktest(
       const ind = staticIndustry ? staticIndustry[i]! : (market.industry as Panel).values[base + i]!;
       rawIndustry[o + i] = ind;
       if (Number.isFinite(ind)) {
-        if (!Number.isInteger(ind) || ind < 0) {
-          throw new HfqError('OPT_BAD_INPUT', `industry ${ind} is not an index >= 0`, {
-            field: 'industry',
-            asset: assets[i]!,
-            date,
-          });
-        }
+        checkIndustryIndex(ind, 'industry', assets[i]!, date);
         if (ind > maxIndustry) maxIndustry = ind;
       } else {
         unclassified = true;
@@ -286,6 +281,15 @@ export function prepareBacktest(
     }
   }
   const k = maxIndustry + 1 + (unclassified ? 1 : 0);
+  if (k > MAX_INDUSTRIES) {
+    throw new HfqError(
+      'OPT_BAD_INPUT',
+      `${k} industries with the unclassified bucket, at most ${MAX_INDUSTRIES}`,
+      {
+        field: 'industry',
+      },
+    );
+  }
   for (let x = 0; x < r * n; x++) {
     const ind = rawIndustry[x]!;
     industry[x] = Number.isFinite(ind) ? ind : maxIndustry + 1;

@@ -7,6 +7,7 @@ import {
   throwIfAborted,
   zscoreInPlace,
 } from '@hfq/core';
+import { checkIndustryCount, checkIndustryIndex } from '../enhanced-index/problem.js';
 
 /** The styles' z-score rule (Barra): population sd, NaN without dispersion, clip re-standardised. */
 const STYLE_ZSCORE = { ddof: 0, constant: 'nan', clipMode: 'restandardize' } as const;
@@ -296,10 +297,18 @@ export function styleColumnsAt(exposures: StyleExposures, date: number): Float64
   return exposures.panels.map((p) => p.rowOf(date));
 }
 
-/** Industry dummies: column k is 1 where `industry[i] === k` (K = max + 1 unless given). */
+/**
+ * Industry dummies: column k is 1 where `industry[i] === k` (K = max + 1 unless given).
+ * @throws HfqError `OPT_BAD_OPTION` when `k` is not an integer in [0, `MAX_INDUSTRIES`];
+ * `OPT_BAD_INPUT` (context `asset`) for an index outside [0, K) or >= `MAX_INDUSTRIES`, before
+ * anything is allocated.
+ */
 export function industryOneHot(industry: Int32Array, k?: number): Float64Array[] {
-  let kk = k ?? 0;
-  if (k === undefined) for (let i = 0; i < industry.length; i++) kk = Math.max(kk, industry[i]! + 1);
+  let kk = k === undefined ? 0 : checkIndustryCount(k, 'k');
+  for (let i = 0; i < industry.length; i++) {
+    checkIndustryIndex(industry[i]!, 'industry', i);
+    if (k === undefined) kk = Math.max(kk, industry[i]! + 1);
+  }
   const cols = Array.from({ length: kk }, () => new Float64Array(industry.length));
   for (let i = 0; i < industry.length; i++) {
     const j = industry[i]!;
@@ -314,9 +323,17 @@ export function industryOneHot(industry: Int32Array, k?: number): Float64Array[]
   return cols;
 }
 
+/**
+ * Longest window (trading days, about 40 years) an option may ask for: windows size the rolling
+ * buffers (window x assets), so an unchecked one would allocate without bound.
+ */
+const MAX_WINDOW = 10_000;
+
 function intOption(v: number, field: string, min: number): number {
-  if (!Number.isInteger(v) || v < min) {
-    throw new HfqError('OPT_BAD_OPTION', `${field} must be an integer >= ${min}, got ${v}`, { field });
+  if (!Number.isInteger(v) || v < min || v > MAX_WINDOW) {
+    throw new HfqError('OPT_BAD_OPTION', `${field} must be an integer in [${min}, ${MAX_WINDOW}], got ${v}`, {
+      field,
+    });
   }
   return v;
 }
