@@ -87,8 +87,8 @@ export function zscoreRule(options: ZScoreOptions = {}, length?: number): ZScore
 
 /**
  * Centre and standard deviation of the finite values of `values` (and, with `include`, only those
- * with `include[i] !== 0`) under the rule's `ddof` and `weights`. The mean is computed in two
- * passes (the second corrects the rounding of the first); a cross-section whose included finite
+ * with `include[i] !== 0`) under the rule's `ddof` and `weights`: the mean, then the squared
+ * deviations around it (numpy's two-pass formula); a cross-section whose included finite
  * values are all equal (or fewer than `ddof + 1`) has `sd = 0` exactly, never a rounding residue.
  *
  * NaN rule: NaN and +-Infinity are missing and take no part.
@@ -126,15 +126,11 @@ function moments(
     if (v > max) max = v;
   }
   if (m === 0) return { count: 0, centre: NaN, sd: 0 };
-  let mean = sum / m;
-  // Second pass corrects the rounding of the first mean (the "corrected two-pass" algorithm).
-  let corr = 0;
+  // Two passes, as numpy/scipy: the mean, then the squared deviations around it. (No rounding
+  // correction of the mean: that would move every result by an ulp against numpy and against
+  // what models and optimizer computed before the z-scores were merged.)
+  const mean = sum / m;
   let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[i]!;
-    if (Number.isFinite(v) && (include === undefined || include[i] !== 0)) corr += v - mean;
-  }
-  mean += corr / m;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     if (Number.isFinite(v) && (include === undefined || include[i] !== 0)) ss += (v - mean) * (v - mean);
