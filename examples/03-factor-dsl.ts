@@ -19,14 +19,8 @@
  *   summary.json   the numbers printed below
  */
 import { join } from 'node:path';
-import type { Panel } from '@hfq/core';
-import {
-  checkFactor,
-  evaluateFactors,
-  FACTOR_LIBRARY,
-  type FactorDef,
-  preprocessCube,
-} from '@hfq/factor-dsl';
+import { type Panel, preprocessCube } from '@hfq/core';
+import { checkFactor, evaluateFactors, FACTOR_LIBRARY, type FactorDef } from '@hfq/factor-dsl';
 import { type IcSummary, icSummary, rankICSeries } from '@hfq/metrics';
 import { icTable, markdownTable } from '@hfq/report';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';

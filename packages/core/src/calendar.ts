@@ -1,5 +1,6 @@
 import { checkYmd, ymdMonth, ymdYear } from './dates.js';
 import { HfqError } from './errors.js';
+import { lowerBound } from './search.js';
 
 /**
  * A trading calendar: a strictly increasing list of trading days (`yyyymmdd` integers) and the
@@ -162,14 +163,7 @@ export class Calendar {
 
   /** First index whose date is >= `date`. */
   private lowerBound(date: number): number {
-    let lo = 0;
-    let hi = this.dates.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.dates[mid]! < date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.dates, date);
   }
 }
 

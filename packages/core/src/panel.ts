@@ -1,5 +1,6 @@
 import { checkYmd } from './dates.js';
 import { HfqError } from './errors.js';
+import { sortedIndexOf } from './search.js';
 
 /** The typed arrays a panel may hold. */
 export type PanelArray = Float64Array | Float32Array;
@@ -148,14 +149,7 @@ export class Panel<A extends PanelArray = PanelArray> {
 
   /** Index of `date` in this panel, -1 if absent (binary search). */
   dateIndex(date: number): number {
-    let lo = 0;
-    let hi = this.dates.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.dates[mid]! < date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.dates.length && this.dates[lo] === date ? lo : -1;
+    return sortedIndexOf(this.dates, date);
   }
 
   /** Index of asset `id`, -1 if absent. */

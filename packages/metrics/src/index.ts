@@ -6,7 +6,6 @@
  * says what it does with it.
  */
 
-export { averageRank, RankWorkspace } from './correlation/rank.js';
 export {
   type CorrelationTable,
   type CorrelationTableOptions,

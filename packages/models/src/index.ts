@@ -45,7 +45,6 @@ export {
   splitTrainValid,
   type WalkForwardPlan,
 } from './data/split.js';
-export { meanInvStd, rankZscoreInPlace, zscoreInPlace } from './data/standardize.js';
 export type { ModelsErrorCode } from './errors.js';
 export { icLoss, segmentMatrix } from './loss/ic-loss.js';
 export {

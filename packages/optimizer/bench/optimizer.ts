@@ -14,10 +14,11 @@
  *   --sizes=1000,2000,4000   --weeks=420   --skip-backtest   --skip-solves
  *   --jslp-cap-ms=60000 (skip jsLPSolver at larger N once one solve took longer than this)
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomicSync } from '@hfq/core';
 import highsModule from 'highs';
 import { backtestEnhancedIndex } from '../src/backtest/backtest.js';
 import { createEnhancedIndexOptimizer } from '../src/enhanced-index/optimize.js';
@@ -244,4 +245,4 @@ const json = JSON.stringify(result, null, 2);
 process.stdout.write(`${json}\n`);
 const here = dirname(fileURLToPath(import.meta.url));
 mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'latest.json'), `${json}\n`);
+writeFileAtomicSync(join(here, 'results', 'latest.json'), `${json}\n`);

@@ -39,19 +39,17 @@ export {
   DEFAULT_RELAXATION_ORDER,
   type EnhancedIndexLimits,
   type EnhancedIndexProblem,
+  MAX_INDUSTRIES,
   type RelaxableLimit,
   STUDY_LIMITS,
 } from './enhanced-index/problem.js';
 export { type EnhancedIndexExposures, measurePortfolio } from './enhanced-index/verify.js';
-export { standardizeCapWeighted } from './exposures/standardize.js';
 export {
   industryOneHot,
-  STYLE_NAMES,
   type StyleDailyInput,
   type StyleExposureOptions,
   type StyleExposures,
   type StyleIndexInput,
-  type StyleName,
   styleColumnsAt,
   styleExposures,
 } from './exposures/style-exposures.js';

@@ -2,7 +2,7 @@ import type { DailyBars } from '@hfq/bars';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { MarketTruth } from './market.js';
 import { createMarket } from './market.js';
-import { mean, pearson, sd, weeklyRankIC } from './test-utils/rank-ic.js';
+import { every5thDayRankIC, mean, pearson, sd } from './test-utils/rank-ic.js';
 
 /**
  * Statistical checks of the planted alpha on a fixed-seed market small enough to be fast
@@ -66,11 +66,11 @@ describe('planted alpha calibration (fixed seed)', () => {
     truth = market.truth();
     factors = intradayFactors();
   }, 120_000);
-  const ic = (f: Float64Array) => weeklyRankIC(daily, (t) => f.subarray(t * N, (t + 1) * N), START);
+  const ic = (f: Float64Array) => every5thDayRankIC(daily, (t) => f.subarray(t * N, (t + 1) * N), START);
   const tstat = (x: Float64Array) => mean(x) / (sd(x) / Math.sqrt(x.length));
 
   it('the oracle (truth.alpha at T) has a weekly RankIC of 0.10-0.15', () => {
-    const oracle = weeklyRankIC(daily, (t) => truth.alpha.row(t), START);
+    const oracle = every5thDayRankIC(daily, (t) => truth.alpha.row(t), START);
     expect(oracle.length).toBe(23);
     expect(mean(oracle)).toBeGreaterThan(0.1);
     expect(mean(oracle)).toBeLessThan(0.15);
@@ -78,7 +78,7 @@ describe('planted alpha calibration (fixed seed)', () => {
   });
 
   it('the best simple one-day intraday factor is clearly weaker than the oracle but positive', () => {
-    const oracle = mean(weeklyRankIC(daily, (t) => truth.alpha.row(t), START));
+    const oracle = mean(every5thDayRankIC(daily, (t) => truth.alpha.row(t), START));
     const ics = Object.fromEntries(Object.entries(factors).map(([k, f]) => [k, ic(f)]));
     const best = Object.values(ics).reduce((x, y) => (mean(y) > mean(x) ? y : x));
     expect(mean(best)).toBeGreaterThan(0.03);
@@ -100,7 +100,7 @@ describe('planted alpha calibration (fixed seed)', () => {
     }
     // Weekly RankIC averaged over the five weekday phases (every day a rebalance day) to cut noise.
     const allPhases = (f: (t: number) => ArrayLike<number>, start: number) => {
-      const series = [0, 1, 2, 3, 4].map((k) => weeklyRankIC(daily, f, start + k));
+      const series = [0, 1, 2, 3, 4].map((k) => every5thDayRankIC(daily, f, start + k));
       return Float64Array.from(series.flatMap((x) => Array.from(x)));
     };
     const reversal = allPhases((t) => ret20.subarray(t * N, (t + 1) * N), 20);

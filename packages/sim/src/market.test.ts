@@ -193,7 +193,7 @@ describe('truth and styles', () => {
     const m = createMarket({ seed: 8, nStocks: 80, nDays: 40 });
     const styles = m.styles();
     const daily = m.daily();
-    expect(styles.names).toEqual(['size', 'beta', 'momentum', 'volatility', 'liquidity', 'value']);
+    expect(styles.names).toEqual(['size', 'beta', 'momentum', 'residualVolatility', 'liquidity', 'value']);
     for (const name of styles.names) {
       const row = Array.from(styles[name].row(39)).filter(Number.isFinite);
       const mu = row.reduce((x, y) => x + y, 0) / row.length;

@@ -5,7 +5,7 @@ import {
   type MinuteBars,
   type TickSnapshots,
 } from '@hfq/bars';
-import { type Calendar, Panel, type TaskOptions } from '@hfq/core';
+import { type Calendar, Panel, STYLE_NAMES, type StyleName, type TaskOptions } from '@hfq/core';
 import { type MarketConfig, resolveConfig } from './config.js';
 import { SimContext } from './context.js';
 import { buildIndex } from './daily/benchmark-index.js';
@@ -18,9 +18,8 @@ import { BURN_IN } from './universe/factors.js';
 import { NOT_LISTED, type StockPath, TRADING } from './universe/stock-path.js';
 import { type Board, industryNames } from './universe/stocks.js';
 
-/** Names of the style exposures, in the order `styles()` lists them. */
-export const STYLE_NAMES = ['size', 'beta', 'momentum', 'volatility', 'liquidity', 'value'] as const;
-export type StyleName = (typeof STYLE_NAMES)[number];
+/** Names of the style exposures, in the order `styles()` lists them: one definition, in `@hfq/core`. */
+export { STYLE_NAMES, type StyleName } from '@hfq/core';
 
 /**
  * The true latent style loadings the generator uses (dates x assets, NaN when not listed), each
@@ -28,7 +27,7 @@ export type StyleName = (typeof STYLE_NAMES)[number];
  * - `size`: (log float market cap - log 8e9) / 0.9;
  * - `beta`: (market beta - 1) / 0.25 (constant per stock);
  * - `momentum`: sum of the last 60 traded days' idiosyncratic log returns / (idioVol * sqrt(60));
- * - `volatility`: log(conditional idiosyncratic vol / idioVol) / 0.35;
+ * - `residualVolatility`: log(conditional idiosyncratic vol / idioVol) / 0.35;
  * - `liquidity`: (latent log turnover - log turnover) / 0.54 (high = liquid);
  * - `value`: (log book-to-price - log 0.45) / 0.5.
  */
@@ -227,7 +226,7 @@ class SyntheticMarket implements Market {
 
   styles(): StyleExposures {
     if (!this.stylesCache) {
-      const [size, beta, momentum, volatility, liquidity, value] = this.panelsOf([
+      const [size, beta, momentum, residualVolatility, liquidity, value] = this.panelsOf([
         (p, t) => p.size[t]!,
         (p) => p.beta,
         (p, t) => p.momentum[t]!,
@@ -240,7 +239,7 @@ class SyntheticMarket implements Market {
         size: size!,
         beta: beta!,
         momentum: momentum!,
-        volatility: volatility!,
+        residualVolatility: residualVolatility!,
         liquidity: liquidity!,
         value: value!,
       });

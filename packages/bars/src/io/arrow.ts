@@ -1,6 +1,6 @@
-import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, rmSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { throwIfAborted } from '@hfq/core';
+import { atomicTempPath, commitAtomicFile, throwIfAborted } from '@hfq/core';
 import {
   makeVector,
   Precision,
@@ -46,7 +46,7 @@ export async function writeArrowFrames(
   checkOption(format === 'file' || format === 'stream', 'format', `must be 'file' or 'stream'`);
   const levels = options.levels ?? 10;
   const builder = new ChunkBuilder(kind, levels, rows);
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = atomicTempPath(path);
   const writer = format === 'file' ? new RecordBatchFileWriter() : new RecordBatchStreamWriter();
   const out = createWriteStream(tmp);
   const done = new Promise<void>((resolve, reject) => {
@@ -77,7 +77,7 @@ export async function writeArrowFrames(
     if (last) put(last);
     writer.finish();
     await done;
-    renameSync(tmp, path);
+    commitAtomicFile(tmp, path);
   } catch (e) {
     out.destroy();
     rmSync(tmp, { force: true });

@@ -1,5 +1,5 @@
-import { renameSync, rmSync, statSync } from 'node:fs';
-import { HfqError, Panel } from '@hfq/core';
+import { rmSync, statSync } from 'node:fs';
+import { atomicTempPath, commitAtomicFile, HfqError, Panel } from '@hfq/core';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
@@ -45,7 +45,7 @@ export function writePanelsParquet(
   const groupRows = options.rowGroupRows ?? 262_144;
   const nA = first.nAssets;
   const total = first.nDates * nA;
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = atomicTempPath(path);
   const pq = new ParquetWriter({
     writer: fileWriter(tmp),
     schema: [
@@ -83,7 +83,7 @@ export function writePanelsParquet(
       });
     }
     pq.finish();
-    renameSync(tmp, path);
+    commitAtomicFile(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;

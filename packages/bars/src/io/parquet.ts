@@ -1,5 +1,5 @@
-import { renameSync, rmSync, statSync } from 'node:fs';
-import { throwIfAborted } from '@hfq/core';
+import { rmSync, statSync } from 'node:fs';
+import { atomicTempPath, commitAtomicFile, throwIfAborted } from '@hfq/core';
 import { asyncBufferFromFile, type FileMetaData, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
@@ -38,7 +38,7 @@ export async function writeParquetFrames(
   const codec = options.codec ?? 'SNAPPY';
   checkOption(codec === 'SNAPPY' || codec === 'UNCOMPRESSED', 'codec', `must be 'SNAPPY' or 'UNCOMPRESSED'`);
   const builder = new ChunkBuilder(kind, levels, rows);
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = atomicTempPath(path);
   const writer = fileWriter(tmp);
   const schema = [
     { name: 'root', num_children: builder.names.length },
@@ -73,7 +73,7 @@ export async function writeParquetFrames(
     const last = builder.flush();
     if (last) put(last);
     pq.finish();
-    renameSync(tmp, path);
+    commitAtomicFile(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;

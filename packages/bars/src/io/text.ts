@@ -5,11 +5,11 @@ import {
   existsSync,
   openSync,
   readSync,
-  renameSync,
   rmSync,
 } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
+import { atomicTempPath, commitAtomicFile } from '@hfq/core';
 import { barsError, checkOption } from '../errors.js';
 
 /** Default longest text line, in characters (1 Mi). */
@@ -173,7 +173,7 @@ export async function writeTextAtomic(
   path: string,
   chunks: AsyncIterable<string> | Iterable<string>,
 ): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const tmp = atomicTempPath(path);
   const file = createWriteStream(tmp);
   const gz = path.endsWith('.gz') ? createGzip() : undefined;
   const sink: Writable = gz ?? file;
@@ -189,7 +189,7 @@ export async function writeTextAtomic(
     }
     sink.end();
     await done;
-    renameSync(tmp, path);
+    commitAtomicFile(tmp, path);
   } catch (e) {
     sink.destroy();
     file.destroy();

@@ -1,5 +1,5 @@
+import { RankWorkspace } from '@hfq/core';
 import { rescaleFactor } from '../internal/scale.js';
-import { RankWorkspace } from './rank.js';
 
 /**
  * Pearson correlation of the first `n` entries of two compact arrays (all finite; callers filter

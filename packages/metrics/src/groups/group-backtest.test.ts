@@ -149,7 +149,7 @@ describe('groupBacktest conventions', () => {
       groupBacktest(factor, rets, { rebalance: [20240105, 20240104] });
       expect.unreachable();
     } catch (e) {
-      expect(HfqError.is(e, 'METRICS_BAD_DATE')).toBe(true);
+      expect(HfqError.is(e, 'NOT_SORTED')).toBe(true); // @hfq/core's rebalance-rule code
     }
   });
 

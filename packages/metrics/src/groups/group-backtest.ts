@@ -1,18 +1,21 @@
-import { Calendar, formatYmd, type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
-import { RankWorkspace } from '../correlation/rank.js';
+import {
+  Calendar,
+  formatYmd,
+  type Panel,
+  ProgressReporter,
+  RankWorkspace,
+  type RebalanceRule,
+  rebalanceIndices,
+  type TaskOptions,
+} from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { rankIC } from '../ic/ic.js';
 import { assetMap } from '../ic/ic-series.js';
 import { checkIntOption, checkPositiveOption } from '../internal/checks.js';
 import { portfolioStats } from '../performance/portfolio-stats.js';
 
-/**
- * When portfolios are re-formed: `'weekly'` (default, the study: the last trading day of each
- * calendar week), `'monthly'` (last trading day of each month), `{ every, offset }` (every
- * `every` trading days starting at row `offset`, default 0), or explicit `yyyymmdd` dates
- * (each must be a date of `returns`).
- */
-export type RebalanceRule = 'weekly' | 'monthly' | { every: number; offset?: number } | ArrayLike<number>;
+/** The rebalance rule and its dates live in `@hfq/core` (one parser, one set of error codes). */
+export { type RebalanceRule, rebalanceDates } from '@hfq/core';
 
 /** Options of {@link groupBacktest}. */
 export interface GroupBacktestOptions extends TaskOptions {
@@ -103,52 +106,6 @@ export interface GroupBacktestResult {
   monotonicity: number;
 }
 
-/** Candidate rebalance rows in `returns`' calendar. */
-function rebalanceRows(rule: RebalanceRule, cal: Calendar): Int32Array {
-  if (rule === 'weekly') return cal.weekEndIndices();
-  if (rule === 'monthly') return cal.monthEndIndices();
-  if (typeof rule === 'object' && typeof (rule as { every?: unknown }).every === 'number') {
-    const { every: step, offset: off } = rule as { every: number; offset?: number };
-    const every = checkIntOption(step, 'rebalance.every', 1);
-    const offset = checkIntOption(off ?? 0, 'rebalance.offset', 0);
-    return cal.every(every, Math.min(offset, cal.length));
-  }
-  if (typeof rule === 'string') {
-    throw metricsError('METRICS_INVALID_OPTION', `unknown rebalance rule '${rule}'`, { field: 'rebalance' });
-  }
-  const dates = rule as ArrayLike<number>;
-  const rows = new Int32Array(dates.length);
-  for (let k = 0; k < dates.length; k++) {
-    const i = cal.indexOf(dates[k]!);
-    if (i < 0) {
-      throw metricsError('METRICS_BAD_DATE', `rebalance date ${dates[k]} is not a date of returns`, {
-        field: 'rebalance',
-        date: dates[k]!,
-        row: k,
-      });
-    }
-    if (k > 0 && i <= rows[k - 1]!) {
-      throw metricsError('METRICS_BAD_DATE', 'rebalance dates must be strictly increasing', {
-        field: 'rebalance',
-        row: k,
-        date: dates[k]!,
-      });
-    }
-    rows[k] = i;
-  }
-  return rows;
-}
-
-/**
- * The dates a {@link RebalanceRule} picks from a calendar (`yyyymmdd`, increasing): e.g. the
- * study's weekly IC sample, `factor.alignTo(rebalanceDates(factor.dates, 'weekly'), factor.assets)`.
- * @throws HfqError `METRICS_INVALID_OPTION`, `METRICS_BAD_DATE` (explicit dates not in `dates`).
- */
-export function rebalanceDates(dates: ArrayLike<number>, rule: RebalanceRule = 'weekly'): Int32Array {
-  const cal = new Calendar(dates);
-  return Int32Array.from(rebalanceRows(rule, cal), (row) => cal.dates[row]!);
-}
-
 /**
  * Throws `METRICS_BAD_RETURN` at the first return that is infinite or below -1: it cannot be
  * compounded (an infinite return would otherwise be skipped like NaN, one below -100% would
@@ -206,7 +163,9 @@ function checkReturnsPanel(returns: Panel): void {
  * @param returns daily simple returns, dates x assets (see `dailyReturns`); defines the calendar and the universe.
  * @throws HfqError `METRICS_BAD_RETURN` (with date, asset and row) for an infinite return or one
  *   below -1 (-100%) anywhere in `returns` (NaN is allowed: missing);
- *   `METRICS_INVALID_OPTION`, `METRICS_BAD_DATE` (rebalance or tradable dates),
+ *   `INVALID_ARGUMENT`, `NOT_SORTED`, `NOT_FOUND` (a malformed `rebalance` rule or a rebalance
+ *   date not in `returns`; see `@hfq/core` `rebalanceIndices`), `METRICS_INVALID_OPTION`,
+ *   `METRICS_BAD_DATE` (tradable dates),
  *   `METRICS_NO_DATA` (no rebalance with at least `groups` eligible stocks), `ABORTED`.
  */
 export function groupBacktest(
@@ -222,7 +181,7 @@ export function groupBacktest(
   const dates = returns.dates;
   const cal = new Calendar(dates);
   checkReturnsPanel(returns);
-  const candidates = rebalanceRows(options.rebalance ?? 'weekly', cal);
+  const candidates = rebalanceIndices(cal, options.rebalance ?? 'weekly', 'rebalance');
   const fCols = assetMap(returns.assets, factor);
   const tradable = options.tradable;
   const tCols = tradable ? assetMap(returns.assets, tradable) : undefined;

@@ -1,4 +1,4 @@
-import { HfqError } from '@hfq/core';
+import { averageRank, HfqError, RankWorkspace } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { averageRank, RankWorkspace } from '../correlation/rank.js';
 import { expectAllClose, expectClose, reference } from '../test-utils/reference.js';

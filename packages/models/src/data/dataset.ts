@@ -1,14 +1,17 @@
-import type { FactorSource, Panel } from '@hfq/core';
+import { averageRank, type FactorSource, lowerBound, type Panel, zscoreInPlace } from '@hfq/core';
 import { checkIntOption, modelsError } from '../errors.js';
 import { type FeatureOptions, type FeatureSection, FeatureWindows, type PreprocessSpec } from './features.js';
 import { LabelBuilder, type LabelTiming, type ReturnsSource } from './labels.js';
-import { rankZscoreInPlace, zscoreInPlace } from './standardize.js';
 
 /** Options of `StockDataset`. Every default is the study's setting where it has one. */
 export interface DatasetOptions extends FeatureOptions {
   /** Days of history per sample (X is `window x features`). Default 40. */
   window?: number;
-  /** Sample every `stride`-th trading day. Default 5 (weekly). */
+  /**
+   * Sample every `stride`-th trading day from `firstSample` (`@hfq/core` rule `{ every: stride,
+   * offset: firstSample }`). Default 5: about weekly, but not the calendar-week rule `'weekly'`
+   * (last trading day of each week), which holidays would shift.
+   */
   stride?: number;
   /** Date index (in the factor source) of the first sample. Default `window - 1` (first full window). */
   firstSample?: number;
@@ -18,7 +21,7 @@ export interface DatasetOptions extends FeatureOptions {
   features?: readonly string[];
   /**
    * A stock is left out of a date's cross-section when more than this share of its
-   * `window x features` raw values is missing (NaN). Default 0.5.
+   * `window x features` raw values is missing (NaN or +-Infinity). Default 0.5.
    */
   maxMissingShare?: number;
   /** Standardised features and labels are clipped to `[-clip, clip]`. Default 5. */
@@ -37,6 +40,12 @@ export interface DatasetOptions extends FeatureOptions {
   /** A date with fewer labelled stocks than this is not used for training. Default 20. */
   minStocks?: number;
 }
+
+/**
+ * The labels' z-score rule: population sd, a constant cross-section -> 0 (clipped at the
+ * dataset's `clip` for `zscore` labels; rank labels are z-scored average ranks, not clipped).
+ */
+const LABEL_ZSCORE = { ddof: 0, constant: 'zero' } as const;
 
 /** Which labels `crossSection` builds. */
 export type LabelKind = 'none' | 'total' | 'sequence' | 'both';
@@ -63,14 +72,16 @@ export interface CrossSection extends FeatureSection {
  * factors tensor is never built. Each cross-section is built on demand from the `window` day
  * matrices it needs.
  *
- * NaN rules:
+ * NaN rules (NaN and +-Infinity are both missing, in features and labels alike):
  * - Features: per day and factor, mean and std across the (eligible) stocks with a value; a
  *   value becomes `(v - mean) / std` clipped to `[-clip, clip]`; missing values become 0 (the
  *   cross-sectional mean) after standardisation; a factor constant across stocks that day
  *   becomes 0. A stock with more than `maxMissingShare` of its window missing is left out of the
  *   date (no score, no loss).
- * - Labels: standardised per date across the stocks in the cross-section that have one; a stock
- *   without a label keeps its row for prediction but has mask 0 and never enters the loss.
+ * - Labels: standardised per date across the stocks in the cross-section that have one
+ *   (`@hfq/core` `zscore` rule `{ ddof: 0, constant: 'zero', clip }`; `rank`: z-scored average
+ *   ranks, no clip); a stock without a label keeps its row for prediction but has mask 0 and
+ *   never enters the loss.
  */
 export class StockDataset {
   readonly source: FactorSource;
@@ -196,8 +207,14 @@ export class StockDataset {
 
   private standardiseLabels(raw: Float64Array): { values: Float32Array; mask: Float32Array } {
     const v = Float64Array.from(raw);
-    if (this.labelTransform === 'rank') rankZscoreInPlace(v);
-    else zscoreInPlace(v, this.clip);
+    if (this.labelTransform === 'rank') {
+      // +-Infinity is a missing label like NaN (averageRank would rank it).
+      for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i]!)) v[i] = Number.NaN;
+      v.set(averageRank(v));
+      zscoreInPlace(v, LABEL_ZSCORE);
+    } else {
+      zscoreInPlace(v, { ...LABEL_ZSCORE, clip: this.clip });
+    }
     const values = new Float32Array(v.length);
     const mask = new Float32Array(v.length);
     for (let i = 0; i < v.length; i++) {
@@ -234,13 +251,6 @@ export class StockDataset {
 
   /** Date index of `date` (yyyymmdd), or of the first date after it; `dates.length` if none. */
   indexAtOrAfter(date: number): number {
-    let lo = 0;
-    let hi = this.dates.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.dates[mid]! < date) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.dates, date);
   }
 }

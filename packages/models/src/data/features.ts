@@ -1,8 +1,14 @@
-import type { FactorSource, Panel } from '@hfq/core';
+import { type FactorSource, type Panel, zscoreMoments } from '@hfq/core';
 import { checkIntOption, checkNumOption, modelsError } from '../errors.js';
-import { meanInvStd } from './standardize.js';
 
-/** How raw factor values become model inputs (saved with models and in ONNX metadata). */
+/**
+ * How raw factor values become model inputs (saved with models and in ONNX metadata).
+ *
+ * In the preprocessing vocabulary of `@hfq/core` (`PreprocessStep`), each day's cross-section of
+ * each feature (over the eligible stocks) goes through
+ * `[{ op: 'zscore', ddof: 0, constant: 'zero', clip }, { op: 'fill', method: 'zero' }]`; this
+ * spec adds the window and the missing-share filter, which are not per-cross-section steps.
+ */
 export interface PreprocessSpec {
   /** Days per input window. */
   window: number;
@@ -36,7 +42,7 @@ export interface FeatureSection {
   n: number;
   /** Asset index (in the source) of each row. */
   assets: Int32Array;
-  /** Standardised features, `n x window x nFeatures` row-major, day 0 = oldest; missing = 0. */
+  /** Standardised features, `n x window x nFeatures` row-major, day 0 = oldest; missing (NaN, +-Infinity) = 0. */
   x: Float32Array;
 }
 
@@ -48,6 +54,10 @@ export interface FeatureSection {
  * value; `z = (v - mean) / std` clipped to `[-clip, clip]`; missing values become 0 (the
  * cross-sectional mean) after standardisation; a factor constant across stocks that day gives 0.
  * A stock whose raw window has more than `maxMissingShare` missing values is left out.
+ *
+ * NaN rule: NaN and +-Infinity are both missing: they take no part in the day's statistics,
+ * count towards `maxMissingShare`, and become 0 (an infinite raw value is not a huge signal).
+ * The per-day z-score is `@hfq/core`'s `zscore` rule `{ ddof: 0, constant: 'zero', clip }`.
  */
 export class FeatureWindows {
   readonly source: FactorSource;
@@ -123,7 +133,7 @@ export class FeatureWindows {
     return out;
   }
 
-  /** Per-factor `[mean_0..mean_F-1, invStd_0..invStd_F-1]` of day `d` across eligible stocks (cached). */
+  /** Per-factor `[mean_0..mean_F-1, sd_0..sd_F-1]` of day `d` across eligible stocks (cached; sd 0 = no dispersion). */
   private dayStats(d: number): Float64Array {
     let s = this.stats.get(d);
     if (s !== undefined) return s;
@@ -137,9 +147,9 @@ export class FeatureWindows {
     for (let f = 0; f < F; f++) {
       const src = this.featureIdx[f]!;
       for (let a = 0; a < na; a++) col[a] = day[a * nf + src]!;
-      const m = meanInvStd(col, include);
-      s[f] = m.mean;
-      s[F + f] = m.invStd;
+      const m = zscoreMoments(col, { ddof: 0, include });
+      s[f] = m.centre;
+      s[F + f] = m.sd;
     }
     this.stats.set(d, s);
     return s;
@@ -170,7 +180,7 @@ export class FeatureWindows {
       const base = a * nf;
       for (let l = 0; l < L && missing <= maxMissing; l++) {
         const day = days[l]!;
-        for (let f = 0; f < F; f++) if (Number.isNaN(day[base + this.featureIdx[f]!]!)) missing++;
+        for (let f = 0; f < F; f++) if (!Number.isFinite(day[base + this.featureIdx[f]!]!)) missing++;
       }
       if (missing <= maxMissing) rows.push(a);
     }
@@ -187,8 +197,9 @@ export class FeatureWindows {
         const out = (i * L + l) * F;
         for (let f = 0; f < F; f++) {
           const v = day[base + this.featureIdx[f]!]!;
-          let z = (v - st[f]!) * st[F + f]!;
-          if (Number.isNaN(z)) z = 0; // missing value, or no statistics that day -> 0
+          const sd = st[F + f]!;
+          // Missing (NaN or +-Infinity), or no dispersion that day (constant rule 'zero') -> 0.
+          const z = Number.isFinite(v) && sd > 0 ? (v - st[f]!) / sd : 0;
           x[out + f] = Math.min(clip, Math.max(-clip, z));
         }
       }

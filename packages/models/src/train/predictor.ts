@@ -1,7 +1,6 @@
-import { Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
+import { Panel, ProgressReporter, type TaskOptions, zscoreInPlace } from '@hfq/core';
 import { ic } from '@hfq/metrics';
 import type { CrossSection, StockDataset } from '../data/dataset.js';
-import { zscoreInPlace } from '../data/standardize.js';
 import { modelsError } from '../errors.js';
 import { finiteMean } from '../eval/finite-mean.js';
 import { inferenceChunk } from '../models/config.js';
@@ -158,7 +157,7 @@ function combineStandardized<T extends Float32Array | Float64Array>(
   const wsum = new Float64Array(n);
   for (let j = 0; j < rows.length; j++) {
     const s = rows[j]!;
-    zscoreInPlace(s, Number.POSITIVE_INFINITY);
+    zscoreInPlace(s, { ddof: 0, constant: 'zero' });
     const w = weights[j]!;
     for (let i = 0; i < n; i++) {
       if (Number.isFinite(s[i]!)) {

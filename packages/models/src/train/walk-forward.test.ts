@@ -1,9 +1,8 @@
-import type { Panel } from '@hfq/core';
+import { type Panel, zscoreInPlace } from '@hfq/core';
 import { rankIC } from '@hfq/metrics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
 import { StockDataset } from '../data/dataset.js';
-import { zscoreInPlace } from '../data/standardize.js';
 import { finiteMean } from '../eval/finite-mean.js';
 import { tinyConfig } from '../test-utils/configs.js';
 import { syntheticMarket } from '../test-utils/synthetic.js';
@@ -73,7 +72,7 @@ describe('walkForward', () => {
     const r = 3;
     const z = (p: Panel<Float32Array>) => {
       const v = Float64Array.from(p.row(r));
-      zscoreInPlace(v, Number.POSITIVE_INFINITY);
+      zscoreInPlace(v, { ddof: 0, constant: 'zero' });
       return v;
     };
     const g = z(res.byModel.gru!);

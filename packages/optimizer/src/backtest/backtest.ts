@@ -142,7 +142,8 @@ export interface EnhancedIndexBacktest {
  * No look-ahead: the weights chosen at T depend on prices up to the close of T, and on T+1 only
  * through its tradability flags (suspended, limit-up/down), which model whether the order can fill.
  *
- * @throws HfqError `OPT_BAD_INPUT` (misaligned data), `OPT_BAD_OPTION`, `OPT_VERIFY_FAILED`,
+ * @throws HfqError `OPT_BAD_INPUT` (misaligned data), `OPT_BAD_OPTION`, `INVALID_ARGUMENT` / `NOT_SORTED` /
+ * `NOT_FOUND` (a malformed `schedule`, see `@hfq/core` `rebalanceIndices`), `OPT_VERIFY_FAILED`,
  *   `OPT_SOLVER_FAILED`, `ABORTED`.
  */
 export async function backtestEnhancedIndex(

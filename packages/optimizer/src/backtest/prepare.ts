@@ -1,15 +1,15 @@
-import { Calendar, HfqError, Panel } from '@hfq/core';
+import { Calendar, HfqError, Panel, type RebalanceRule, rebalanceIndices } from '@hfq/core';
+import { checkIndustryIndex, MAX_INDUSTRIES } from '../enhanced-index/problem.js';
 import { styleExposures } from '../exposures/style-exposures.js';
 import type { BacktestMarket, StylePanels } from './market.js';
 
-/** When to rebalance: signal dates T (orders fill at T+1). */
-export type RebalanceSchedule =
-  /** The last trading day of each calendar week (default). */
-  | 'weekly'
-  /** Every `every` trading days of the market calendar, starting at index `offset` (default 0). */
-  | { every: number; offset?: number }
-  /** Explicit signal dates (`yyyymmdd`, trading days of the market). */
-  | ArrayLike<number>;
+/**
+ * When to rebalance: signal dates T (orders fill at T+1). The one rule of `@hfq/core`
+ * (`RebalanceRule`): `'daily'`, `'weekly'` (last trading day of each calendar week, the
+ * default), `'monthly'`, `{ every, offset }` (every N trading days of the market calendar from
+ * index `offset`) or explicit dates (trading days of the market).
+ */
+export type RebalanceSchedule = RebalanceRule;
 
 /**
  * Everything a scenario loop reads, as flat typed arrays (optionally on SharedArrayBuffers so that
@@ -109,7 +109,7 @@ export function prepareBacktest(
       field: 'start',
     });
   }
-  const candidates = scheduleIndices(options.schedule ?? 'weekly', cal);
+  const candidates = rebalanceIndices(cal, options.schedule ?? 'weekly', 'schedule');
   const sigIdx: number[] = [];
   for (const t of candidates) {
     if (t < firstIdx || t >= lastIdx) continue;
@@ -233,13 +233,7 @@ export function prepareBacktest(
       const ind = staticIndustry ? staticIndustry[i]! : (market.industry as Panel).values[base + i]!;
       rawIndustry[o + i] = ind;
       if (Number.isFinite(ind)) {
-        if (!Number.isInteger(ind) || ind < 0) {
-          throw new HfqError('OPT_BAD_INPUT', `industry ${ind} is not an index >= 0`, {
-            field: 'industry',
-            asset: assets[i]!,
-            date,
-          });
-        }
+        checkIndustryIndex(ind, 'industry', assets[i]!, date);
         if (ind > maxIndustry) maxIndustry = ind;
       } else {
         unclassified = true;
@@ -287,6 +281,15 @@ export function prepareBacktest(
     }
   }
   const k = maxIndustry + 1 + (unclassified ? 1 : 0);
+  if (k > MAX_INDUSTRIES) {
+    throw new HfqError(
+      'OPT_BAD_INPUT',
+      `${k} industries with the unclassified bucket, at most ${MAX_INDUSTRIES}`,
+      {
+        field: 'industry',
+      },
+    );
+  }
   for (let x = 0; x < r * n; x++) {
     const ind = rawIndustry[x]!;
     industry[x] = Number.isFinite(ind) ? ind : maxIndustry + 1;
@@ -314,46 +317,6 @@ export function prepareBacktest(
     missingSignal,
     missingStyle,
   };
-}
-
-function scheduleIndices(schedule: RebalanceSchedule, cal: Int32Array): number[] {
-  if (schedule === 'weekly') return Array.from(new Calendar(cal).weekEndIndices());
-  if (
-    typeof schedule === 'object' &&
-    !Array.isArray(schedule) &&
-    typeof (schedule as { every?: unknown }).every === 'number'
-  ) {
-    const { every, offset = 0 } = schedule as { every: number; offset?: number };
-    if (!Number.isInteger(every) || every < 1 || !Number.isInteger(offset) || offset < 0) {
-      throw new HfqError(
-        'OPT_BAD_OPTION',
-        `schedule.every must be an integer >= 1 (offset >= 0), got ${every}`,
-        {
-          field: 'schedule',
-        },
-      );
-    }
-    return Array.from(new Calendar(cal).every(every, offset));
-  }
-  const cal2 = new Calendar(cal);
-  const out: number[] = [];
-  const dates = schedule as ArrayLike<number>;
-  for (let j = 0; j < dates.length; j++) {
-    const t = cal2.indexOf(dates[j]!);
-    if (t < 0) {
-      throw new HfqError('OPT_BAD_INPUT', `rebalance date ${dates[j]} is not a trading day of the market`, {
-        field: 'schedule',
-        date: dates[j]!,
-      });
-    }
-    if (out.length > 0 && t <= out[out.length - 1]!) {
-      throw new HfqError('OPT_BAD_INPUT', 'rebalance dates must be strictly increasing', {
-        field: 'schedule',
-      });
-    }
-    out.push(t);
-  }
-  return out;
 }
 
 function resolveStyles(market: BacktestMarket, dates: number[]): { names: string[]; panels: Panel[] } {

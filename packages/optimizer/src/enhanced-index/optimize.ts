@@ -2,6 +2,7 @@ import { HfqError } from '@hfq/core';
 import { createLpSolver, type LpEngineOptions } from '../lp/engines.js';
 import type { LpEngineName, LpSolver } from '../lp/types.js';
 import {
+  checkIndustryCount,
   DEFAULT_RELAXATION_ORDER,
   type EnhancedIndexLimits,
   type EnhancedIndexProblem,
@@ -25,7 +26,7 @@ export interface EnhancedIndexOptions extends LpEngineOptions {
   relaxationOrder?: readonly RelaxableLimit[];
   /** Absolute tolerance of the post-solve check of every constraint (default 1e-7). */
   tolerance?: number;
-  /** Number of industries K (default: max industry index + 1). */
+  /** Number of industries K (default: max industry index + 1); an integer <= `MAX_INDUSTRIES`. */
   numIndustries?: number;
 }
 
@@ -78,6 +79,7 @@ export class EnhancedIndexOptimizer {
   solve(problem: EnhancedIndexProblem): EnhancedIndexResult {
     const { k: kSeen } = validateProblem(problem);
     const k = this.options.numIndustries ?? kSeen;
+    checkIndustryCount(k, 'numIndustries');
     if (k < kSeen) {
       throw new HfqError('OPT_BAD_OPTION', `numIndustries ${k} but industry index ${kSeen - 1} appears`, {
         field: 'numIndustries',

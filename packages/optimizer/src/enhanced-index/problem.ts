@@ -78,6 +78,47 @@ export const DEFAULT_RELAXATION_ORDER: readonly RelaxableLimit[] = Object.freeze
 /** Tolerance for "sums to 1" checks on inputs (benchmark, previous). */
 const SUM_TOLERANCE = 1e-6;
 
+/**
+ * Largest number of industries K (industry indices 0..K-1) the optimiser accepts. Industry
+ * indices size the LP's rows and the exposure vectors, so an unchecked index (2e9 from a code
+ * mistaken for an index) would allocate without bound. Real classifications have at most a few
+ * hundred industries; map labels or codes to dense indices first (`industryCodes` in `@hfq/core`).
+ */
+export const MAX_INDUSTRIES = 1024;
+
+/**
+ * Throws `OPT_BAD_INPUT` (context `field`, `asset`, and `date` when given) unless `ind` is an
+ * industry index: an integer in `[0, MAX_INDUSTRIES)`.
+ * @internal
+ */
+export function checkIndustryIndex(ind: number, field: string, asset: string | number, date?: number): void {
+  if (!Number.isInteger(ind) || ind < 0 || ind >= MAX_INDUSTRIES) {
+    throw new HfqError(
+      'OPT_BAD_INPUT',
+      `industry ${ind} is not an industry index in [0, ${MAX_INDUSTRIES}): map industry codes to dense indices 0..K-1 first (industryCodes in @hfq/core)`,
+      { field, asset, ...(date !== undefined && { date }) },
+    );
+  }
+}
+
+/**
+ * Throws `OPT_BAD_OPTION` unless `k` is a number of industries: an integer in `[min,
+ * MAX_INDUSTRIES]`.
+ * @internal
+ */
+export function checkIndustryCount(k: number, field: string, min = 0): number {
+  if (!Number.isInteger(k) || k < min || k > MAX_INDUSTRIES) {
+    throw new HfqError(
+      'OPT_BAD_OPTION',
+      `${field} must be an integer in [${min}, ${MAX_INDUSTRIES}], got ${k}`,
+      {
+        field,
+      },
+    );
+  }
+  return k;
+}
+
 /** Throws `OPT_BAD_INPUT` / `OPT_BAD_OPTION` for malformed problems; returns N and K. */
 export function validateProblem(p: EnhancedIndexProblem): { n: number; k: number } {
   const n = p.scores.length;
@@ -111,7 +152,7 @@ export function validateProblem(p: EnhancedIndexProblem): { n: number; k: number
     if (p.constituent[i] !== 0 && p.constituent[i] !== 1)
       bad('constituent', i, 'constituent flag must be 0 or 1');
     if (b > 0 && p.constituent[i] === 0) bad('benchmark', i, `benchmark weight ${b} on a non-constituent`);
-    if (!Number.isInteger(ind) || ind < 0) bad('industry', i, `industry ${ind} is not an index >= 0`);
+    checkIndustryIndex(ind, 'industry', i);
     if (p.canBuy && p.canBuy[i] !== 0 && p.canBuy[i] !== 1) bad('canBuy', i, 'flag must be 0 or 1');
     if (p.canSell && p.canSell[i] !== 0 && p.canSell[i] !== 1) bad('canSell', i, 'flag must be 0 or 1');
     for (let j = 0; j < p.styles.length; j++) {

@@ -1,42 +1,7 @@
-import { Panel } from '@hfq/core';
+import { Panel, STYLE_NAMES, zscoreInPlace } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { cloneMarket, randomMarket } from '../test-utils/markets.js';
-import { standardizeCapWeighted } from './standardize.js';
-import {
-  industryOneHot,
-  STYLE_NAMES,
-  type StyleDailyInput,
-  styleColumnsAt,
-  styleExposures,
-} from './style-exposures.js';
-
-describe('standardizeCapWeighted', () => {
-  it('centres on the cap-weighted mean and scales by the equal-weighted std (by hand)', () => {
-    const x = new Float64Array([1, 2, 3, Number.NaN]);
-    standardizeCapWeighted(x, [1, 1, 2, 5], Number.POSITIVE_INFINITY);
-    // cap mean (1 + 2 + 6) / 4 = 2.25; population std around the mean 2: sqrt(2/3).
-    const sd = Math.sqrt(2 / 3);
-    expect(x[0]).toBeCloseTo((1 - 2.25) / sd, 15);
-    expect(x[1]).toBeCloseTo((2 - 2.25) / sd, 15);
-    expect(x[2]).toBeCloseTo((3 - 2.25) / sd, 15);
-    expect(Number.isNaN(x[3]!)).toBe(true);
-  });
-
-  it('clips at +-clip and standardises again; fewer than 2 values give NaN', () => {
-    const x = new Float64Array(50).map((_, i) => (i === 0 ? 100 : i % 5));
-    standardizeCapWeighted(x, new Float64Array(50).fill(1), 3);
-    let mean = 0;
-    for (const v of x) mean += v / 50;
-    expect(mean).toBeCloseTo(0, 12);
-    let ss = 0;
-    for (const v of x) ss += v * v;
-    expect(Math.sqrt(ss / 50)).toBeCloseTo(1, 9);
-    expect(x[0]!).toBeLessThanOrEqual(3 * (1 + 1e-6)); // clipped until it stays inside +-3
-    const one = new Float64Array([5, Number.NaN]);
-    standardizeCapWeighted(one, [1, 1], 3);
-    expect(Array.from(one).every(Number.isNaN)).toBe(true);
-  });
-});
+import { industryOneHot, type StyleDailyInput, styleColumnsAt, styleExposures } from './style-exposures.js';
 
 /** Direct (windowed, non-rolling) computation of the raw descriptors, as an independent reference. */
 function bruteRaw(
@@ -111,6 +76,9 @@ function bruteRaw(
   };
 }
 
+/** The style exposures' standardisation rule (see `styleExposures`), without a clip. */
+const BARRA = { ddof: 0, constant: 'nan' } as const;
+
 describe('styleExposures', () => {
   const { market } = randomMarket({ n: 25, days: 140, constituents: 15, seed: 11, suspendRate: 0.02 });
   const d = market.daily;
@@ -148,7 +116,7 @@ describe('styleExposures', () => {
       e.names.forEach((name, s) => {
         const ref = new Float64Array(25);
         for (let i = 0; i < 25; i++) ref[i] = bruteRaw(daily, market.index.ret, t, i, o)[name]!;
-        standardizeCapWeighted(ref, d.marketCap!.row(t), Number.POSITIVE_INFINITY);
+        zscoreInPlace(ref, { ...BARRA, weights: d.marketCap!.row(t) });
         for (let i = 0; i < 25; i++) {
           if (Number.isNaN(ref[i]!)) expect(cols[s]![i], `${name} ${date} ${i}`).toBeNaN();
           else expect(cols[s]![i]!, `${name} ${date} ${i}`).toBeCloseTo(ref[i]!, 9);

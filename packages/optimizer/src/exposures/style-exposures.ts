@@ -1,17 +1,16 @@
-import { HfqError, Panel, type TaskOptions, throwIfAborted } from '@hfq/core';
-import { standardizeCapWeighted } from './standardize.js';
+import {
+  HfqError,
+  Panel,
+  STYLE_NAMES,
+  type StyleName,
+  type TaskOptions,
+  throwIfAborted,
+  zscoreInPlace,
+} from '@hfq/core';
+import { checkIndustryCount, checkIndustryIndex } from '../enhanced-index/problem.js';
 
-/** The Barra-like styles `styleExposures` computes, in output order. */
-export type StyleName = 'size' | 'beta' | 'momentum' | 'residualVolatility' | 'liquidity' | 'value';
-
-export const STYLE_NAMES: readonly StyleName[] = Object.freeze([
-  'size',
-  'beta',
-  'momentum',
-  'residualVolatility',
-  'liquidity',
-  'value',
-]);
+/** The styles' z-score rule (Barra): population sd, NaN without dispersion, clip re-standardised. */
+const STYLE_ZSCORE = { ddof: 0, constant: 'nan', clipMode: 'restandardize' } as const;
 
 /**
  * The daily fields the exposures read: the names and meaning of `@hfq/bars` `DailyBars`, so a
@@ -80,7 +79,8 @@ export interface StyleExposures {
  *
  * Each is then standardised across the stocks that have it on T: cap-weighted mean 0, unit
  * equal-weighted standard deviation, with values beyond +-3 clipped and re-standardised until
- * none is (see `standardizeCapWeighted`). NaN where a stock lacks
+ * none is: `@hfq/core`'s `zscore` rule
+ * `{ ddof: 0, constant: 'nan', clip, clipMode: 'restandardize', weights: cap }`. NaN where a stock lacks
  * the data (not listed, too few observations); callers decide how to fill (the backtest uses 0, the
  * cap-weighted mean, and counts them). Industries are the optimiser's `industry` index (one-hot by
  * construction: see `industryOneHot`).
@@ -135,6 +135,11 @@ export function styleExposures(
   const momMin = intOption(options.momentumMinObs ?? 126, 'momentumMinObs', 1);
   const L = intOption(options.liquidityWindow ?? 21, 'liquidityWindow', 1);
   const clip = options.clip ?? 3;
+  if (typeof clip !== 'number' || !(clip > 0)) {
+    throw new HfqError('OPT_BAD_OPTION', `clip must be a number > 0 (Infinity = off), got ${clip}`, {
+      field: 'clip',
+    });
+  }
 
   // Output rows.
   const wanted = options.dates ? Int32Array.from(options.dates) : allDates;
@@ -250,7 +255,7 @@ export function styleExposures(
         const isListed = !listed || listed[base + i] === 1;
         raw[i] = isListed ? rawDescriptor(name, i) : Number.NaN;
       }
-      standardizeCapWeighted(raw, cap, clip);
+      zscoreInPlace(raw, { ...STYLE_ZSCORE, clip, weights: cap });
       panels[s]!.values.set(raw, row * n);
     }
 
@@ -292,10 +297,18 @@ export function styleColumnsAt(exposures: StyleExposures, date: number): Float64
   return exposures.panels.map((p) => p.rowOf(date));
 }
 
-/** Industry dummies: column k is 1 where `industry[i] === k` (K = max + 1 unless given). */
+/**
+ * Industry dummies: column k is 1 where `industry[i] === k` (K = max + 1 unless given).
+ * @throws HfqError `OPT_BAD_OPTION` when `k` is not an integer in [0, `MAX_INDUSTRIES`];
+ * `OPT_BAD_INPUT` (context `asset`) for an index outside [0, K) or >= `MAX_INDUSTRIES`, before
+ * anything is allocated.
+ */
 export function industryOneHot(industry: Int32Array, k?: number): Float64Array[] {
-  let kk = k ?? 0;
-  if (k === undefined) for (let i = 0; i < industry.length; i++) kk = Math.max(kk, industry[i]! + 1);
+  let kk = k === undefined ? 0 : checkIndustryCount(k, 'k');
+  for (let i = 0; i < industry.length; i++) {
+    checkIndustryIndex(industry[i]!, 'industry', i);
+    if (k === undefined) kk = Math.max(kk, industry[i]! + 1);
+  }
   const cols = Array.from({ length: kk }, () => new Float64Array(industry.length));
   for (let i = 0; i < industry.length; i++) {
     const j = industry[i]!;
@@ -310,9 +323,17 @@ export function industryOneHot(industry: Int32Array, k?: number): Float64Array[]
   return cols;
 }
 
+/**
+ * Longest window (trading days, about 40 years) an option may ask for: windows size the rolling
+ * buffers (window x assets), so an unchecked one would allocate without bound.
+ */
+const MAX_WINDOW = 10_000;
+
 function intOption(v: number, field: string, min: number): number {
-  if (!Number.isInteger(v) || v < min) {
-    throw new HfqError('OPT_BAD_OPTION', `${field} must be an integer >= ${min}, got ${v}`, { field });
+  if (!Number.isInteger(v) || v < min || v > MAX_WINDOW) {
+    throw new HfqError('OPT_BAD_OPTION', `${field} must be an integer in [${min}, ${MAX_WINDOW}], got ${v}`, {
+      field,
+    });
   }
   return v;
 }

@@ -106,7 +106,7 @@ export async function createHighsSolver(options: HighsEngineOptions = {}): Promi
             detail: 'Optimal',
           };
         }
-        const detail = `HiGHS model status ${status}`;
+        const detail = describeHighsStatus(status, highs.constants.modelStatus);
         // Every LP built here has finite column bounds, so "infeasible or unbounded" is infeasible.
         const kind = status === infeasible || status === unboundedOrInfeasible ? 'infeasible' : 'error';
         return { status: kind, x: new Float64Array(lp.numCols), objective: Number.NaN, detail };
@@ -117,6 +117,41 @@ export async function createHighsSolver(options: HighsEngineOptions = {}): Promi
       }
     },
   };
+}
+
+/** What to check for each HiGHS model status that is not `optimal`. */
+const HIGHS_STATUS_ADVICE: Readonly<Record<string, string>> = {
+  notSet: 'the solver did not run; a HiGHS option in `raw` may be invalid',
+  loadError: 'the model could not be loaded: check the LP arrays (lengths, NaN bounds or costs)',
+  modelError: 'the model is malformed: check for NaN or inconsistent bounds (lower > upper)',
+  presolveError: 'presolve failed: retry with `presolve: "off"`',
+  solveError: 'the simplex failed: check the scale of the inputs (scores, exposures) or enable `scale`',
+  postsolveError: 'postsolve failed: retry with `presolve: "off"`',
+  empty: 'the model has no columns',
+  infeasible: 'the limits cannot all hold: loosen them (maxDeviation, industryBand, styleBand, maxTurnover)',
+  unboundedOrInfeasible: 'the limits cannot all hold, or a column lacks a finite bound',
+  unbounded: 'a column lacks a finite bound',
+  objectiveBound: 'an objective bound in `raw` stopped the solve',
+  objectiveTarget: 'an objective target in `raw` stopped the solve',
+  timeLimit: 'the time limit in `raw` was reached: raise it',
+  iterationLimit: 'the iteration limit in `raw` was reached: raise it',
+  unknown: 'HiGHS could not classify the result: check the scale of the inputs, or try `scale: true`',
+  solutionLimit: 'a solution limit in `raw` stopped the solve',
+  interrupted: 'the solve was interrupted',
+};
+
+/**
+ * A HiGHS model status as `"<name> (<code>): <what to check>"`, e.g. `"infeasible (8): the
+ * limits cannot all hold: ..."`, from the runtime's own status table; a code missing from it is
+ * reported as `unknown status <code>`.
+ * @internal
+ */
+export function describeHighsStatus(status: number, table: Readonly<Record<string, number>>): string {
+  const name = Object.keys(table).find((k) => table[k] === status);
+  if (name === undefined)
+    return `HiGHS returned an unknown status ${status}: update the highs package or report it`;
+  const advice = HIGHS_STATUS_ADVICE[name];
+  return `HiGHS model status ${name} (${status})${advice ? `: ${advice}` : ''}`;
 }
 
 const BASIC = 1;

@@ -68,11 +68,12 @@ export function forwardReturns(daily: DailyBars, from: number, to: number): Floa
 }
 
 /**
- * Weekly RankIC as the study computes it: at every 5th calendar index T from `start`, the
+ * RankIC every 5th trading day (`@hfq/core` rule `{ every: 5, offset: start }`; about weekly, but
+ * not the calendar-week rule `'weekly'`): at calendar index T = start, start + 5, ..., the
  * cross-sectional Spearman correlation of `factor(T)` with the close T+1 -> close T+6 return, over
  * stocks that trade on T and T+1, are not ST on T, and are not limit-up on T+1. Returns the series.
  */
-export function weeklyRankIC(
+export function every5thDayRankIC(
   daily: DailyBars,
   factor: (t: number) => ArrayLike<number>,
   start = 0,

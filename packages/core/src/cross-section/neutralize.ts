@@ -1,4 +1,4 @@
-import { HfqError } from '@hfq/core';
+import { HfqError } from '../errors.js';
 import type { PreprocessErrorCode } from './errors.js';
 import { denseGroups } from './industry.js';
 import { checkCount, checkLength } from './options.js';

@@ -1,4 +1,4 @@
-import { HfqError } from '@hfq/core';
+import { HfqError } from '../errors.js';
 import type { PreprocessErrorCode } from './errors.js';
 
 /** Throws `DSL_PREPROCESS_OPTION` unless `x` is a finite number > 0. */

@@ -1,5 +1,6 @@
+import { lowerBound } from '../search.js';
 import { normalQuantile } from './normal-quantile.js';
-import { gatherFinite, lowerBound, toFloat64, Workspace } from './workspace.js';
+import { gatherFinite, toFloat64, Workspace } from './workspace.js';
 
 /**
  * In-place kernel of {@link rankGauss} on one cross-section.
@@ -22,7 +23,7 @@ export function rankGaussInPlace(x: Float64Array, ws: Workspace): void {
   }
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    x[i] = Number.isFinite(v) ? z[lowerBound(sorted, m, v)]! : NaN;
+    x[i] = Number.isFinite(v) ? z[lowerBound(sorted, v, m)]! : NaN;
   }
 }
 

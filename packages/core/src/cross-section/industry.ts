@@ -1,4 +1,4 @@
-import { HfqError, type HfqErrorContext } from '@hfq/core';
+import { HfqError, type HfqErrorContext } from '../errors.js';
 import type { PreprocessErrorCode } from './errors.js';
 
 /**

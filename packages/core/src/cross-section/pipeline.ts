@@ -1,12 +1,7 @@
-import {
-  FactorCube,
-  type FactorSource,
-  HfqError,
-  Panel,
-  type PanelArray,
-  ProgressReporter,
-  type TaskOptions,
-} from '@hfq/core';
+import { HfqError } from '../errors.js';
+import { FactorCube, type FactorSource } from '../factor-cube.js';
+import { Panel, type PanelArray } from '../panel.js';
+import { ProgressReporter, type TaskOptions } from '../progress.js';
 import type { PreprocessErrorCode } from './errors.js';
 import { checkFillMethod, type FillMethod, fillInPlace } from './fill.js';
 import { denseGroups } from './industry.js';
@@ -20,14 +15,15 @@ import {
   winsorizeParams,
 } from './winsorize.js';
 import { Workspace } from './workspace.js';
-import { type ZScoreOptions, zscoreDdof, zscoreInPlace } from './zscore.js';
+import { type ZScoreOptions, type ZScoreRule, zscoreRule, zscoreWithRule } from './zscore.js';
 
 /**
  * One cross-sectional step of a preprocessing pipeline. Steps run in the order given, per day
  * and per factor, on that day's cross-section only.
  *
  * - `winsorize`: clip to `median +- k * madScale * MAD` (see `winsorize`).
- * - `zscore`: `(x - mean) / sd` (see `zscore`).
+ * - `zscore`: `(x - mean) / sd` under the rule's `ddof`, `constant`, `clip` and `clipMode` (see
+ *   `zscore`; cap weights are not a step option).
  * - `rankGauss`: average ranks to normal quantiles (see `rankGauss`).
  * - `fill`: replace missing values (see `fillMissing`); `industryMedian` reads `exposures.industry`.
  * - `neutralize`: OLS residual on industry dummies (`industry`, default true), log market cap
@@ -36,10 +32,13 @@ import { type ZScoreOptions, zscoreDdof, zscoreInPlace } from './zscore.js';
  */
 export type PreprocessStep =
   | ({ op: 'winsorize' } & WinsorizeOptions)
-  | ({ op: 'zscore' } & ZScoreOptions)
+  | ({ op: 'zscore' } & ZScoreStepOptions)
   | { op: 'rankGauss' }
   | { op: 'fill'; method: FillMethod }
   | { op: 'neutralize'; industry?: boolean; size?: boolean; styles?: readonly string[]; minDof?: number };
+
+/** The options of a `zscore` step: those of {@link ZScoreOptions} that are not per asset. */
+export type ZScoreStepOptions = Pick<ZScoreOptions, 'ddof' | 'constant' | 'clip' | 'clipMode'>;
 
 /**
  * Per-asset exposures the `fill` and `neutralize` steps read. Panels must have the same assets, in
@@ -65,7 +64,7 @@ export interface PreprocessOptions extends TaskOptions {
 
 type Resolved =
   | { op: 'winsorize'; p: WinsorizeParams }
-  | { op: 'zscore'; ddof: number }
+  | { op: 'zscore'; rule: ZScoreRule }
   | { op: 'rankGauss' }
   | { op: 'fill'; method: FillMethod }
   | { op: 'neutralize'; industry: boolean; size: boolean; styles: readonly string[]; minDof: number };
@@ -93,13 +92,18 @@ function resolveSteps(steps: readonly PreprocessStep[], ex: PreprocessExposures)
           }),
         };
       }
-      case 'zscore':
+      case 'zscore': {
+        const z = s as ZScoreStepOptions;
         return {
           op,
-          ddof: zscoreDdof({
-            ...((s as ZScoreOptions).ddof !== undefined && { ddof: (s as ZScoreOptions).ddof! }),
+          rule: zscoreRule({
+            ...(z.ddof !== undefined && { ddof: z.ddof }),
+            ...(z.constant !== undefined && { constant: z.constant }),
+            ...(z.clip !== undefined && { clip: z.clip }),
+            ...(z.clipMode !== undefined && { clipMode: z.clipMode }),
           }),
         };
+      }
       case 'rankGauss':
         return { op };
       case 'fill': {
@@ -210,7 +214,7 @@ function runSteps(
         winsorizeInPlace(x, s.p, ws);
         break;
       case 'zscore':
-        zscoreInPlace(x, s.ddof);
+        zscoreWithRule(x, s.rule);
         break;
       case 'rankGauss':
         rankGaussInPlace(x, ws);

@@ -8,7 +8,7 @@
  * orders values and carries their indices along. Values that agree in the high 32 bits (ties, or
  * values within ~1e-6 relative of each other) end up adjacent but ordered by index, so those short
  * runs are re-sorted by the full value afterwards. About 4-5x faster than sorting an index array
- * with a comparator; see `bench/ic-series.ts`.
+ * with a comparator; see `packages/metrics/bench/ic-series.ts`.
  */
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;

@@ -1,6 +1,6 @@
-"""Reference values for packages/factor-dsl/src/preprocess (numpy + scipy, independent of the TS code).
+"""Reference values for packages/core/src/cross-section (numpy + scipy, independent of the TS code).
 
-Regenerate:  python3 packages/factor-dsl/src/preprocess/__fixtures__/make_preprocess_fixtures.py
+Regenerate:  python3 packages/core/src/cross-section/__fixtures__/make_preprocess_fixtures.py
 Writes preprocess.json beside this script. NaN is written as null, +-Infinity as the strings
 "Infinity" / "-Infinity". Every reference treats +-Infinity as missing, like the TS code.
 """

@@ -1,5 +1,5 @@
-import { Rng } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../index.js';
 import { medianInPlace } from './workspace.js';
 
 function sortedMedian(x: Float64Array): number {

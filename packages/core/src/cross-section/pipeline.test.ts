@@ -1,5 +1,5 @@
-import { FactorCube, HfqError, Panel, type ProgressEvent, Rng } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
+import { FactorCube, HfqError, Panel, type ProgressEvent, Rng } from '../index.js';
 import { dec, expectClose, fixtures } from './__fixtures__/load.js';
 import { type PreprocessStep, preprocessCube, preprocessPanel } from './pipeline.js';
 

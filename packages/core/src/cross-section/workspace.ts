@@ -91,18 +91,6 @@ function selectInPlace(a: Float64Array, n: number, k: number): void {
   }
 }
 
-/** First index in sorted `s[0..n)` whose value is >= `v`. */
-export function lowerBound(s: Float64Array, n: number, v: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (s[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * A float64 copy of `values`, written into `out` when given.
  * @throws `DSL_PREPROCESS_SHAPE` when `out` has another length than `values`.

@@ -1,5 +1,5 @@
-import { HfqError } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
+import { HfqError } from '../index.js';
 import { dec, type Enc, expectClose, fixtures } from './__fixtures__/load.js';
 import { fillMissing } from './fill.js';
 import { normalQuantile } from './normal-quantile.js';
