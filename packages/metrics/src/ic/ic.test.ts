@@ -1,6 +1,5 @@
 import { averageRank, HfqError, RankWorkspace } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
-import { averageRank, RankWorkspace } from '../correlation/rank.js';
 import { expectAllClose, expectClose, reference } from '../test-utils/reference.js';
 import { ic, rankIC } from './ic.js';
 
