@@ -5,10 +5,10 @@
  * bundles the start and the end every example shares. Nothing here is part of the packages; the
  * scripts stay readable top to bottom without it.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createProgressBar, formatDuration, type ProgressCallback } from '@hfq/core';
+import { createProgressBar, formatDuration, type ProgressCallback, writeFileAtomicSync } from '@hfq/core';
 
 /** The repository root (examples/lib/../..). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -110,9 +110,7 @@ export function progressBar(): ProgressCallback {
 /** Writes text atomically (temporary file beside it, then rename). */
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, text);
 }
 
 /** Writes JSON atomically; NaN and infinities become null (JSON has no NaN). */

@@ -2,9 +2,9 @@
  * Synthetic training batches and the small helpers the GPU scripts share (nets from cases,
  * binary files the Python side reads, JSON written as the repository's formatter writes it).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Rng } from '@hfq/core';
+import { Rng, writeFileAtomicSync } from '@hfq/core';
 import { initialWeights, Model, type ModelConfig } from '@hfq/models';
 import type { BenchCase, CaseConfig } from './cases.js';
 import type { HostBatch, Net } from './step.js';
@@ -80,9 +80,7 @@ export function formatJson(value: unknown): string {
 /** Writes JSON atomically (temp file + rename), so a run killed mid-write leaves the last good file. */
 export function writeJson(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, formatJson(value));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, formatJson(value));
 }
 
 /** Median of a non-empty list. */

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@hfq/core';
 import { llmError } from './errors.js';
 import { bound, createRedactor, type Redact, redactValue } from './redact.js';
 
@@ -99,19 +98,9 @@ export async function writeFactorLibrary(
   library: FactorLibraryFile,
   options: WriteFactorLibraryOptions = {},
 ): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const text = `${JSON.stringify(redactValue(library, options.redact ?? createRedactor([])), null, 2)}\n`;
-  let ok = false;
   try {
-    const fh = await open(tmp, 'wx');
-    try {
-      await fh.writeFile(text, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-    ok = true;
+    await writeFileAtomic(path, text);
   } catch (e) {
     throw llmError(
       'DSL_LLM_LIBRARY',
@@ -119,8 +108,6 @@ export async function writeFactorLibrary(
       { source: path },
       e,
     );
-  } finally {
-    if (!ok) await rm(tmp, { force: true });
   }
 }
 

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { writeFileAtomic } from '@hfq/core';
 import type { ReportChart } from './charts.js';
 import { reportError } from './errors.js';
 import { columnAlign, markdownTable, type ReportTable } from './table.js';
@@ -215,13 +215,10 @@ export async function renderReport(
 ): Promise<{ path: string; bytes: number }> {
   const html = reportHtml(doc);
   const abs = resolve(path);
-  const tmp = `${abs}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     await mkdir(dirname(abs), { recursive: true });
-    await writeFile(tmp, html, 'utf8');
-    await rename(tmp, abs);
+    await writeFileAtomic(abs, html);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
     throw reportError('REPORT_RENDER', `could not write report: ${(e as Error).message}`, { source: abs }, e);
   }
   return { path: abs, bytes: Buffer.byteLength(html) };

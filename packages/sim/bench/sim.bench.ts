@@ -4,11 +4,11 @@
  * baseline measured in the same process (Rng.normal draws per second), so runs on a loaded or
  * different machine stay comparable; the load average is recorded too.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Rng } from '@hfq/core';
+import { Rng, writeFileAtomicSync } from '@hfq/core';
 import { createMarket } from '../src/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -179,6 +179,5 @@ console.log(json);
 if (!quick) {
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json.tmp'), `${json}\n`);
-  renameSync(join(dir, 'latest.json.tmp'), join(dir, 'latest.json'));
+  writeFileAtomicSync(join(dir, 'latest.json'), `${json}\n`);
 }

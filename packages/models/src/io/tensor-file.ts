@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { writeFileAtomicSync } from '@hfq/core';
 import { modelsError } from '../errors.js';
 
 /** A named float32 array with its shape. */
@@ -177,23 +178,14 @@ export function firstNonFinite(data: Float32Array): { index: number; value: numb
 }
 
 /**
- * Writes `bytes` to `path` atomically: a temporary file in the same directory, fsync, rename.
- * A reader (or a resumed run after a kill) sees the old file or the new one, never half of one.
+ * Writes `bytes` to `path` atomically through `@hfq/core`'s `writeFileAtomicSync` (temporary file
+ * beside it, fsync, rename): a reader or a resumed run sees the old file or the new one.
+ * @throws HfqError `MODELS_FORMAT` naming the file when it cannot be written.
  */
-export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  let fd: number | undefined;
+export function saveBytes(path: string, bytes: Uint8Array): void {
   try {
-    fd = openSync(tmp, 'w');
-    let done = 0;
-    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
+    writeFileAtomicSync(path, bytes);
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
     throw modelsError('MODELS_FORMAT', `could not write ${path}`, { source: path, dir: dirname(path) }, e);
   }
 }

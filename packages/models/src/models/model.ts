@@ -9,8 +9,8 @@ import {
   firstNonFinite,
   type NamedTensor,
   readTensorFile,
+  saveBytes,
   type TensorFile,
-  writeFileAtomic,
 } from '../io/tensor-file.js';
 import { initParam, type ParamSpec, sizeOf } from '../nn/params.js';
 import { exportOnnx, type OnnxExportOptions } from '../onnx/export.js';
@@ -205,7 +205,7 @@ export class Model {
 
   /** Saves to `path` atomically (temp file + rename). */
   save(path: string, extra?: Record<string, unknown>): void {
-    writeFileAtomic(path, this.toBytes(extra));
+    saveBytes(path, this.toBytes(extra));
   }
 
   /** The model as an ONNX file (see `exportOnnx`). */
@@ -215,7 +215,7 @@ export class Model {
 
   /** Writes `toOnnx(options)` to `path` atomically. */
   saveOnnx(path: string, options: OnnxExportOptions = {}): void {
-    writeFileAtomic(path, exportOnnx(this, options));
+    saveBytes(path, exportOnnx(this, options));
   }
 
   /** Frees the variables and cached constants. */

@@ -1,6 +1,6 @@
 import type { PreprocessSpec } from '../data/features.js';
 import { modelsError } from '../errors.js';
-import { writeFileAtomic } from '../io/tensor-file.js';
+import { saveBytes } from '../io/tensor-file.js';
 import { inferenceForward } from '../models/architectures.js';
 import type { ModelConfig } from '../models/config.js';
 import type { ParamSpec } from '../nn/params.js';
@@ -142,5 +142,5 @@ export function exportOnnx(model: ExportableModel, options: OnnxExportOptions = 
 
 /** Writes `exportOnnx(model, options)` to `path` atomically. */
 export function saveOnnx(model: ExportableModel, path: string, options: OnnxExportOptions = {}): void {
-  writeFileAtomic(path, exportOnnx(model, options));
+  saveBytes(path, exportOnnx(model, options));
 }

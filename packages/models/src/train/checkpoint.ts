@@ -5,8 +5,8 @@ import {
   firstNonFinite,
   type NamedTensor,
   readTensorFile,
+  saveBytes,
   type TensorFile,
-  writeFileAtomic,
 } from '../io/tensor-file.js';
 
 /** One epoch of training history. */
@@ -73,7 +73,7 @@ export function writeCheckpoint(
       moments: adam.m.length,
     },
   };
-  writeFileAtomic(path, encodeTensorFile(meta, tensors));
+  saveBytes(path, encodeTensorFile(meta, tensors));
 }
 
 /**
