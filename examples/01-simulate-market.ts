@@ -17,8 +17,8 @@
  */
 import { join } from 'node:path';
 import { writeMinuteBarsCsv, writeTickSnapshotsCsv } from '@hfq/bars';
-import { formatYmd, Panel } from '@hfq/core';
-import { forwardReturns, icSummary, rankICSeries, rebalanceDates, tradableMask } from '@hfq/metrics';
+import { formatYmd, Panel, rebalanceDates } from '@hfq/core';
+import { forwardReturns, icSummary, rankICSeries, tradableMask } from '@hfq/metrics';
 import { createMarket } from '@hfq/sim';
 import { exampleOutDir, num, pct, say, startExample, writeText } from './lib/script.js';
 

@@ -20,7 +20,7 @@
  *   summary.json         the numbers printed below
  */
 import { join } from 'node:path';
-import { Panel, Rng, weekdays } from '@hfq/core';
+import { Panel, Rng, rebalanceDates, weekdays } from '@hfq/core';
 import {
   dailyReturns,
   forwardReturns,
@@ -29,7 +29,6 @@ import {
   icSeries,
   icSummary,
   rankICSeries,
-  rebalanceDates,
   tradableMask,
 } from '@hfq/metrics';
 import { factorTestTable, groupNavChart, groupTable, icTable, markdownTable } from '@hfq/report';

@@ -25,7 +25,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { normalizeSymbol, readDailyBarsCsv } from '@hfq/bars';
-import { FactorCube, formatYmd, Panel, ProgressReporter, ymdYear } from '@hfq/core';
+import { FactorCube, formatYmd, Panel, ProgressReporter, rebalanceDates, ymdYear } from '@hfq/core';
 import { evaluateFactors } from '@hfq/factor-dsl';
 import {
   cumulativeIC,
@@ -36,7 +36,6 @@ import {
   type IcSummary,
   icSummary,
   rankICSeries,
-  rebalanceDates,
   tradableMask,
 } from '@hfq/metrics';
 import { StockDataset, useBackend, walkForward } from '@hfq/models';

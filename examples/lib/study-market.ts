@@ -3,8 +3,8 @@
  * Example 01 builds each piece by hand and explains it; the later examples start from here.
  */
 import type { DailyBars } from '@hfq/bars';
-import type { Calendar, Panel, ProgressCallback } from '@hfq/core';
-import { forwardReturns, rebalanceDates, tradableMask } from '@hfq/metrics';
+import { type Calendar, type Panel, type ProgressCallback, rebalanceDates } from '@hfq/core';
+import { forwardReturns, tradableMask } from '@hfq/metrics';
 import { createMarket, type Market } from '@hfq/sim';
 
 /** The size and seed of a simulated market: the `--stocks`, `--days` and `--seed` of an example. */

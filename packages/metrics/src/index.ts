@@ -18,8 +18,6 @@ export {
   type GroupBacktestOptions,
   type GroupBacktestResult,
   groupBacktest,
-  type RebalanceRule,
-  rebalanceDates,
   type TopGroupStats,
 } from './groups/group-backtest.js';
 export { type TradabilityFlags, tradableMask } from './groups/tradable.js';

@@ -102,4 +102,3 @@ export {
 } from './train/walk-forward.js';
 
 /** The package name. */
-export const PACKAGE_NAME = '@hfq/models';

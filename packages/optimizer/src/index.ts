@@ -57,5 +57,3 @@ export { createLpSolver, type LpEngineOptions } from './lp/engines.js';
 export { createHighsSolver, type HighsEngineOptions } from './lp/highs.js';
 export { createJsLpSolver, type JsLpSolverEngineOptions } from './lp/js-lp-solver.js';
 export type { LinearProgram, LpEngineName, LpSolution, LpSolver } from './lp/types.js';
-
-export const PACKAGE_NAME = '@hfq/optimizer';

@@ -15,7 +15,6 @@ import { checkIntOption, checkPositiveOption } from '../internal/checks.js';
 import { portfolioStats } from '../performance/portfolio-stats.js';
 
 /** The rebalance rule and its dates live in `@hfq/core` (one parser, one set of error codes). */
-export { type RebalanceRule, rebalanceDates } from '@hfq/core';
 
 /** Options of {@link groupBacktest}. */
 export interface GroupBacktestOptions extends TaskOptions {

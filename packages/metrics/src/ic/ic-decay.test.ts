@@ -1,6 +1,5 @@
-import { Panel, weekdays, ymdWeekday } from '@hfq/core';
+import { Panel, rebalanceDates, weekdays, ymdWeekday } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
-import { rebalanceDates } from '../groups/group-backtest.js';
 import { icDecay } from './ic-decay.js';
 import { rankICSeries } from './ic-series.js';
 import { icSummary } from './ic-summary.js';
