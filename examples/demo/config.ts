@@ -53,10 +53,13 @@ export interface DemoConfig {
     testStart: number;
     /** Trading days between walk-forward retrainings. */
     retrainEvery: number;
-    /** Trading days between training samples (the study: 5, weekly); scores stay weekly. */
+    /**
+     * Trading days between training samples (the study: 5, its "weekly" step of 5 trading days, not
+     * calendar weeks); scores stay every 5 trading days.
+     */
     sampleStride: number;
-    /** Models sampled weekly (every 5 days) whatever `sampleStride` says. */
-    weeklySampled: string[];
+    /** Models that take a training sample every 5th trading day whatever `sampleStride` says. */
+    every5thDaySampled: string[];
     /** Which models to train (names in MODEL_NAMES). */
     include: string[];
   };
@@ -104,7 +107,7 @@ export const DEFAULT_DEMO_CONFIG: DemoConfig = {
     testStart: 0.5,
     retrainEvery: 120,
     sampleStride: 1,
-    weeklySampled: ['all-crossformer'],
+    every5thDaySampled: ['all-crossformer'],
     include: [...MODEL_NAMES],
   },
   backtest: { costPerSide: 0.002, maxDeviation: 0.008, industryBand: 0.02, styleBand: 0.3, maxTurnover: 0.3 },
@@ -138,15 +141,15 @@ export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
   ['models.retrainEvery', 'trading days between walk-forward retrainings'],
   [
     'models.sampleStride',
-    'trading days between training samples (the study: 5; 1 = daily, 5x the steps); scores stay weekly',
+    'trading days between training samples (the study: 5; 1 = daily, 5x the steps); scores stay every 5 trading days',
   ],
-  ['models.weeklySampled', 'models sampled weekly whatever sampleStride says (the slowest on a CPU)'],
+  ['models.every5thDaySampled', 'models sampled every 5th trading day whatever sampleStride says (the slowest on a CPU)'],
   ['models.include', `models to train: ${MODEL_NAMES.join(', ')}`],
   ['backtest.costPerSide', 'transaction cost per side (fraction; 0.002 = 0.4% two-sided)'],
   ['backtest.maxDeviation', 'per-stock weight deviation from the benchmark (fraction)'],
   ['backtest.industryBand', 'industry exposure band vs the benchmark (fraction)'],
   ['backtest.styleBand', 'style exposure band vs the benchmark (standardised units)'],
-  ['backtest.maxTurnover', 'two-sided turnover per weekly rebalance (fraction)'],
+  ['backtest.maxTurnover', 'two-sided turnover per rebalance, every 5 trading days (fraction)'],
 ];
 
 /** The value of `path` (`a.b`) in `obj`. */
@@ -277,7 +280,7 @@ function validateConfig(c: DemoConfig, source: string): DemoConfig {
   frac('backtest.industryBand', 0, 1);
   frac('backtest.styleBand', 0, 10);
   frac('backtest.maxTurnover', 0, 2);
-  for (const field of ['include', 'weeklySampled'] as const) {
+  for (const field of ['include', 'every5thDaySampled'] as const) {
     for (const m of c.models[field]) {
       if (!(MODEL_NAMES as readonly string[]).includes(m)) {
         throw new HfqError(

@@ -142,7 +142,7 @@ export async function trainModels(
     },
     seeds: Array.from({ length: m.seeds }, (_, k) => k),
     plan: { testStart, retrainEvery: m.retrainEvery, predictStride: 5 },
-    stride: m.weeklySampled.includes(name) ? 5 : m.sampleStride,
+    stride: m.every5thDaySampled.includes(name) ? 5 : m.sampleStride,
     train: {
       epochs: m.epochs,
       patience: m.patience,
