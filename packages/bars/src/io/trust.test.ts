@@ -5,8 +5,10 @@ import { Readable } from 'node:stream';
 import { Float16, RecordBatchFileWriter, Table, vectorFromArray } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { makeMinuteDay } from '../test-utils/frames.js';
+import { makeMinuteDay, makeTickDay } from '../test-utils/frames.js';
 import { findMinuteBarIssues } from '../validate/minute-bars.js';
+import { repairTickSnapshots } from '../validate/repair.js';
+import { findTickIssues } from '../validate/ticks.js';
 import { readMinuteBarsArrow } from './arrow.js';
 import { collectFrames, readMinuteBarsCsv } from './csv.js';
 import { DERIVED_1MIN_BARS } from './mappings.js';
@@ -148,5 +150,41 @@ describe('Parquet row counts are checked before anything is allocated', () => {
     expect(() => checkRowGroupCounts(m, ['time'], 'f')).toThrow(
       expect.objectContaining({ code: 'BARS_FILE_FORMAT' }),
     );
+  });
+});
+
+describe('tick snapshots: a missing last price and mixed-up units are not accepted', () => {
+  const day = () => makeTickDay('600519.SH', 20230201, 30, 2, 4);
+  it('the synthetic day is valid', () => {
+    expect(findTickIssues(day())).toEqual([]);
+  });
+  it('rejects last = NaN once something has traded', () => {
+    const t = day();
+    t.last[12] = NaN;
+    const [a] = findTickIssues(t);
+    expect(a).toMatchObject({ code: 'BARS_NONFINITE_PRICE', field: 'last', row: 12 });
+    expect(a!.message).toContain('last is NaN after');
+    // repair cannot invent a price: it still throws
+    expect(() => repairTickSnapshots(t)).toThrow(expect.objectContaining({ code: 'BARS_NONFINITE_PRICE' }));
+  });
+  it.each([
+    ['amount in thousands of yuan', 1e-3, 'thousands of yuan'],
+    ['amount in ten-thousands of yuan', 1e-4, 'ten-thousands of yuan'],
+  ])('names %s', (_, scale, text) => {
+    const t = day();
+    for (let i = 0; i < t.amount.length; i++) t.amount[i]! *= scale;
+    const [a] = findTickIssues(t);
+    expect(a).toMatchObject({ code: 'BARS_VWAP_OUTSIDE_RANGE', field: 'amount' });
+    expect(a!.message).toContain(text);
+    expect(() => repairTickSnapshots(t)).toThrow(
+      expect.objectContaining({ code: 'BARS_VWAP_OUTSIDE_RANGE' }),
+    );
+  });
+  it('names volume in lots of 100 shares', () => {
+    const t = day();
+    for (let i = 0; i < t.volume.length; i++) t.volume[i]! /= 100;
+    const [a] = findTickIssues(t);
+    expect(a).toMatchObject({ code: 'BARS_VWAP_OUTSIDE_RANGE', field: 'amount' });
+    expect(a!.message).toContain('lots of 100 shares');
   });
 });
