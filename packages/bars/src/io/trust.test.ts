@@ -106,11 +106,15 @@ describe('encodings and sizes', () => {
     ]);
     await expect(read(Readable.from([bytes]))).rejects.toMatchObject({ code: 'BARS_ENCODING' });
   });
-  it('rejects NUL and U+FFFD in asset ids', async () => {
+  it('rejects NUL, U+FFFD and a byte-order mark in asset ids', async () => {
     await expect(read(csv([row('09:31:00', '600000\u0000.SH')]))).rejects.toMatchObject({
       code: 'BARS_ENCODING',
     });
     await expect(read(csv([row('09:31:00', '60\ufffd.SH')]))).rejects.toMatchObject({
+      code: 'BARS_ENCODING',
+    });
+    // a byte-order mark left inside the data (files concatenated) would make an invisible id
+    await expect(read(csv([row('09:31:00', '\ufeff600000.SH')]))).rejects.toMatchObject({
       code: 'BARS_ENCODING',
     });
   });
