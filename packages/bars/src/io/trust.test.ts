@@ -11,6 +11,7 @@ import { repairTickSnapshots } from '../validate/repair.js';
 import { findTickIssues } from '../validate/ticks.js';
 import { readMinuteBarsArrow } from './arrow.js';
 import { collectFrames, readMinuteBarsCsv } from './csv.js';
+import { readDailyBarsCsv, readIndexData } from './daily.js';
 import { DERIVED_1MIN_BARS } from './mappings.js';
 import { checkRowGroupCounts } from './parquet.js';
 
@@ -190,5 +191,72 @@ describe('tick snapshots: a missing last price and mixed-up units are not accept
     const [a] = findTickIssues(t);
     expect(a).toMatchObject({ code: 'BARS_VWAP_OUTSIDE_RANGE', field: 'amount' });
     expect(a!.message).toContain('lots of 100 shares');
+  });
+});
+
+describe("daily and index files: a typo'd id is reported, not skipped", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hfq-trust-daily-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const membership = (ids: string[]) =>
+    file('m.csv', `symbol,start_date,end_date\n${ids.map((i) => `${i},2024-01-01,2024-12-31`).join('\n')}\n`);
+  const base = { name: 'X', dates: [20240102], assets: ['600000.SH', '000001.SZ'] };
+
+  it('reads well-formed ids and skips those outside the assets', async () => {
+    const ix = await readIndexData({ ...base, membership: membership(['SH600000', 'SZ000002']) });
+    expect(Array.from(ix.constituent.values)).toEqual([1, 0]);
+  });
+  it('rejects a membership id that is not a symbol, naming the row', async () => {
+    await expect(
+      readIndexData({ ...base, membership: membership(['SH600000', 'SH60000']) }),
+    ).rejects.toMatchObject({
+      code: 'BARS_PARSE_SYMBOL',
+      context: { row: 1, field: 'symbol' },
+    });
+    const seen: string[] = [];
+    const ix = await readIndexData({
+      ...base,
+      membership: membership(['SHT00018', 'SH600000']),
+      onUnknownSymbol: (id, row) => seen.push(`${id}@${row}`),
+    });
+    expect(seen).toEqual(['SHT00018@0']);
+    expect(Array.from(ix.constituent.values)).toEqual([1, 0]);
+  });
+  it('rejects assets that are not in the 600000.SH form (they matched nothing)', async () => {
+    await expect(
+      readIndexData({ ...base, assets: ['SH600000'], membership: membership(['SH600000']) }),
+    ).rejects.toMatchObject({ code: 'BARS_INVALID_OPTION', context: { asset: 'SH600000' } });
+  });
+  it('rejects an index symbol with no row instead of returning NaN closes', async () => {
+    const daily = file('i.csv', 'date,symbol,open,high,low,close,volume\n2024-01-02,SH000300,1,1,1,3400,1\n');
+    const ok = await readIndexData({
+      ...base,
+      membership: membership([]),
+      indexDaily: daily,
+      indexSymbol: 'SH000300',
+    });
+    expect(ok.close[0]).toBe(3400);
+    await expect(
+      readIndexData({ ...base, membership: membership([]), indexDaily: daily, indexSymbol: 'SH000301' }),
+    ).rejects.toMatchObject({ code: 'BARS_INVALID_OPTION', context: { field: 'indexSymbol' } });
+  });
+  it('rejects a daily row whose symbol is not a symbol, and non-canonical assets', async () => {
+    const daily = file(
+      'd.csv',
+      'date,symbol,open,high,low,close,volume,factor\n2024-01-02,SH600000,10,10,10,10,100,1\n2024-01-02,SH6000O1,10,10,10,10,100,1\n',
+    );
+    await expect(readDailyBarsCsv(daily)).rejects.toMatchObject({
+      code: 'BARS_PARSE_SYMBOL',
+      context: { row: 1 },
+    });
+    await expect(readDailyBarsCsv(daily, { assets: ['600000.SH'] })).rejects.toMatchObject({
+      code: 'BARS_PARSE_SYMBOL',
+    });
+    await expect(readDailyBarsCsv(daily, { assets: ['sh600000'] })).rejects.toMatchObject({
+      code: 'BARS_INVALID_OPTION',
+    });
   });
 });
