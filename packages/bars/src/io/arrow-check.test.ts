@@ -86,6 +86,19 @@ describe.each(['file', 'stream'] as const)('Arrow %s format: claimed lengths', (
     expect(e.context).toMatchObject({ batch: 0, field: 'asset', claimed: 2 ** 31 - 1, possible: 41 });
   });
 
+  it('rejects a buffer moved onto another column (its values passed validation before)', async () => {
+    const bytes = await valid(format);
+    const [b] = recordBatchLayouts(bytes);
+    const last = b!.buffers.at(-1)!; // the trades values: reading amount's bytes gives valid counts
+    const at = new DataView(bytes.buffer).getBigInt64(last, true);
+    const e = await failure(patchInt64(bytes, [last], at - 8n));
+    expect(e.code).toBe('BARS_FILE_FORMAT');
+    expect(e.message).toContain('overlap');
+    expect(e.context).toMatchObject({ batch: 0, field: 'trades' });
+    const e2 = await failure(patchInt64(bytes, [last], at - 4n));
+    expect(e2.message).toContain('8-byte boundary');
+  });
+
   it('rejects a buffer that lies outside the message body, and a body longer than the file', async () => {
     const bytes = await valid(format);
     const [b] = recordBatchLayouts(bytes);

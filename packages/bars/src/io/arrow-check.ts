@@ -42,7 +42,9 @@ function safe(x: bigint | number): number | undefined {
  * message header lies inside the file, every record batch's claimed row count is a non-negative
  * integer of at most 2^31 - 1 that every column node repeats, null counts are at most the row
  * count, and every buffer lies inside its message body and is large enough for the claimed rows
- * (and not larger than they need plus padding: a count below what is stored would drop rows).
+ * (and not larger than they need plus padding: a count below what is stored would drop rows),
+ * starts on an 8-byte boundary and overlaps no other buffer (a moved offset would read another
+ * column's bytes).
  * Flatbuffer vector lengths are bounded by the bytes that hold them, so a hostile header cannot
  * make the decoder loop or allocate without bound. Reads only the headers (small reads).
  *
@@ -325,8 +327,16 @@ function checkBatch(
         { claimed: `${String(b.offset())}+${String(b.length())}`, possible: bodyLength },
       );
     }
+    if (off % 8 !== 0) {
+      throw corrupt(
+        `${name}, column ${JSON.stringify(field)}: the ${what} buffer starts at body byte ${off}, not on an 8-byte boundary`,
+        { ...where, field },
+      );
+    }
+    if (len > 0) extents.push([off, off + len, field]);
     return len;
   };
+  const extents: [start: number, end: number, field: string][] = [];
   /**
    * Checks that a buffer of `width`-byte slots (0: a bit map) has room for `rows` rows (`extra`
    * more slots for offsets) and, when `exact`, no room for more than padding (writers pad to 8
@@ -453,6 +463,19 @@ function checkBatch(
     }
   };
   for (const f of fields) visit(f.type, f.name, rows);
+  // buffers may not overlap: a moved offset would read another column's bytes as values
+  extents.sort((a, b) => a[0] - b[0]);
+  for (let k = 1; k < extents.length; k++) {
+    if (extents[k]![0] < extents[k - 1]![1]) {
+      throw corrupt(
+        `${name}: buffers of columns ${JSON.stringify(extents[k - 1]![2])} and ${JSON.stringify(extents[k]![2])} overlap`,
+        {
+          ...where,
+          field: extents[k]![2],
+        },
+      );
+    }
+  }
   if (ni !== rb.nodesLength() || bi !== rb.buffersLength()) {
     throw corrupt(
       `${name} has ${rb.nodesLength()} column nodes and ${rb.buffersLength()} buffers; its schema needs ${ni} and ${bi}`,

@@ -91,13 +91,24 @@ beforeAll(async () => {
     let original: { rows: number; sum: number | string } | undefined;
     for (const [field, at] of fields) {
       for (const v of claims) {
-        if (field.startsWith('node') || field.startsWith('buffer')) {
-          if (rng.uniform() > 0.25) continue; // a sample of the node and buffer fields
+        if (field.startsWith('node') || field.endsWith('.length')) {
+          if (rng.uniform() > 0.25) continue; // a sample of the node and buffer-length fields
         }
         const name = `arrow ${format} ${field} = ${v}`;
         add(
           { name, reader: 'arrow', path: join(dir, `${name.replaceAll(' ', '_')}.arrow`) },
           patchInt64(bytes, [at], v),
+          original,
+        );
+      }
+    }
+    for (const [i, o] of b!.buffers.entries()) {
+      const at0 = new DataView(bytes.buffer).getBigInt64(o, true);
+      for (const d of [-8n, 8n, 16n]) {
+        const name = `arrow ${format} buffer${i}.offset moved ${d}`;
+        add(
+          { name, reader: 'arrow', path: join(dir, `${name.replaceAll(' ', '_')}.arrow`) },
+          patchInt64(bytes, [o], at0 + d),
           original,
         );
       }
