@@ -30,6 +30,8 @@ import { HfqError, type HfqErrorContext } from '@hfq/core';
  * - `BARS_OUTSIDE_SESSION`: tick volume traded outside the session (before 09:15 or from 15:01).
  * - `BARS_INVALID_OPTION`: an option value out of its domain.
  * - `BARS_PARSE_NUMBER` / `BARS_PARSE_TIME` / `BARS_PARSE_DATE`: a cell that cannot be read.
+ * - `BARS_PARSE_SYMBOL`: a symbol cell of the daily / membership / index files that is not an
+ *   A-share symbol (a typo would otherwise match no asset and be skipped silently).
  * - `BARS_CSV_FIELD_COUNT`: a CSV row with a different number of fields than the header.
  * - `BARS_FILE_FORMAT`: not a Parquet / Arrow file, or a truncated or corrupt one.
  * - `BARS_FILE_NOT_FOUND`: no file at the path.
@@ -68,6 +70,7 @@ export type BarsErrorCode =
   | 'BARS_PARSE_NUMBER'
   | 'BARS_PARSE_TIME'
   | 'BARS_PARSE_DATE'
+  | 'BARS_PARSE_SYMBOL'
   | 'BARS_CSV_FIELD_COUNT'
   | 'BARS_FILE_FORMAT'
   | 'BARS_FILE_NOT_FOUND'

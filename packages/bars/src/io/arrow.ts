@@ -15,6 +15,7 @@ import {
 } from 'apache-arrow';
 import { barsError, checkOption } from '../errors.js';
 import type { MinuteBars, TickSnapshots } from '../types.js';
+import { checkArrowIpc } from './arrow-check.js';
 import { FrameAssembler, type FrameReadOptions } from './assemble.js';
 import { ChunkBuilder, type ColumnChunk, feedColumns, type WritableFrame } from './columnar.js';
 import { type ColumnMapping, resolveMapping } from './mapping.js';
@@ -140,7 +141,13 @@ function columnValues(v: Vector, typeId: Type): ArrayLike<unknown> {
  * batch at a time** (random-access reads through a file handle), so memory holds one batch plus
  * one stock-day. Columns are located by `mapping` (canonical by default).
  *
- * @throws `BARS_FILE_NOT_FOUND`, `BARS_FILE_FORMAT` (not Arrow IPC, or truncated),
+ * Before apache-arrow reads anything, every message header is checked against the bytes present
+ * (`checkArrowIpc`): a record batch claiming a negative, huge (> 2^31 - 1) or wrong row count, or
+ * a buffer too short or longer than the rows it claims, is rejected instead of dropping rows,
+ * reading as empty or exhausting memory.
+ *
+ * @throws `BARS_FILE_NOT_FOUND`, `BARS_FILE_FORMAT` (not Arrow IPC, truncated, or a claimed length
+ * the bytes do not hold; context `batch`, `field`, `claimed`, `possible`/`stored`),
  * `BARS_MISSING_COLUMN`, `BARS_COLUMN_TYPE` / `BARS_PARSE_*`, `BARS_NONCONTIGUOUS_GROUP`, and the
  * validation codes.
  */
@@ -149,13 +156,16 @@ export async function* readArrowFrames(
   mapping?: ColumnMapping,
   options: FrameReadOptions = {},
 ): AsyncGenerator<MinuteBars | TickSnapshots> {
+  let size: number;
   try {
-    statSync(path);
+    size = statSync(path).size;
   } catch {
     throw barsError('BARS_FILE_NOT_FOUND', `no file at ${path}`, { source: path });
   }
   const fh = await open(path);
   try {
+    // claimed lengths are checked against the bytes before apache-arrow allocates anything
+    await checkArrowIpc(fh, size, path);
     let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
     try {
       reader = await RecordBatchReader.from(fh);
@@ -179,6 +189,7 @@ export async function* readArrowFrames(
     }
     const asm = new FrameAssembler(resolveMapping(m, header, path), options, path);
     let start = 0;
+    let index = 0;
     const it = reader[Symbol.asyncIterator]();
     while (true) {
       let step: IteratorResult<Awaited<ReturnType<typeof it.next>>['value']>;
@@ -198,7 +209,7 @@ export async function* readArrowFrames(
       if (step.done) break;
       const batch = step.value;
       const columns = schema.fields.map((f, i) => columnValues(batch.getChildAt(i)!, f.typeId));
-      feedColumns(asm, columns, batch.numRows, start);
+      feedColumns(asm, columns, batch.numRows, start, header, `record batch ${index++}`, path);
       start += batch.numRows;
       throwIfAborted(options.signal, 'read arrow');
       for (const f of asm.take()) yield f;

@@ -140,7 +140,7 @@ export class FrameAssembler {
     }
     if (this.n === this.cap) this.grow(this.cap * 2);
     const i = this.n++;
-    this.time[i] = timeOf(get(m.time), at(where, map.time), map.timeNumbers ?? 'ms');
+    this.time[i] = timeOf(get(m.time), at(where, map.time), map.timeNumbers);
     const scale = m.priceScale;
     for (let f = 0; f < m.fields.length; f++) {
       const c = m.fields[f]!;
@@ -353,9 +353,16 @@ function dateOf(v: unknown, where: CellWhere): number {
   throw barsError('BARS_COLUMN_TYPE', `expected a date, got ${describe(v)}`, where);
 }
 
-function timeOf(v: unknown, where: CellWhere, numbers: 'ms' | 'hhmmss' | 'seconds'): number {
-  if (typeof v === 'string') return parseTimeCell(v, where);
-  if (typeof v === 'number' || typeof v === 'bigint') {
+/**
+ * A time cell. Text is parsed by its form (`09:31:00`, `093100`), except all-digit text when the
+ * mapping declares `timeNumbers`: then the declared unit applies, as for numeric cells (a CSV of
+ * seconds since midnight with `timeNumbers: 'seconds'` must not be read as HHMMSS).
+ */
+function timeOf(v: unknown, where: CellWhere, declared: 'ms' | 'hhmmss' | 'seconds' | undefined): number {
+  const numbers = declared ?? 'ms';
+  const digitText = typeof v === 'string' && declared !== undefined && /^\s*\d{1,9}\s*$/.test(v);
+  if (typeof v === 'string' && !digitText) return parseTimeCell(v, where);
+  if (typeof v === 'number' || typeof v === 'bigint' || digitText) {
     let x = Number(v);
     if (numbers === 'hhmmss') return parseTimeCell(String(x), where);
     if (numbers === 'seconds') x *= 1000;
@@ -373,7 +380,7 @@ function assetOf(v: unknown, where: CellWhere, column: string): string {
     if (hasBadChar(v)) {
       throw barsError(
         'BARS_ENCODING',
-        `asset id ${JSON.stringify(clip(v))} holds a control character or U+FFFD (bytes that were not UTF-8)`,
+        `asset id ${JSON.stringify(clip(v))} holds a control character, U+FFFD (bytes that were not UTF-8) or a byte-order mark`,
         at(where, column),
       );
     }
@@ -389,11 +396,14 @@ function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(typeof v === 'string' ? clip(v) : v)}`;
 }
 
-/** True when `s` holds a control character (NUL included), DEL or U+FFFD. */
+/**
+ * True when `s` holds a control character (NUL included), DEL, U+FFFD or a byte-order mark
+ * U+FEFF (an invisible id, left where files were concatenated).
+ */
 function hasBadChar(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c === 0x7f || c === 0xfffd) return true;
+    if (c < 0x20 || c === 0x7f || c === 0xfffd || c === 0xfeff) return true;
   }
   return false;
 }

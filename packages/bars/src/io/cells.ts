@@ -164,3 +164,27 @@ function exchangeCode(name: string): string | undefined {
   if (e === 'BSE' || e === 'BJ' || e === 'BJSE') return 'BJ';
   return undefined;
 }
+
+/** The `600000.SH` form: six digits, a dot, SH / SZ / BJ. */
+const CANONICAL_SYMBOL = /^\d{6}\.(SH|SZ|BJ)$/;
+
+/**
+ * `normalizeSymbol`, but an id it cannot read as an A-share symbol (a typo such as `SH60000`,
+ * `600000.XX` or `60O000`) is an error instead of an id that silently matches nothing.
+ *
+ * @throws `BARS_PARSE_SYMBOL` with `where` (row, field, source).
+ */
+export function parseSymbolCell(raw: string, where: CellWhere): string {
+  const s = normalizeSymbol(raw);
+  if (CANONICAL_SYMBOL.test(s)) return s;
+  throw barsError(
+    'BARS_PARSE_SYMBOL',
+    `cannot read ${JSON.stringify(clip(raw))} as an A-share symbol (600000.SH, SH600000, sh600000 or 600000)`,
+    where,
+  );
+}
+
+/** True for an id in the `600000.SH` form. */
+export function isCanonicalSymbol(s: string): boolean {
+  return CANONICAL_SYMBOL.test(s);
+}

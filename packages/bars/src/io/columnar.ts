@@ -124,16 +124,49 @@ export class ChunkBuilder {
   }
 }
 
+/** Most rows one decoded batch / row group may hold (JS arrays and typed arrays index with int32). */
+export const MAX_CHUNK_ROWS = 2 ** 31 - 1;
+
 /**
  * Feeds `length` rows of typed columns (one array per file column, `header` order) to an
- * assembler. `firstRow` is the data row of the first one in the file.
+ * assembler. `firstRow` is the data row of the first one in the file. The claimed `length` is
+ * checked first: it must be an integer in [0, 2^31 - 1] and every decoded column must hold
+ * exactly that many values (a short column would otherwise read as empty cells, a long one would
+ * lose rows).
+ *
+ * @throws `BARS_FILE_FORMAT` naming `what` (e.g. `row group 3`), the column, the claimed count
+ * and what the column holds (context `claimed`, `possible`).
  */
 export function feedColumns(
   asm: FrameAssembler,
   columns: (ArrayLike<unknown> | undefined)[],
   length: number,
   firstRow: number,
+  header: readonly string[],
+  what: string,
+  source?: string,
 ): void {
+  const where = (field?: string) => ({
+    row: firstRow,
+    ...(source === undefined ? {} : { source }),
+    ...(field === undefined ? {} : { field }),
+  });
+  if (!(Number.isInteger(length) && length >= 0 && length <= MAX_CHUNK_ROWS)) {
+    throw barsError(
+      'BARS_FILE_FORMAT',
+      `${what} claims ${length} rows; a count is an integer from 0 to ${MAX_CHUNK_ROWS}`,
+      { ...where(), claimed: length, possible: MAX_CHUNK_ROWS },
+    );
+  }
+  columns.forEach((c, i) => {
+    if (c !== undefined && c.length !== length) {
+      throw barsError(
+        'BARS_FILE_FORMAT',
+        `${what} claims ${length} rows but column ${JSON.stringify(header[i])} holds ${c.length} values`,
+        { ...where(header[i]), claimed: length, possible: c.length },
+      );
+    }
+  });
   let r = 0;
   const get = (c: number): unknown => columns[c]?.[r];
   for (; r < length; r++) asm.add(get, firstRow + r);

@@ -2,7 +2,13 @@ import { Panel, throwIfAborted } from '@hfq/core';
 import type { DailyBars, IndexData } from '../daily.js';
 import { barsError, checkOption } from '../errors.js';
 import { boardOf, limitPrices, priceLimitPct, roundToTick } from '../market/limits.js';
-import { normalizeSymbol, parseDateCell, parseNumberCell } from './cells.js';
+import {
+  isCanonicalSymbol,
+  normalizeSymbol,
+  parseDateCell,
+  parseNumberCell,
+  parseSymbolCell,
+} from './cells.js';
 import { splitCsvLine, textLineBatches, textLines } from './text.js';
 
 /** Options of `readDailyBarsCsv`. */
@@ -47,11 +53,14 @@ export interface DailyReadOptions {
  * Memory: 20 panels of dates x assets float64 (1535 days x 1283 stocks = 315 MB for the whole
  * file; use `assets` / `from` / `to` to read less).
  *
- * @throws `BARS_MISSING_COLUMN`, `BARS_CSV_FIELD_COUNT`, `BARS_PARSE_*` with the data row.
+ * @throws `BARS_MISSING_COLUMN`, `BARS_CSV_FIELD_COUNT`, `BARS_PARSE_*` with the data row
+ * (`BARS_PARSE_SYMBOL` for a symbol that is not an A-share symbol, even of an asset not asked
+ * for), `BARS_INVALID_OPTION` for an `assets` id not in the `600000.SH` form.
  */
 export async function readDailyBarsCsv(path: string, options: DailyReadOptions = {}): Promise<DailyBars> {
   const limits = options.limits ?? 'nan';
   checkOption(limits === 'nan' || limits === 'board-rules', 'limits', `must be 'nan' or 'board-rules'`);
+  if (options.assets) checkAssets(options.assets, 'assets');
   const wanted = options.assets ? new Set(options.assets) : undefined;
   const from = options.from ?? 0;
   const to = options.to ?? 99_999_999;
@@ -86,7 +95,8 @@ export async function readDailyBarsCsv(path: string, options: DailyReadOptions =
         // skip unwanted assets before splitting the whole line
         const raw = nthField(line, idx!.symbol);
         let a = symbols.get(raw);
-        if (a === undefined) symbols.set(raw, (a = normalizeSymbol(raw)));
+        if (a === undefined)
+          symbols.set(raw, (a = parseSymbolCell(raw, { row, source: path, field: 'symbol' })));
         if (!wanted.has(a)) {
           row++;
           continue;
@@ -107,7 +117,7 @@ export async function readDailyBarsCsv(path: string, options: DailyReadOptions =
       where.field = 'symbol';
       const raw = fields[idx!.symbol]!;
       let asset = symbols.get(raw);
-      if (asset === undefined) symbols.set(raw, (asset = normalizeSymbol(raw)));
+      if (asset === undefined) symbols.set(raw, (asset = parseSymbolCell(raw, where)));
       if (wanted && !wanted.has(asset)) {
         row++;
         continue;
@@ -212,6 +222,19 @@ function nthField(line: string, k: number): string {
   return end < 0 ? line.slice(start) : line.slice(start, end);
 }
 
+/** Every id of `assets` must be in the `600000.SH` form (another form would match no row). */
+function checkAssets(assets: readonly string[], option: string): void {
+  for (const a of assets) {
+    if (!isCanonicalSymbol(a)) {
+      throw barsError(
+        'BARS_INVALID_OPTION',
+        `${option}: ${JSON.stringify(a)} is not in the 600000.SH form (normalizeSymbol converts SH600000, sh600000, 600000)`,
+        { field: option, asset: a },
+      );
+    }
+  }
+}
+
 function columnIndex<K extends string>(header: string[], names: K[], source: string): Record<K, number> {
   const out = {} as Record<K, number>;
   for (const n of names) {
@@ -284,6 +307,12 @@ export interface IndexReadOptions {
    * `'equal'` = 1 / (number of constituents among `assets`) on each day.
    */
   weights?: 'nan' | 'equal';
+  /**
+   * Receives each membership id that is not an A-share symbol (e.g. qlib's `SHT00018`, the
+   * pre-listing code of 600018 in the CSI 300 history, or a typo), with its data row; the row is
+   * then skipped. Without it such an id throws `BARS_PARSE_SYMBOL`: nothing is skipped silently.
+   */
+  onUnknownSymbol?: (id: string, row: number) => void;
 }
 
 /**
@@ -292,10 +321,17 @@ export interface IndexReadOptions {
  * [start, end] intervals, else 0. `weight` is NaN (`weights: 'nan'`) or equal weights; 0 for
  * non-constituents. `close` is the index close on each date (NaN without a row or without
  * `indexDaily`), `ret` the close-to-close return (NaN on the first day and next to a NaN close).
+ * Membership rows of symbols outside `assets` are skipped; a symbol that is not an A-share symbol
+ * at all (a typo) is an error unless `onUnknownSymbol` takes it, never skipped silently.
+ *
+ * @throws `BARS_PARSE_SYMBOL` / `BARS_PARSE_DATE` / `BARS_PARSE_NUMBER` with the file and data
+ * row, `BARS_MISSING_COLUMN`, `BARS_EMPTY_FILE`, `BARS_INVALID_OPTION` for an `assets` id not in
+ * the `600000.SH` form, an `indexSymbol` that is not a symbol or has no row in `indexDaily`.
  */
 export async function readIndexData(options: IndexReadOptions): Promise<IndexData> {
   const weights = options.weights ?? 'nan';
   checkOption(weights === 'nan' || weights === 'equal', 'weights', `must be 'nan' or 'equal'`);
+  checkAssets(options.assets, 'assets');
   const dates = Int32Array.from(options.dates);
   const constituent = Panel.alloc(dates, options.assets, 'float64', 0);
   const weight = Panel.alloc(dates, options.assets, 'float64', 0);
@@ -312,8 +348,18 @@ export async function readIndexData(options: IndexReadOptions): Promise<IndexDat
     }
     if (line.length === 0) continue;
     const f = splitCsvLine(line, []);
-    const a = aIndex.get(normalizeSymbol(f[idx!.symbol]!));
-    const where = { row, source: options.membership, field: 'start_date' };
+    const where = { row, source: options.membership, field: 'symbol' };
+    // ids outside `assets` are skipped; an id that is not a symbol at all is a typo, not skipped
+    let symbol: string;
+    try {
+      symbol = parseSymbolCell(f[idx!.symbol] ?? '', where);
+    } catch (e) {
+      if (options.onUnknownSymbol === undefined) throw e;
+      options.onUnknownSymbol(f[idx!.symbol] ?? '', row++);
+      continue;
+    }
+    const a = aIndex.get(symbol);
+    where.field = 'start_date';
     const start = parseDateCell(f[idx!.start_date]!, where);
     where.field = 'end_date';
     const end = parseDateCell(f[idx!.end_date]!, where);
@@ -339,6 +385,12 @@ export async function readIndexData(options: IndexReadOptions): Promise<IndexDat
   if (options.indexDaily !== undefined) {
     checkOption(options.indexSymbol !== undefined, 'indexSymbol', 'is required with indexDaily');
     const want = normalizeSymbol(options.indexSymbol!);
+    checkOption(
+      isCanonicalSymbol(want),
+      'indexSymbol',
+      `${JSON.stringify(options.indexSymbol)} is not a symbol`,
+    );
+    let matched = 0;
     const dIndex = new Map(Array.from(dates, (d, i) => [d, i]));
     let h: string[] | undefined;
     let ix: Record<'date' | 'symbol' | 'close', number> | undefined;
@@ -352,13 +404,19 @@ export async function readIndexData(options: IndexReadOptions): Promise<IndexDat
       if (line.length === 0) continue;
       const f = splitCsvLine(line, []);
       r++;
-      if (normalizeSymbol(f[ix!.symbol]!) !== want) continue;
+      if (
+        parseSymbolCell(f[ix!.symbol] ?? '', { row: r - 1, source: options.indexDaily, field: 'symbol' }) !==
+        want
+      )
+        continue;
+      matched++;
       const t = dIndex.get(
         parseDateCell(f[ix!.date]!, { row: r - 1, source: options.indexDaily, field: 'date' }),
       );
       if (t !== undefined)
         close[t] = parseNumberCell(f[ix!.close]!, { row: r - 1, source: options.indexDaily, field: 'close' });
     }
+    checkOption(matched > 0, 'indexSymbol', `${want} has no row in ${options.indexDaily}`);
   }
   const ret = new Float64Array(dates.length).fill(NaN);
   for (let t = 1; t < dates.length; t++) ret[t] = close[t]! / close[t - 1]! - 1;

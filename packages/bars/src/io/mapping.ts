@@ -25,7 +25,8 @@ export interface ColumnMapping {
   /**
    * How to read numeric (non-text) time values, e.g. from Parquet/Arrow: `'ms'` = ms since
    * midnight (the hfq layout, default), `'hhmmss'` = vendor integers like 93100000 / 145700,
-   * `'seconds'` = seconds since midnight. Text cells are always parsed by form; Arrow `Time`
+   * `'seconds'` = seconds since midnight. Text cells are parsed by form (`09:31:00`, `093100`)
+   * unless this is set: then all-digit text is read in the declared unit too; Arrow `Time`
    * columns are converted by the unit their type declares. A column read in the wrong unit gives
    * times outside the session, which validation rejects (`BARS_OUTSIDE_SESSION`, naming the unit
    * that would fit when exactly one does).

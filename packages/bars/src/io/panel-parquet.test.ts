@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError, Panel } from '@hfq/core';
@@ -49,5 +49,31 @@ describe('panel Parquet', () => {
     const bad = join(dir, 'bad.parquet');
     writeFileSync(bad, 'not parquet at all');
     await expect(readPanelsParquet(bad)).rejects.toMatchObject({ code: 'BARS_FILE_FORMAT' });
+  });
+
+  it.each([
+    ['below what is stored (a row was dropped)', 0x0a], // zigzag(5)
+    ['-1 (an allocation error before)', 0x01], // zigzag(-1)
+  ])('rejects a claimed row count %s', async (_, claimed) => {
+    const path = join(dir, 'counts.parquet');
+    writePanelsParquet(path, { score });
+    const bytes = new Uint8Array(readFileSync(path));
+    const footerStart = bytes.length - 8 - new DataView(bytes.buffer).getUint32(bytes.length - 8, true);
+    // every i64 Thrift field (header 0x16) holding 6 (zigzag 0x0c) in the footer: the file's and
+    // the row group's num_rows and each column's num_values
+    let patched = 0;
+    for (let i = footerStart; i < bytes.length - 9; i++) {
+      if (bytes[i] === 0x16 && bytes[i + 1] === 0x0c) {
+        bytes[i + 1] = claimed;
+        patched++;
+      }
+    }
+    expect(patched).toBeGreaterThanOrEqual(5);
+    const bad = join(dir, 'counts-bad.parquet');
+    writeFileSync(bad, bytes);
+    await expect(readPanelsParquet(bad)).rejects.toMatchObject({
+      code: 'BARS_FILE_FORMAT',
+      context: { source: bad },
+    });
   });
 });

@@ -4,6 +4,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparque
 import { compressors } from 'hyparquet-compressors';
 import { fileWriter, ParquetWriter } from 'hyparquet-writer';
 import { barsError } from '../errors.js';
+import { checkRowGroupCounts } from './parquet.js';
 
 /**
  * Writes dates x assets panels (scores, factors, weights) to one Parquet file in the long layout
@@ -95,7 +96,10 @@ export function writePanelsParquet(
  * (date, asset)) into one float64 panel per value column, dates ascending and assets in order of
  * first appearance. Cells without a row are NaN.
  *
- * @throws `BARS_FILE_NOT_FOUND`, `BARS_FILE_FORMAT`, `BARS_MISSING_COLUMN` (no `date`/`asset`),
+ * Row counts are checked against what every column stores before anything is allocated.
+ *
+ * @throws `BARS_FILE_NOT_FOUND`, `BARS_FILE_FORMAT` (not Parquet, or a claimed row count that the
+ * columns do not hold), `BARS_MISSING_COLUMN` (no `date`/`asset`),
  * `DUPLICATE` for a repeated (date, asset).
  */
 export async function readPanelsParquet(path: string): Promise<Record<string, Panel<Float64Array>>> {
@@ -109,8 +113,11 @@ export async function readPanelsParquet(path: string): Promise<Record<string, Pa
     const file = await asyncBufferFromFile(path);
     const metadata = await parquetMetadataAsync(file);
     const names = metadata.schema.slice(1).map((s) => s.name);
-    const total = Number(metadata.num_rows);
+    // claimed row counts are checked before anything is allocated (a count below what is stored
+    // dropped rows, -1 or 2^31 broke the allocation)
+    const total = checkRowGroupCounts(metadata, names, path).reduce((a, b) => a + b, 0);
     const cols: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, new Array(total)]));
+    const filled: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
     await parquetRead({
       file,
       metadata,
@@ -118,11 +125,29 @@ export async function readPanelsParquet(path: string): Promise<Record<string, Pa
       onChunk: (chunk) => {
         const dst = cols[chunk.columnName]!;
         const data = chunk.columnData as ArrayLike<unknown>;
+        if (chunk.rowStart + data.length > total)
+          throw new Error(`column ${chunk.columnName} holds more than ${total} rows`);
         for (let r = 0; r < data.length; r++) dst[chunk.rowStart + r] = data[r];
+        filled[chunk.columnName]! += data.length;
       },
     });
+    for (const n of names) {
+      if (filled[n] !== total) {
+        throw barsError(
+          'BARS_FILE_FORMAT',
+          `the file claims ${total} rows but column ${JSON.stringify(n)} decoded ${filled[n]}`,
+          {
+            source: path,
+            field: n,
+            claimed: total,
+            possible: filled[n],
+          },
+        );
+      }
+    }
     columns = cols;
   } catch (e) {
+    if (HfqError.is(e)) throw e;
     throw barsError(
       'BARS_FILE_FORMAT',
       `not a readable Parquet file: ${(e as Error).message}`,

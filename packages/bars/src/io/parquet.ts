@@ -208,7 +208,7 @@ export async function* readParquetFrames(
         );
       }
     }
-    feedColumns(asm, columns, n, start);
+    feedColumns(asm, columns, n, start, header, `row group ${g}`, path);
     start += n;
     throwIfAborted(options.signal, 'read parquet');
     for (const f of asm.take()) yield f;

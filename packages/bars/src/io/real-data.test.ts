@@ -100,6 +100,7 @@ describe.runIf(real.available)('real data in ../shared (every file parses and pa
     expect(d.preClose.get(t, 0)).toBe(1845.76); // = PreCloPrice in the exchange snapshots
     expect(d.upLimit.get(t, 1)).toBe(Math.round(d.preClose.get(t, 1) * 1.2 * 100) / 100); // ChiNext 20 %
     expect(d.amount.get(t, 0)).toBeNaN(); // not in the data
+    const unknown: string[] = [];
     const ix = await readIndexData({
       name: 'CSI300',
       membership: `${u}/membership/csi300.csv`,
@@ -107,7 +108,9 @@ describe.runIf(real.available)('real data in ../shared (every file parses and pa
       indexSymbol: 'SH000300',
       dates: d.close.dates,
       assets,
+      onUnknownSymbol: (id, row) => unknown.push(`${id}@${row}`),
     });
+    expect(unknown).toEqual(['SHT00018@700']); // 600018's pre-listing code in qlib's CSI 300 history
     expect(ix.constituent.get(t, 0)).toBe(1); // Moutai is a CSI 300 member
     expect(ix.close[t]).toBeGreaterThan(3000);
     expect(ix.ret[t]).toBeCloseTo(ix.close[t]! / ix.close[t - 1]! - 1, 12);

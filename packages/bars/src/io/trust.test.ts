@@ -5,10 +5,13 @@ import { Readable } from 'node:stream';
 import { Float16, RecordBatchFileWriter, Table, vectorFromArray } from 'apache-arrow';
 import type { FileMetaData } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
-import { makeMinuteDay } from '../test-utils/frames.js';
+import { makeMinuteDay, makeTickDay } from '../test-utils/frames.js';
 import { findMinuteBarIssues } from '../validate/minute-bars.js';
+import { repairTickSnapshots } from '../validate/repair.js';
+import { findTickIssues } from '../validate/ticks.js';
 import { readMinuteBarsArrow } from './arrow.js';
 import { collectFrames, readMinuteBarsCsv } from './csv.js';
+import { readDailyBarsCsv, readIndexData } from './daily.js';
 import { DERIVED_1MIN_BARS } from './mappings.js';
 import { checkRowGroupCounts } from './parquet.js';
 
@@ -104,11 +107,15 @@ describe('encodings and sizes', () => {
     ]);
     await expect(read(Readable.from([bytes]))).rejects.toMatchObject({ code: 'BARS_ENCODING' });
   });
-  it('rejects NUL and U+FFFD in asset ids', async () => {
+  it('rejects NUL, U+FFFD and a byte-order mark in asset ids', async () => {
     await expect(read(csv([row('09:31:00', '600000\u0000.SH')]))).rejects.toMatchObject({
       code: 'BARS_ENCODING',
     });
     await expect(read(csv([row('09:31:00', '60\ufffd.SH')]))).rejects.toMatchObject({
+      code: 'BARS_ENCODING',
+    });
+    // a byte-order mark left inside the data (files concatenated) would make an invisible id
+    await expect(read(csv([row('09:31:00', '\ufeff600000.SH')]))).rejects.toMatchObject({
       code: 'BARS_ENCODING',
     });
   });
@@ -148,5 +155,108 @@ describe('Parquet row counts are checked before anything is allocated', () => {
     expect(() => checkRowGroupCounts(m, ['time'], 'f')).toThrow(
       expect.objectContaining({ code: 'BARS_FILE_FORMAT' }),
     );
+  });
+});
+
+describe('tick snapshots: a missing last price and mixed-up units are not accepted', () => {
+  const day = () => makeTickDay('600519.SH', 20230201, 30, 2, 4);
+  it('the synthetic day is valid', () => {
+    expect(findTickIssues(day())).toEqual([]);
+  });
+  it('rejects last = NaN once something has traded', () => {
+    const t = day();
+    t.last[12] = NaN;
+    const [a] = findTickIssues(t);
+    expect(a).toMatchObject({ code: 'BARS_NONFINITE_PRICE', field: 'last', row: 12 });
+    expect(a!.message).toContain('last is NaN after');
+    // repair cannot invent a price: it still throws
+    expect(() => repairTickSnapshots(t)).toThrow(expect.objectContaining({ code: 'BARS_NONFINITE_PRICE' }));
+  });
+  it.each([
+    ['amount in thousands of yuan', 1e-3, 'thousands of yuan'],
+    ['amount in ten-thousands of yuan', 1e-4, 'ten-thousands of yuan'],
+  ])('names %s', (_, scale, text) => {
+    const t = day();
+    for (let i = 0; i < t.amount.length; i++) t.amount[i]! *= scale;
+    const [a] = findTickIssues(t);
+    expect(a).toMatchObject({ code: 'BARS_VWAP_OUTSIDE_RANGE', field: 'amount' });
+    expect(a!.message).toContain(text);
+    expect(() => repairTickSnapshots(t)).toThrow(
+      expect.objectContaining({ code: 'BARS_VWAP_OUTSIDE_RANGE' }),
+    );
+  });
+  it('names volume in lots of 100 shares', () => {
+    const t = day();
+    for (let i = 0; i < t.volume.length; i++) t.volume[i]! /= 100;
+    const [a] = findTickIssues(t);
+    expect(a).toMatchObject({ code: 'BARS_VWAP_OUTSIDE_RANGE', field: 'amount' });
+    expect(a!.message).toContain('lots of 100 shares');
+  });
+});
+
+describe("daily and index files: a typo'd id is reported, not skipped", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hfq-trust-daily-'));
+  const file = (name: string, text: string) => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+  const membership = (ids: string[]) =>
+    file('m.csv', `symbol,start_date,end_date\n${ids.map((i) => `${i},2024-01-01,2024-12-31`).join('\n')}\n`);
+  const base = { name: 'X', dates: [20240102], assets: ['600000.SH', '000001.SZ'] };
+
+  it('reads well-formed ids and skips those outside the assets', async () => {
+    const ix = await readIndexData({ ...base, membership: membership(['SH600000', 'SZ000002']) });
+    expect(Array.from(ix.constituent.values)).toEqual([1, 0]);
+  });
+  it('rejects a membership id that is not a symbol, naming the row', async () => {
+    await expect(
+      readIndexData({ ...base, membership: membership(['SH600000', 'SH60000']) }),
+    ).rejects.toMatchObject({
+      code: 'BARS_PARSE_SYMBOL',
+      context: { row: 1, field: 'symbol' },
+    });
+    const seen: string[] = [];
+    const ix = await readIndexData({
+      ...base,
+      membership: membership(['SHT00018', 'SH600000']),
+      onUnknownSymbol: (id, row) => seen.push(`${id}@${row}`),
+    });
+    expect(seen).toEqual(['SHT00018@0']);
+    expect(Array.from(ix.constituent.values)).toEqual([1, 0]);
+  });
+  it('rejects assets that are not in the 600000.SH form (they matched nothing)', async () => {
+    await expect(
+      readIndexData({ ...base, assets: ['SH600000'], membership: membership(['SH600000']) }),
+    ).rejects.toMatchObject({ code: 'BARS_INVALID_OPTION', context: { asset: 'SH600000' } });
+  });
+  it('rejects an index symbol with no row instead of returning NaN closes', async () => {
+    const daily = file('i.csv', 'date,symbol,open,high,low,close,volume\n2024-01-02,SH000300,1,1,1,3400,1\n');
+    const ok = await readIndexData({
+      ...base,
+      membership: membership([]),
+      indexDaily: daily,
+      indexSymbol: 'SH000300',
+    });
+    expect(ok.close[0]).toBe(3400);
+    await expect(
+      readIndexData({ ...base, membership: membership([]), indexDaily: daily, indexSymbol: 'SH000301' }),
+    ).rejects.toMatchObject({ code: 'BARS_INVALID_OPTION', context: { field: 'indexSymbol' } });
+  });
+  it('rejects a daily row whose symbol is not a symbol, and non-canonical assets', async () => {
+    const daily = file(
+      'd.csv',
+      'date,symbol,open,high,low,close,volume,factor\n2024-01-02,SH600000,10,10,10,10,100,1\n2024-01-02,SH6000O1,10,10,10,10,100,1\n',
+    );
+    await expect(readDailyBarsCsv(daily)).rejects.toMatchObject({
+      code: 'BARS_PARSE_SYMBOL',
+      context: { row: 1 },
+    });
+    await expect(readDailyBarsCsv(daily, { assets: ['600000.SH'] })).rejects.toMatchObject({
+      code: 'BARS_PARSE_SYMBOL',
+    });
+    await expect(readDailyBarsCsv(daily, { assets: ['sh600000'] })).rejects.toMatchObject({
+      code: 'BARS_INVALID_OPTION',
+    });
   });
 });

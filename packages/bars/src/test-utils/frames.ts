@@ -46,7 +46,8 @@ export function makeTickDay(asset: string, date: number, n = 50, levels = 5, see
   for (let i = 0; i < n; i++) {
     t.time[i] = timeOfDay(9, 30) + 3000 * i;
     mid += rng.int(3) - 1;
-    const dv = 100 * rng.int(20);
+    const draw = rng.int(20);
+    const dv = i === 0 ? 0 : 100 * draw; // nothing has traded while last is NaN
     v += dv;
     a += (dv * mid) / 100;
     k += dv > 0 ? 1 : 0;

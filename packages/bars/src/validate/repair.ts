@@ -77,7 +77,8 @@ export function repairMinuteBars(f: MinuteBars, options?: ValidationOptions): Re
  *
  * Fixed: snapshots out of time order (sorted by time, then cumulative volume; stable), snapshots
  * identical in every field to the previous one (dropped), prices within `priceTolerance` of the
- * grid (snapped). Not fixed: cumulative fields that decrease, crossed or disordered books,
+ * grid (snapped). Not fixed: cumulative fields that decrease, a NaN last price after trades, an
+ * amount / volume in different units (both need the source fixed), crossed or disordered books,
  * negative quantities, wrong level counts. The input is never modified.
  *
  * @throws the first remaining issue as an `HfqError` (see `findTickIssues`).

@@ -26,8 +26,11 @@ export function isContinuousTrading(time: number): boolean {
  * (`BARS_LEVEL_COUNT`); times in [0, 24 h) (`BARS_INVALID_TIME`) and non-decreasing
  * (`BARS_UNSORTED_TIME`; repeated times are allowed: exchanges repeat snapshots); cumulative
  * volume and amount finite (`BARS_NONFINITE_VOLUME`), >= 0 and never decreasing
- * (`BARS_CUMULATIVE_DECREASE`), cumulative trades the same or NaN throughout; last price NaN (no
- * trade yet) or finite > 0 (`BARS_NONFINITE_PRICE`, `BARS_NONPOSITIVE_PRICE`); book prices 0/NaN
+ * (`BARS_CUMULATIVE_DECREASE`), cumulative trades the same or NaN throughout; last price NaN only
+ * while nothing has traded (cumulative volume 0), else finite > 0 (`BARS_NONFINITE_PRICE`,
+ * `BARS_NONPOSITIVE_PRICE`); the cumulative VWAP amount / volume within 10x of the last price,
+ * else the message names the likely unit error (volume in lots, amount in thousands or
+ * ten-thousands of yuan) (`BARS_VWAP_OUTSIDE_RANGE`, field `amount`); book prices 0/NaN
  * (empty level) or finite > 0, book volumes and order counts >= 0 or NaN
  * (`BARS_NEGATIVE_VOLUME`); prices on the grid (`BARS_OFF_TICK_GRID`).
  *
@@ -87,8 +90,15 @@ export function findTickIssues(f: TickSnapshots, options?: ValidationOptions): V
       });
     }
     const p = last[i]!;
+    const v = volume[i]!;
     if (p === Infinity || p === -Infinity)
       out.add('BARS_NONFINITE_PRICE', `last is ${p}`, { field: 'last', row: i });
+    else if (Number.isNaN(p) && v > 0)
+      out.add(
+        'BARS_NONFINITE_PRICE',
+        `last is NaN after ${v} shares traded (NaN means no trade yet; a missing price would be read as no trade)`,
+        { field: 'last', row: i },
+      );
     else if (p <= 0)
       out.add('BARS_NONPOSITIVE_PRICE', `last ${p} <= 0 (use NaN before the first trade)`, {
         field: 'last',
@@ -97,9 +107,37 @@ export function findTickIssues(f: TickSnapshots, options?: ValidationOptions): V
     else if (tick !== null && p > 0 && !onGrid(p, tick, tol)) {
       out.add('BARS_OFF_TICK_GRID', `last ${p} is not a multiple of ${tick}`, { field: 'last', row: i });
     }
+    const a = amount[i]!;
+    if (v > 0 && a > 0 && p > 0 && Number.isFinite(a) && Number.isFinite(v)) {
+      const ratio = a / v / p;
+      if (!(ratio > 1 / UNIT_RATIO && ratio < UNIT_RATIO)) {
+        out.add('BARS_VWAP_OUTSIDE_RANGE', unitMessage(a, v, p, ratio), { field: 'amount', row: i });
+      }
+    }
     checkLevels(f, i, out, tick, tol);
   }
   return out.issues;
+}
+
+/**
+ * The cumulative VWAP (amount / volume) of a day cannot be 10x above or below a price traded the
+ * same day (daily limits are at most +-30 %, and even an unlimited IPO day stays well inside);
+ * outside that the two columns are in different units.
+ */
+const UNIT_RATIO = 10;
+
+/** Names the unit error that best explains `amount / volume` being `ratio` x the last price. */
+function unitMessage(a: number, v: number, p: number, ratio: number): string {
+  const k = Math.round(Math.log10(ratio));
+  const hint: Record<string, string> = {
+    '2': 'volume looks like lots of 100 shares while amount is in yuan',
+    '-2': 'volume looks like shares while amount is per lot, or amount in hundreds of yuan',
+    '-3': 'amount looks like thousands of yuan',
+    '-4': 'amount looks like ten-thousands of yuan (wan yuan)',
+    '3': 'amount looks like it is in li/fen or volume in thousands of shares',
+  };
+  const why = hint[String(k)] ?? `the columns differ by about 10^${k}`;
+  return `cumulative amount ${a} / volume ${v} = ${a / v} is ${ratio.toPrecision(3)}x the last price ${p}: ${why}`;
 }
 
 function checkLevels(f: TickSnapshots, i: number, out: IssueList, tick: number | null, tol: number): void {
