@@ -143,7 +143,10 @@ export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
     'models.sampleStride',
     'trading days between training samples (the study: 5; 1 = daily, 5x the steps); scores stay every 5 trading days',
   ],
-  ['models.every5thDaySampled', 'models sampled every 5th trading day whatever sampleStride says (the slowest on a CPU)'],
+  [
+    'models.every5thDaySampled',
+    'models sampled every 5th trading day whatever sampleStride says (the slowest on a CPU)',
+  ],
   ['models.include', `models to train: ${MODEL_NAMES.join(', ')}`],
   ['backtest.costPerSide', 'transaction cost per side (fraction; 0.002 = 0.4% two-sided)'],
   ['backtest.maxDeviation', 'per-stock weight deviation from the benchmark (fraction)'],
