@@ -35,23 +35,14 @@ export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: nu
   if (xConst || yConst) return Number.NaN;
   const kx = rescaleFactor(ax);
   const ky = rescaleFactor(ay);
-  if (kx !== 1 || ky !== 1) return pearsonScaled(x, y, n, kx, ky);
-  return centredCorrelation(x, y, n, sx / n, sy / n, 1, 1);
-}
-
-/** {@link pearsonCompact} on `x * kx`, `y * ky` (powers of two), without writing to the inputs. */
-function pearsonScaled(
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-  n: number,
-  kx: number,
-  ky: number,
-): number {
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < n; i++) {
-    sx += x[i]! * kx;
-    sy += y[i]! * ky;
+  if (kx !== 1 || ky !== 1) {
+    // Means of x * kx and y * ky (powers of two: exact), without writing to the inputs.
+    sx = 0;
+    sy = 0;
+    for (let i = 0; i < n; i++) {
+      sx += x[i]! * kx;
+      sy += y[i]! * ky;
+    }
   }
   return centredCorrelation(x, y, n, sx / n, sy / n, kx, ky);
 }
