@@ -30,7 +30,7 @@ export function atomicTempPath(path: string): string {
  * @throws HfqError `IO` (context `source`: the target path) when the flush or rename fails.
  */
 export function commitAtomicFile(tmp: string, path: string, options: AtomicWriteOptions = {}): void {
-  try {
+  replaceWithTemp(tmp, path, () => {
     if (options.fsync ?? true) {
       const fd = openSync(tmp, 'r+');
       try {
@@ -39,11 +39,7 @@ export function commitAtomicFile(tmp: string, path: string, options: AtomicWrite
         closeSync(fd);
       }
     }
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw ioError(path, e);
-  }
+  });
 }
 
 /**
@@ -80,7 +76,7 @@ export function writeFileAtomicSync(
   options: AtomicWriteOptions = {},
 ): void {
   const tmp = atomicTempPath(path);
-  try {
+  replaceWithTemp(tmp, path, () => {
     const fd = openSync(tmp, 'wx');
     try {
       const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
@@ -90,6 +86,16 @@ export function writeFileAtomicSync(
     } finally {
       closeSync(fd);
     }
+  });
+}
+
+/**
+ * The synchronous tail of every atomic write: runs `prepare` (write and/or flush `tmp`), then
+ * renames `tmp` over `path`; on any failure removes `tmp` and throws the `IO` error for `path`.
+ */
+function replaceWithTemp(tmp: string, path: string, prepare: () => void): void {
+  try {
+    prepare();
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Calendar } from './calendar.js';
-import { HfqError } from './errors.js';
+import type { HfqError } from './errors.js';
 import { parseRebalanceRule, rebalanceDates, rebalanceIndices } from './rebalance.js';
+import { codeOf } from './test-utils/error-code.js';
 
 // Mon 2024-01-01 is a holiday here; Fri 2024-01-12 too.
 const days = [
   20240102, 20240103, 20240104, 20240105, 20240108, 20240109, 20240110, 20240111, 20240115, 20240131,
   20240201,
 ];
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return HfqError.is(e) ? e.code : 'not an HfqError';
-  }
-  return 'no error';
-}
 
 describe('rebalance rules', () => {
   it("'weekly' is the last trading day of each calendar week, not every 5th day", () => {

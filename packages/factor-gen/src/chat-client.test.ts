@@ -5,6 +5,7 @@ import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from './backoff.j
 import { createChatClient, type RetryEvent } from './chat-client.js';
 import { resolveLlmConfig } from './config.js';
 import { redact } from './redact.js';
+import { failure } from './test-utils/failure.js';
 import { chatBody, type FakeChatServer, startFakeChatServer } from './test-utils/fake-chat-server.js';
 
 const KEY = 'sk-test-SECRET0123456789abcdef';
@@ -19,16 +20,6 @@ async function server(...steps: Parameters<typeof startFakeChatServer>[0] & obje
 }
 const fast = { baseDelayMs: 5, maxDelayMs: 20, env: {} };
 const ask = { messages: [{ role: 'user' as const, content: 'write factors' }] };
-
-async function failure(p: Promise<unknown>): Promise<HfqError> {
-  try {
-    await p;
-  } catch (e) {
-    if (HfqError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function leaks(e: HfqError): boolean {
   return `${e.message} ${JSON.stringify(e.context)} ${inspect(e)} ${String(e.cause)}`.includes(KEY);

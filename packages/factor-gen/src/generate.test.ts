@@ -1,13 +1,13 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HfqError, Panel, Rng } from '@hfq/core';
+import { HfqError, type Panel, Rng } from '@hfq/core';
 import { checkFactor, MINUTE_FACTORS } from '@hfq/factor-dsl';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createChatClient } from './chat-client.js';
 import { type GenerationSample, generateFactors } from './generate.js';
 import { readFactorLibrary } from './library-file.js';
-import { type FakeChatServer, type FakeStep, startFakeChatServer } from './test-utils/fake-chat-server.js';
+import { type FakeChatServer, type FakeStep, fakeChatClient } from './test-utils/fake-chat-server.js';
+import { normalForward } from './test-utils/sample.js';
 
 const KEY = 'sk-generate-SECRET-0123456789';
 const servers: FakeChatServer[] = [];
@@ -21,31 +21,19 @@ async function setup(...steps: FakeStep[]) {
   return setupWith({}, ...steps);
 }
 async function setupWith(clientOptions: { timeoutMs?: number }, ...steps: FakeStep[]) {
-  const server = await startFakeChatServer(steps);
-  servers.push(server);
-  const client = createChatClient({
-    baseUrl: server.baseUrl,
-    model: 'fake-gpt',
+  return fakeChatClient(servers, steps, {
     apiKey: KEY,
     baseDelayMs: 5,
     maxDelayMs: 20,
     timeoutMs: 2000,
-    env: {},
     ...clientOptions,
   });
-  return { server, client };
 }
 
 // A sample of 8 days x 60 stocks. Candidate values come from a table keyed by canonical formula
 // (a test double of `GenerationSample.evaluate`): strong, negative, weak, twin and patchy signals.
-const dates = [20240102, 20240103, 20240104, 20240105, 20240108, 20240109, 20240110, 20240111];
-const assets = Array.from({ length: 60 }, (_, i) => `S${i}`);
 const rng = new Rng(5, 'generate-test');
-const forward = Panel.fromRows(
-  dates,
-  assets,
-  dates.map(() => assets.map(() => rng.normal())),
-);
+const forward = normalForward(8, 60, rng);
 const noisy = (scale: number, sign = 1) => forward.map((v) => sign * v + scale * rng.normal());
 const canon = (f: string) => checkFactor(f, 'minute').text;
 

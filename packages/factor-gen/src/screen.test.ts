@@ -1,16 +1,11 @@
-import { Panel, Rng } from '@hfq/core';
+import { Rng } from '@hfq/core';
 import { icSummary, rankICSeries } from '@hfq/metrics';
 import { describe, expect, it } from 'vitest';
 import { screenFactors } from './screen.js';
+import { normalForward } from './test-utils/sample.js';
 
-const dates = [20240102, 20240103, 20240104, 20240105, 20240108, 20240109, 20240110, 20240111];
-const assets = Array.from({ length: 60 }, (_, i) => `S${i}`);
 const rng = new Rng(11, 'screen-test');
-const forward = Panel.fromRows(
-  dates,
-  assets,
-  dates.map(() => assets.map(() => rng.normal())),
-);
+const forward = normalForward(8, 60, rng);
 const noisy = (scale: number, sign = 1) => forward.map((v) => sign * v + scale * rng.normal());
 
 describe('screenFactors', () => {
@@ -52,7 +47,7 @@ describe('screenFactors', () => {
     const ref = icSummary(rankICSeries(strong, forward, { minAssets: 10 }));
     expect(by.strong!.stats.rankIC).toBe(ref.mean);
     expect(by.strong!.stats.rankICIR).toBe(ref.ir);
-    expect(by.strong!.stats.days).toBe(dates.length);
+    expect(by.strong!.stats.days).toBe(forward.dates.length);
   });
 
   it('checks reference factors, honours the limit and measures coverage on present stock-days', () => {

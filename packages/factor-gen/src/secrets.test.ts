@@ -8,12 +8,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { HfqError, Panel, type ProgressEvent, Rng } from '@hfq/core';
+import { HfqError, type ProgressEvent, Rng } from '@hfq/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createChatClient, type RetryEvent } from './chat-client.js';
+import type { RetryEvent } from './chat-client.js';
 import { type GenerationSample, generateFactors } from './generate.js';
 import { createRedactor } from './redact.js';
-import { type FakeChatServer, type FakeStep, startFakeChatServer } from './test-utils/fake-chat-server.js';
+import { failure } from './test-utils/failure.js';
+import { type FakeChatServer, type FakeStep, fakeChatClient } from './test-utils/fake-chat-server.js';
+import { normalForward } from './test-utils/sample.js';
 
 // Not shaped like `sk-...`: only the key-specific redaction can catch it. Has characters that
 // URL-encoding and JSON escaping change.
@@ -70,40 +72,19 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function clientFor(steps: FakeStep[], extra: { onRetry?: (e: RetryEvent) => void } = {}) {
-  const server = await startFakeChatServer(steps);
-  servers.push(server);
-  const client = createChatClient({
-    baseUrl: server.baseUrl,
-    model: 'fake-gpt',
+  return fakeChatClient(servers, steps, {
     apiKey: KEY,
     baseDelayMs: 1,
     maxDelayMs: 5,
     maxAttempts: 2,
     timeoutMs: 5000,
-    env: {},
     ...extra,
   });
-  return { server, client };
-}
-async function failure(p: Promise<unknown>): Promise<HfqError> {
-  try {
-    await p;
-  } catch (e) {
-    if (HfqError.is(e)) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
 }
 
 // Any formula evaluates to a strong signal: the echoing factor is accepted and its meaning written.
-const dates = [20240102, 20240103, 20240104, 20240105, 20240108, 20240109];
-const assets = Array.from({ length: 30 }, (_, i) => `S${i}`);
 const rng = new Rng(11, 'secrets-test');
-const forward = Panel.fromRows(
-  dates,
-  assets,
-  dates.map(() => assets.map(() => rng.normal())),
-);
+const forward = normalForward(6, 30, rng);
 const sample: GenerationSample = {
   forward,
   evaluate: (factors) => factors.map((_, i) => forward.map((v) => v + 0.3 * (i + 1) * rng.normal())),

@@ -24,6 +24,7 @@ export type {
 export { type PreparedBacktest, prepareBacktest, type RebalanceSchedule } from './backtest/prepare.js';
 export {
   REBALANCE_STATUS,
+  type RebalanceRecords,
   runScenario,
   type ScenarioRaw,
   type TransactionCosts,

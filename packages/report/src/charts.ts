@@ -100,7 +100,6 @@ export function lineChartSpec(o: LineChartOptions): TopLevelSpec {
     }
   }
   const names = o.series.map((s) => s.name);
-  const colors = o.series.map((s, i) => s.color ?? CATEGORY[i % CATEGORY.length]!);
   const dashed = o.series.map((s) => (s.dashed ? [6, 4] : [1, 0]));
   const yAxis = o.yFormat === 'percent' ? { format: '.0%' } : {};
   const layers: unknown[] = [
@@ -123,13 +122,7 @@ export function lineChartSpec(o: LineChartOptions): TopLevelSpec {
           scale: { zero: o.zero ?? false },
           axis: yAxis,
         },
-        color: {
-          field: 's',
-          type: 'nominal',
-          title: null,
-          scale: { domain: names, range: colors },
-          legend: names.length > 1 ? { orient: 'right' } : null,
-        },
+        color: seriesColor(o.series),
         ...(o.mark === 'area'
           ? {}
           : {
@@ -150,11 +143,7 @@ export function lineChartSpec(o: LineChartOptions): TopLevelSpec {
     });
   }
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: o.title,
-    width: o.width ?? DEFAULT_W,
-    height: o.height ?? DEFAULT_H,
-    data: { values: rows },
+    ...specHead(o, rows),
     layer: layers,
     config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: null } },
   } as TopLevelSpec;
@@ -188,13 +177,8 @@ export function barChartSpec(o: BarChartOptions): TopLevelSpec {
     o.categories.map((c, i) => ({ c, y: Number.isFinite(s.values[i]!) ? s.values[i]! : null, s: s.name })),
   );
   const names = o.series.map((s) => s.name);
-  const colors = o.series.map((s, i) => s.color ?? CATEGORY[i % CATEGORY.length]!);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: o.title,
-    width: o.width ?? DEFAULT_W,
-    height: o.height ?? DEFAULT_H,
-    data: { values: rows },
+    ...specHead(o, rows),
     mark: { type: 'bar' },
     encoding: {
       x: { field: 'c', type: 'nominal', sort: o.categories, title: null, axis: { labelAngle: 0 } },
@@ -205,13 +189,7 @@ export function barChartSpec(o: BarChartOptions): TopLevelSpec {
         title: o.yTitle ?? null,
         axis: o.yFormat === 'percent' ? { format: '.0%' } : {},
       },
-      color: {
-        field: 's',
-        type: 'nominal',
-        title: null,
-        scale: { domain: names, range: colors },
-        legend: names.length > 1 ? { orient: 'right' } : null,
-      },
+      color: seriesColor(o.series),
     },
     config: { font: 'Helvetica, Arial, sans-serif', view: { stroke: null } },
   } as TopLevelSpec;
@@ -220,6 +198,29 @@ export function barChartSpec(o: BarChartOptions): TopLevelSpec {
 /** A bar chart over categories, rendered to SVG in Node. */
 export async function barChart(options: BarChartOptions): Promise<ReportChart> {
   return chart(options.title, await renderVegaLite(barChartSpec(options)), options.caption);
+}
+
+/** The colour encoding of the series field `s`: each series its own colour or the palette's, a legend when there are several. */
+function seriesColor(series: readonly ChartSeries[]) {
+  const names = series.map((s) => s.name);
+  return {
+    field: 's',
+    type: 'nominal',
+    title: null,
+    scale: { domain: names, range: series.map((s, i) => s.color ?? CATEGORY[i % CATEGORY.length]!) },
+    legend: names.length > 1 ? { orient: 'right' } : null,
+  };
+}
+
+/** The first keys of every chart spec: schema, title, size (pixels, default 720 x 300) and the data rows. */
+function specHead(o: { title: string; width?: number; height?: number }, rows: unknown[]) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: o.title,
+    width: o.width ?? DEFAULT_W,
+    height: o.height ?? DEFAULT_H,
+    data: { values: rows },
+  };
 }
 
 function chart(title: string, svg: string, caption?: string): ReportChart {

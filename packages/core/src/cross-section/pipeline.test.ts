@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FactorCube, HfqError, Panel, type ProgressEvent, Rng } from '../index.js';
+import { FactorCube, type HfqError, Panel, type ProgressEvent, Rng } from '../index.js';
+import { codeOf } from '../test-utils/error-code.js';
 import { dec, expectClose, fixtures } from './__fixtures__/load.js';
 import { type PreprocessStep, preprocessCube, preprocessPanel } from './pipeline.js';
 
@@ -17,15 +18,6 @@ const steps: PreprocessStep[] = [
   { op: 'zscore' },
   { op: 'fill', method: 'zero' },
 ];
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return HfqError.is(e) ? e.code : `not an HfqError: ${String(e)}`;
-  }
-  return 'no error';
-}
 
 describe('preprocessPanel', () => {
   it('winsorize -> neutralize -> zscore -> fill matches the numpy reference day by day', () => {

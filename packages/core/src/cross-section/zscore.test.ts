@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { HfqError } from '../errors.js';
+import { codeOf } from '../test-utils/error-code.js';
 import { zscore, zscoreInPlace, zscoreMoments } from './zscore.js';
 
 /** The optimizer's style-exposure rule (Barra): population sd, NaN when constant. */
 const BARRA = { ddof: 0, constant: 'nan' } as const;
 /** The models' rule for labels and features: population sd, a constant cross-section -> 0. */
 const MODELS = { ddof: 0, constant: 'zero' } as const;
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return HfqError.is(e) ? e.code : 'not an HfqError';
-  }
-  return 'no error';
-}
 
 describe('zscoreInPlace with cap weights and restandardising clip (the Barra rule, from optimizer)', () => {
   it('centres on the cap-weighted mean and scales by the equal-weighted std (by hand)', () => {

@@ -28,42 +28,8 @@ export const ORDER_BOOK_OPS: readonly OpSpec[] = [
       step: (c) => `${c.out} = ${c.lv(0, c.p[0]!)};`,
     },
   },
-  {
-    name: 'level_sum',
-    family: 'level',
-    args: [levelsArg('x'), levelArg('from'), levelArg('to')],
-    result: 'series',
-    sources: TICK,
-    window: '1 <= from <= to <= maxLevels',
-    nan: 'skips missing levels; NaN when all are missing',
-    doc: 'sum of x over levels from..to',
-    example: 'mean(level_sum(bid_volume, 1, 5))',
-    cost: (p) => p[1]! - p[0]! + 1,
-    checkArgs: (p) => (p[0]! <= p[1]! ? undefined : `level range needs from <= to, got ${p[0]} > ${p[1]}`),
-    impl: {
-      kind: 'level',
-      levels: (p) => range(p[0]!, p[1]!),
-      step: (c) => levelFold(c.p[0]!, c.p[1]!, (l) => c.lv(0, l), c.out, false),
-    },
-  },
-  {
-    name: 'level_mean',
-    family: 'level',
-    args: [levelsArg('x'), levelArg('from'), levelArg('to')],
-    result: 'series',
-    sources: TICK,
-    window: '1 <= from <= to <= maxLevels',
-    nan: 'skips missing levels; NaN when all are missing',
-    doc: 'mean of x over levels from..to',
-    example: 'mean(level_mean(ask_orders, 1, 10))',
-    cost: (p) => p[1]! - p[0]! + 1,
-    checkArgs: (p) => (p[0]! <= p[1]! ? undefined : `level range needs from <= to, got ${p[0]} > ${p[1]}`),
-    impl: {
-      kind: 'level',
-      levels: (p) => range(p[0]!, p[1]!),
-      step: (c) => levelFold(c.p[0]!, c.p[1]!, (l) => c.lv(0, l), c.out, true),
-    },
-  },
+  levelFoldOp('level_sum', false, 'sum of x over levels from..to', 'mean(level_sum(bid_volume, 1, 5))'),
+  levelFoldOp('level_mean', true, 'mean of x over levels from..to', 'mean(level_mean(ask_orders, 1, 10))'),
   {
     name: 'level_diff',
     family: 'level',
@@ -80,82 +46,99 @@ export const ORDER_BOOK_OPS: readonly OpSpec[] = [
       step: (c) => `${c.out} = ${c.lv(0, c.p[0]!)} - ${c.lv(0, c.p[1]!)};`,
     },
   },
-  {
+  bookOp({
     name: 'mid',
-    family: 'book',
-    args: [],
-    result: 'series',
-    sources: TICK,
-    window: '',
     nan: CROSSED,
     doc: 'mid price (bid_price[1] + ask_price[1]) / 2',
     example: 'last(mid()) / first(mid()) - 1',
-    impl: { kind: 'macro', body: 'where(ask_price[1] >= bid_price[1], (bid_price[1] + ask_price[1]) / 2)' },
-  },
-  {
+    body: 'where(ask_price[1] >= bid_price[1], (bid_price[1] + ask_price[1]) / 2)',
+  }),
+  bookOp({
     name: 'spread',
-    family: 'book',
-    args: [],
-    result: 'series',
-    sources: TICK,
-    window: '',
     nan: CROSSED,
     doc: 'quoted spread ask_price[1] - bid_price[1] (yuan)',
     example: 'mean(spread())',
-    impl: { kind: 'macro', body: 'where(ask_price[1] >= bid_price[1], ask_price[1] - bid_price[1])' },
-  },
-  {
+    body: 'where(ask_price[1] >= bid_price[1], ask_price[1] - bid_price[1])',
+  }),
+  bookOp({
     name: 'rel_spread',
-    family: 'book',
-    args: [],
-    result: 'series',
-    sources: TICK,
-    window: '',
     nan: CROSSED,
     doc: 'relative spread spread() / mid() (a fraction)',
     example: 'mean(rel_spread())',
-    impl: { kind: 'macro', body: 'spread() / mid()' },
-  },
-  {
+    body: 'spread() / mid()',
+  }),
+  bookOp({
     name: 'micro_price',
-    family: 'book',
-    args: [],
-    result: 'series',
-    sources: TICK,
-    window: '',
     nan: `${CROSSED}; NaN when both best volumes are 0`,
     doc: 'size-weighted mid (bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1])',
     example: 'mean(micro_price() / mid() - 1)',
-    impl: {
-      kind: 'macro',
-      body: 'where(ask_price[1] >= bid_price[1], (bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1]))',
-    },
-  },
-  {
+    body: 'where(ask_price[1] >= bid_price[1], (bid_price[1] * ask_volume[1] + ask_price[1] * bid_volume[1]) / (bid_volume[1] + ask_volume[1]))',
+  }),
+  bookOp({
     name: 'book_imbalance',
-    family: 'book',
-    args: [levelArg('k', 1)],
-    result: 'series',
-    sources: TICK,
-    window: 'k in [1, maxLevels], default 1',
+    k: true,
     nan: 'NaN when both sides are empty',
     doc: 'order-book imbalance over the best k levels: (bid volume - ask volume) / (bid volume + ask volume)',
     example: 'mean(book_imbalance(5))',
-    impl: { kind: 'macro', body: 'imbalance(level_sum(bid_volume, 1, $k), level_sum(ask_volume, 1, $k))' },
-  },
-  {
+    body: 'imbalance(level_sum(bid_volume, 1, $k), level_sum(ask_volume, 1, $k))',
+  }),
+  bookOp({
     name: 'depth',
-    family: 'book',
-    args: [levelArg('k', 1)],
-    result: 'series',
-    sources: TICK,
-    window: 'k in [1, maxLevels], default 1',
+    k: true,
     nan: 'NaN when volumes are not reported',
     doc: 'shares resting on both sides over the best k levels',
     example: 'log(mean(depth(5)))',
-    impl: { kind: 'macro', body: 'level_sum(bid_volume, 1, $k) + level_sum(ask_volume, 1, $k)' },
-  },
+    body: 'level_sum(bid_volume, 1, $k) + level_sum(ask_volume, 1, $k)',
+  }),
 ];
+
+/** `level_sum` / `level_mean`: a fold over levels from..to of a level field (`mean` picks which). */
+function levelFoldOp(name: string, mean: boolean, doc: string, example: string): OpSpec {
+  return {
+    name,
+    family: 'level',
+    args: [levelsArg('x'), levelArg('from'), levelArg('to')],
+    result: 'series',
+    sources: TICK,
+    window: '1 <= from <= to <= maxLevels',
+    nan: 'skips missing levels; NaN when all are missing',
+    doc,
+    example,
+    cost: (p) => p[1]! - p[0]! + 1,
+    checkArgs: (p) => (p[0]! <= p[1]! ? undefined : `level range needs from <= to, got ${p[0]} > ${p[1]}`),
+    impl: {
+      kind: 'level',
+      levels: (p) => range(p[0]!, p[1]!),
+      step: (c) => levelFold(c.p[0]!, c.p[1]!, (l) => c.lv(0, l), c.out, mean),
+    },
+  };
+}
+
+/**
+ * A `book` operator: a macro over the level fields, with no argument or (`k: true`) the number of
+ * best levels `k` (default 1).
+ */
+function bookOp(o: {
+  name: string;
+  k?: boolean;
+  nan: string;
+  doc: string;
+  example: string;
+  body: string;
+}): OpSpec {
+  return {
+    name: o.name,
+    family: 'book',
+    args: o.k ? [levelArg('k', 1)] : [],
+    result: 'series',
+    sources: TICK,
+    window: o.k ? 'k in [1, maxLevels], default 1' : '',
+    nan: o.nan,
+    doc: o.doc,
+    example: o.example,
+    impl: { kind: 'macro', body: o.body },
+  };
+}
 
 function range(from: number, to: number): number[] {
   const out: number[] = [];

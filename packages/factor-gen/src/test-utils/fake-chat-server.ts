@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ChatClient, type ChatClientOptions, createChatClient } from '../chat-client.js';
 
 export type FakeStep =
   /** A normal answer whose first choice says `content`. */
@@ -119,4 +120,19 @@ export async function startFakeChatServer(steps: FakeStep[] = []): Promise<FakeC
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Starts a fake server with `steps` (added to `servers`, which the test closes after each case) and
+ * a client for it: model `fake-gpt`, no environment, then `options` (key, delays, attempts...).
+ */
+export async function fakeChatClient(
+  servers: FakeChatServer[],
+  steps: FakeStep[],
+  options: ChatClientOptions,
+): Promise<{ server: FakeChatServer; client: ChatClient }> {
+  const server = await startFakeChatServer(steps);
+  servers.push(server);
+  const client = createChatClient({ baseUrl: server.baseUrl, model: 'fake-gpt', env: {}, ...options });
+  return { server, client };
 }

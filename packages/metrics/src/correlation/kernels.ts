@@ -35,38 +35,33 @@ export function pearsonCompact(x: ArrayLike<number>, y: ArrayLike<number>, n: nu
   if (xConst || yConst) return Number.NaN;
   const kx = rescaleFactor(ax);
   const ky = rescaleFactor(ay);
-  if (kx !== 1 || ky !== 1) return pearsonScaled(x, y, n, kx, ky);
-  const mx = sx / n;
-  const my = sy / n;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
+  if (kx !== 1 || ky !== 1) {
+    // Means of x * kx and y * ky (powers of two: exact), without writing to the inputs.
+    sx = 0;
+    sy = 0;
+    for (let i = 0; i < n; i++) {
+      sx += x[i]! * kx;
+      sy += y[i]! * ky;
+    }
   }
-  return clampCorrelation(sxy, sxx, syy);
+  return centredCorrelation(x, y, n, sx / n, sy / n, kx, ky);
 }
 
-/** {@link pearsonCompact} on `x * kx`, `y * ky` (powers of two), without writing to the inputs. */
-function pearsonScaled(
+/**
+ * Second pass of every Pearson kernel here: centred sums of `x * kx - mx`, `y * ky - my` over the
+ * first `n` entries, then {@link clampCorrelation}. `kx`, `ky` are powers of two (1 on the plain
+ * paths, where `v * 1` is exactly `v`), so the scaled and plain paths give the numbers they gave
+ * with separate loops. NaN when either centred sum of squares is 0 (a constant side).
+ */
+function centredCorrelation(
   x: ArrayLike<number>,
   y: ArrayLike<number>,
   n: number,
+  mx: number,
+  my: number,
   kx: number,
   ky: number,
 ): number {
-  let sx = 0;
-  let sy = 0;
-  for (let i = 0; i < n; i++) {
-    sx += x[i]! * kx;
-    sy += y[i]! * ky;
-  }
-  const mx = sx / n;
-  const my = sy / n;
   let sxx = 0;
   let syy = 0;
   let sxy = 0;
@@ -88,20 +83,10 @@ function pearsonScaled(
 export function pearsonOfRanks(rx: Float64Array, ry: Float64Array, n: number): number {
   if (n < 2) return Number.NaN;
   const m = (n + 1) / 2;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const dx = rx[i]! - m;
-    const dy = ry[i]! - m;
-    sxx += dx * dx;
-    syy += dy * dy;
-    sxy += dx * dy;
-  }
-  if (sxx === 0 || syy === 0) return Number.NaN;
-  return clampCorrelation(sxy, sxx, syy);
+  return centredCorrelation(rx, ry, n, m, m, 1, 1);
 }
 
+/** `sxy / sqrt(sxx * syy)` clamped to [-1, 1]; NaN when the denominator is 0 or not finite. */
 function clampCorrelation(sxy: number, sxx: number, syy: number): number {
   let d = Math.sqrt(sxx * syy); // exact 1 for perfect rank agreement; split if the product over/underflows
   if (!(d > 0) || !Number.isFinite(d)) d = Math.sqrt(sxx) * Math.sqrt(syy);

@@ -1,36 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkFiniteDifferences } from '../test-utils/finite-differences.js';
 import { useBackend } from './backend.js';
 import { GRADIENT_KERNELS, setReductionGradientMode } from './gradients.js';
 
-/**
- * Every gradient we register, against central finite differences of a random projection
- * `sum(f(x) * r)` (float32: step 1e-2, tolerance 2% of scale).
- */
-function check(f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], label: string): void {
-  const r = tf.tidy(() => tf.randomNormal(f(...inputs).shape, 0, 1, 'float32', 11));
-  const objective = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)) as tf.Scalar;
-  const grads = tf.grads(objective)(inputs);
-  inputs.forEach((x, k) => {
-    const g = grads[k]!.dataSync();
-    const base = Float32Array.from(x.dataSync());
-    const eps = 1e-2;
-    for (let i = 0; i < base.length; i++) {
-      const plus = base.slice();
-      const minus = base.slice();
-      plus[i]! += eps;
-      minus[i]! -= eps;
-      const at = (v: Float32Array) =>
-        tf.tidy(
-          () => objective(...inputs.map((y, j) => (j === k ? tf.tensor(v, x.shape) : y))).dataSync()[0]!,
-        );
-      const numeric = (at(plus) - at(minus)) / (2 * eps);
-      expect(Math.abs(g[i]! - numeric), `${label} input ${k} element ${i}`).toBeLessThan(
-        0.02 * Math.max(1, Math.abs(numeric)),
-      );
-    }
-  });
-}
+/** Every gradient we register, against central finite differences (every element). */
+const check = (f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], label: string) =>
+  checkFiniteDifferences(f, inputs, label);
 
 const rnd = (shape: number[], seed: number, lo = -1, hi = 1) =>
   tf.randomUniform(shape, lo, hi, 'float32', seed);

@@ -12,7 +12,13 @@ import { createEnhancedIndexOptimizer, type EnhancedIndexOptions } from '../enha
 import { type EnhancedIndexLimits, validateLimits } from '../enhanced-index/problem.js';
 import type { BacktestMarket } from './market.js';
 import { type PreparedBacktest, prepareBacktest, type RebalanceSchedule } from './prepare.js';
-import { REBALANCE_STATUS, runScenario, type ScenarioRaw, type TransactionCosts } from './run-scenario.js';
+import {
+  REBALANCE_STATUS,
+  type RebalanceRecords,
+  runScenario,
+  type ScenarioRaw,
+  type TransactionCosts,
+} from './run-scenario.js';
 import { runScenarioInWorker } from './workers.js';
 
 /** Stock-rebalances (N x R) from which scenarios go to worker threads by default. */
@@ -59,38 +65,28 @@ export interface EnhancedIndexBacktestInput {
   parallel?: boolean;
 }
 
-/** The study's 11 portfolio columns (fractions; ratios unitless). */
-export interface StudyRow {
-  annualReturn: number;
-  annualVolatility: number;
-  sharpe: number;
-  maxDrawdown: number;
-  excessAnnualReturn: number;
-  trackingError: number;
-  excessMaxDrawdown: number;
-  informationRatio: number;
-  calmar: number;
-  monthlyWinRate: number;
+/** The study's 11 portfolio columns (fractions; ratios unitless): ten of `portfolioStats`, and turnover. */
+export interface StudyRow
+  extends Pick<
+    PortfolioStats,
+    | 'annualReturn'
+    | 'annualVolatility'
+    | 'sharpe'
+    | 'maxDrawdown'
+    | 'excessAnnualReturn'
+    | 'trackingError'
+    | 'excessMaxDrawdown'
+    | 'informationRatio'
+    | 'calmar'
+    | 'monthlyWinRate'
+  > {
   /** Mean two-sided turnover per rebalance, (sold + bought) / value at the fill, first purchase excluded. */
   turnover: number;
 }
 
 /** Per-rebalance records of one scenario (arrays indexed like `rebalanceDates`). */
-export interface RebalanceLog {
+export interface RebalanceLog extends RebalanceRecords {
   status: ('optimal' | 'relaxed' | 'infeasible')[];
-  relaxed: string[][];
-  /** scores . target weights. */
-  objective: Float64Array;
-  /** sum |target - w0| (two-sided, fraction). */
-  plannedTurnover: Float64Array;
-  /** Executed (sold + bought) / value at the fill. */
-  turnover: Float64Array;
-  /** Costs paid, fraction of the value at the fill. */
-  cost: Float64Array;
-  solveMs: Float64Array;
-  solves: Int32Array;
-  /** Stocks held at w0 outside their band (untradable). */
-  held: Int32Array;
 }
 
 /** One scenario's backtest. */

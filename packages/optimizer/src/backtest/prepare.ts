@@ -1,4 +1,5 @@
 import { Calendar, HfqError, Panel, type RebalanceRule, rebalanceIndices } from '@hfq/core';
+import { checkIndexReturns, checkPanelShape } from '../checks.js';
 import { checkIndustryIndex, MAX_INDUSTRIES } from '../enhanced-index/problem.js';
 import { styleExposures } from '../exposures/style-exposures.js';
 import type { BacktestMarket, StylePanels } from './market.js';
@@ -74,27 +75,12 @@ export function prepareBacktest(
   const assets = [...daily.close.assets];
   const n = assets.length;
   const nT = cal.length;
-  const check = (p: Panel | undefined, field: string) => {
-    if (!p) return;
-    if (p.nDates !== nT || p.nAssets !== n) {
-      throw new HfqError('OPT_BAD_INPUT', `${field} is ${p.nDates} x ${p.nAssets}, expected ${nT} x ${n}`, {
-        field,
-      });
-    }
-  };
-  check(daily.vwap, 'vwap');
-  check(daily.adjFactor, 'adjFactor');
-  check(daily.suspended, 'suspended');
-  check(daily.isLimitUp, 'isLimitUp');
-  check(daily.isLimitDown, 'isLimitDown');
-  check(daily.listed, 'listed');
-  check(index.constituent, 'index.constituent');
-  check(index.weight, 'index.weight');
-  if (index.ret.length !== nT) {
-    throw new HfqError('OPT_BAD_INPUT', `index.ret has ${index.ret.length} days, expected ${nT}`, {
-      field: 'index.ret',
-    });
+  for (const f of ['vwap', 'adjFactor', 'suspended', 'isLimitUp', 'isLimitDown', 'listed'] as const) {
+    checkPanelShape(daily[f], f, nT, n);
   }
+  checkPanelShape(index.constituent, 'index.constituent', nT, n);
+  checkPanelShape(index.weight, 'index.weight', nT, n);
+  checkIndexReturns(index.ret, nT, 'index.ret');
   if (signal.nAssets !== n || signal.assets.some((a, i) => a !== assets[i])) {
     throw new HfqError('OPT_BAD_INPUT', 'signal assets must be the market assets in the same order', {
       field: 'signal',
@@ -187,7 +173,7 @@ export function prepareBacktest(
       field: 'industry',
     });
   }
-  if (market.industry instanceof Panel) check(market.industry, 'industry');
+  if (market.industry instanceof Panel) checkPanelShape(market.industry, 'industry', nT, n);
   let maxIndustry = -1;
   let unclassified = false;
   const rawIndustry = new Float64Array(r * n);

@@ -14,17 +14,13 @@ export interface TransactionCosts {
 /** Rebalance status codes in `ScenarioRaw.status`. */
 export const REBALANCE_STATUS = ['optimal', 'relaxed', 'infeasible'] as const;
 
-/** One scenario's output as flat arrays (R rebalances, D days, n stocks). */
-export interface ScenarioRaw {
-  /** R x n target weights chosen at each signal date (NaN row when infeasible). */
-  weights: Float64Array;
-  /** R x n weights at the signal date's close before trading (w0). */
-  previous: Float64Array;
-  /** R x n planned trades, target - previous (fractions of NAV at the signal close). */
-  trades: Float64Array;
-  /** Index into REBALANCE_STATUS per rebalance. */
-  status: Uint8Array;
+/**
+ * Per-rebalance records (R entries each) shared by `ScenarioRaw` and the public `RebalanceLog`,
+ * which differ only in how they write the status.
+ */
+export interface RebalanceRecords {
   relaxed: string[][];
+  /** scores . target weights. */
   objective: Float64Array;
   /** sum |target - previous| per rebalance (two-sided, fraction). */
   plannedTurnover: Float64Array;
@@ -36,6 +32,18 @@ export interface ScenarioRaw {
   solves: Int32Array;
   /** Stocks held at w0 outside their band (untradable), per rebalance. */
   held: Int32Array;
+}
+
+/** One scenario's output as flat arrays (R rebalances, D days, n stocks). */
+export interface ScenarioRaw extends RebalanceRecords {
+  /** R x n target weights chosen at each signal date (NaN row when infeasible). */
+  weights: Float64Array;
+  /** R x n weights at the signal date's close before trading (w0). */
+  previous: Float64Array;
+  /** R x n planned trades, target - previous (fractions of NAV at the signal close). */
+  trades: Float64Array;
+  /** Index into REBALANCE_STATUS per rebalance. */
+  status: Uint8Array;
   /** D NAV marks at each day's close (day 0 = 1). */
   nav: Float64Array;
   /** D daily returns (day 0 NaN). */

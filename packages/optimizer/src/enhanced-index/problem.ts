@@ -128,12 +128,9 @@ export function validateProblem(p: EnhancedIndexProblem): { n: number; k: number
       throw new HfqError('OPT_BAD_INPUT', `${field} has length ${a.length}, expected ${n}`, { field });
     }
   };
-  sameLength(p.benchmark, 'benchmark');
-  sameLength(p.previous, 'previous');
-  sameLength(p.constituent, 'constituent');
-  sameLength(p.industry, 'industry');
-  sameLength(p.canBuy, 'canBuy');
-  sameLength(p.canSell, 'canSell');
+  for (const f of ['benchmark', 'previous', 'constituent', 'industry', 'canBuy', 'canSell'] as const) {
+    sameLength(p[f], f);
+  }
   for (let j = 0; j < p.styles.length; j++) sameLength(p.styles[j], `styles[${j}]`);
 
   let bSum = 0;

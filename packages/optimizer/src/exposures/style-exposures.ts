@@ -7,6 +7,7 @@ import {
   throwIfAborted,
   zscoreInPlace,
 } from '@hfq/core';
+import { checkIndexReturns, checkPanelShape } from '../checks.js';
 import { checkIndustryCount, checkIndustryIndex } from '../enhanced-index/problem.js';
 
 /** The styles' z-score rule (Barra): population sd, NaN without dispersion, clip re-standardised. */
@@ -98,24 +99,10 @@ export function styleExposures(
   const assets = daily.close.assets;
   const nT = allDates.length;
   const n = assets.length;
-  const checkPanel = (p: Panel | undefined, field: string) => {
-    if (p && (p.nDates !== nT || p.nAssets !== n)) {
-      throw new HfqError('OPT_BAD_INPUT', `${field} is ${p.nDates} x ${p.nAssets}, expected ${nT} x ${n}`, {
-        field,
-      });
-    }
-  };
-  checkPanel(daily.adjFactor, 'adjFactor');
-  checkPanel(daily.marketCap, 'marketCap');
-  checkPanel(daily.turnover, 'turnover');
-  checkPanel(daily.bookToPrice, 'bookToPrice');
-  checkPanel(daily.listed, 'listed');
-  checkPanel(daily.suspended, 'suspended');
-  if (index.ret.length !== nT) {
-    throw new HfqError('OPT_BAD_INPUT', `index.ret has ${index.ret.length} days, expected ${nT}`, {
-      field: 'ret',
-    });
+  for (const f of ['adjFactor', 'marketCap', 'turnover', 'bookToPrice', 'listed', 'suspended'] as const) {
+    checkPanelShape(daily[f], f, nT, n);
   }
+  checkIndexReturns(index.ret, nT, 'ret');
   const names = (options.styles ?? STYLE_NAMES.filter((s) => s !== 'value' || daily.bookToPrice)).slice();
   for (const s of names) {
     if (!STYLE_NAMES.includes(s))

@@ -310,29 +310,61 @@ export function buildTickSnapshots(
         ap += ((b2 >>> 20) & 15) < 3 ? gap0 + 1 : gap0;
       }
       const shape = 1 + 0.15 * k;
-      if (bidOpen && bp >= down) {
-        const lots = Math.max(1, Math.round(bidDepth * shape * (0.5 + 0.00390625 * (b1 & 0xff))));
-        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * ((b1 >>> 8) & 0xff)));
-        out.bidPrice[base + k] = bp / 100;
-        out.bidVolume[base + k] = lots * 100;
-        out.bidOrders[base + k] = orders < 1 ? 1 : Math.min(orders, lots);
-      } else {
-        out.bidPrice[base + k] = 0;
-        out.bidVolume[base + k] = 0;
-        out.bidOrders[base + k] = 0;
-      }
-      if (askOpen && ap <= up) {
-        const lots = Math.max(1, Math.round(askDepth * shape * (0.5 + 0.00390625 * ((b1 >>> 16) & 0xff))));
-        const orders = Math.round((lots / orderLots) * (0.6 + 0.003125 * (b1 >>> 24)));
-        out.askPrice[base + k] = ap / 100;
-        out.askVolume[base + k] = lots * 100;
-        out.askOrders[base + k] = orders < 1 ? 1 : Math.min(orders, lots);
-      } else {
-        out.askPrice[base + k] = 0;
-        out.askVolume[base + k] = 0;
-        out.askOrders[base + k] = 0;
-      }
+      writeLevel(
+        out.bidPrice,
+        out.bidVolume,
+        out.bidOrders,
+        base + k,
+        bidOpen && bp >= down,
+        bp,
+        bidDepth * shape,
+        b1 & 0xff,
+        (b1 >>> 8) & 0xff,
+        orderLots,
+      );
+      writeLevel(
+        out.askPrice,
+        out.askVolume,
+        out.askOrders,
+        base + k,
+        askOpen && ap <= up,
+        ap,
+        askDepth * shape,
+        (b1 >>> 16) & 0xff,
+        b1 >>> 24,
+        orderLots,
+      );
     }
   }
   return out;
+}
+
+/**
+ * One side of one book level at index `i`: price `fen / 100` yuan, volume in shares (whole lots
+ * of 100, at least one, from `depth` lots and the noise byte `depthByte`), order count (from
+ * `orderByte`, between 1 and the lots); all 0 when the level is empty (`open` false).
+ */
+function writeLevel(
+  price: Float64Array,
+  volume: Float64Array,
+  orders: Float64Array,
+  i: number,
+  open: boolean,
+  fen: number,
+  depth: number,
+  depthByte: number,
+  orderByte: number,
+  orderLots: number,
+): void {
+  if (open) {
+    const lots = Math.max(1, Math.round(depth * (0.5 + 0.00390625 * depthByte)));
+    const n = Math.round((lots / orderLots) * (0.6 + 0.003125 * orderByte));
+    price[i] = fen / 100;
+    volume[i] = lots * 100;
+    orders[i] = n < 1 ? 1 : Math.min(n, lots);
+  } else {
+    price[i] = 0;
+    volume[i] = 0;
+    orders[i] = 0;
+  }
 }

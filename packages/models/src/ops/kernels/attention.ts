@@ -61,6 +61,14 @@ export interface AttentionSpec {
 
 type Attrs = { spec: AttentionSpec };
 
+/** The tensors of one attention call: queries, keys/values (`q` itself for self-attention), the additive mask, and for the backward pass the output gradient. */
+interface AttentionOperands {
+  q: tf.TensorInfo;
+  kv: tf.TensorInfo;
+  mask: tf.TensorInfo | undefined;
+  dy?: tf.TensorInfo;
+}
+
 const rowOf = (l: RowLayout, n: number, t: number) =>
   Math.floor(n / l.nIn) * l.sOut + (n % l.nIn) * l.sIn + t * l.sTok;
 
@@ -68,14 +76,8 @@ const rowOf = (l: RowLayout, n: number, t: number) =>
  * Forward (and, with `grad`, backward) in plain JavaScript: the reference implementation and
  * the cpu backend's kernel.
  */
-function attentionJs(
-  io: KernelIO,
-  spec: AttentionSpec,
-  q: tf.TensorInfo,
-  kv: tf.TensorInfo,
-  mask: tf.TensorInfo | undefined,
-  dy?: tf.TensorInfo,
-): tf.TensorInfo[] {
+function attentionJs(io: KernelIO, spec: AttentionSpec, t: AttentionOperands): tf.TensorInfo[] {
+  const { q, kv, mask, dy } = t;
   const { n: N, tq, tk, heads: H, dk: D, scale, rate } = spec;
   const self = spec.self;
   const outs: tf.TensorInfo[] = [];
@@ -173,14 +175,8 @@ function attentionJs(
  * The SIMD path (wasm backend, head width a multiple of 4): scratch holds k^T, v^T, three rows of
  * `tk4` floats and the additive mask padded to `[tq, tk4]` (-inf in the padding).
  */
-function attentionSimd(
-  io: KernelIO,
-  spec: AttentionSpec,
-  q: tf.TensorInfo,
-  kv: tf.TensorInfo,
-  mask: tf.TensorInfo | undefined,
-  dy?: tf.TensorInfo,
-): tf.TensorInfo[] {
+function attentionSimd(io: KernelIO, spec: AttentionSpec, t: AttentionOperands): tf.TensorInfo[] {
+  const { q, kv, mask, dy } = t;
   const simd = io.simd!;
   const { n, tq, tk, heads, dk, scale, rate } = spec;
   const outs: tf.TensorInfo[] = [];
@@ -239,7 +235,7 @@ function attentionSimd(
 /** The SIMD kernel applies (else the JavaScript one runs). */
 const simdApplies = (io: KernelIO, spec: AttentionSpec) => io.simd !== undefined && spec.dk % 4 === 0;
 
-function inputsOf(inputs: tf.NamedTensorInfoMap, spec: AttentionSpec) {
+function inputsOf(inputs: tf.NamedTensorInfoMap, spec: AttentionSpec): AttentionOperands {
   const list = inputs as unknown as tf.TensorInfo[];
   const q = list[0]!;
   const kv = spec.self ? q : list[1]!;
@@ -253,8 +249,7 @@ export const attentionKernels: KernelSet = {
       kernelName: ATTENTION,
       kernelFunc: ({ inputs, attrs, io }) => {
         const { spec } = attrs as unknown as Attrs;
-        const { q, kv, mask } = inputsOf(inputs, spec);
-        return (simdApplies(io, spec) ? attentionSimd : attentionJs)(io, spec, q, kv, mask)[0]!;
+        return (simdApplies(io, spec) ? attentionSimd : attentionJs)(io, spec, inputsOf(inputs, spec))[0]!;
       },
     },
     {
@@ -264,7 +259,12 @@ export const attentionKernels: KernelSet = {
         const list = inputs as unknown as tf.TensorInfo[];
         const q = list[0]!;
         const run = simdApplies(io, spec) ? attentionSimd : attentionJs;
-        return run(io, spec, q, spec.self ? q : list[1]!, spec.hasMask ? list[2] : undefined, list[3]);
+        return run(io, spec, {
+          q,
+          kv: spec.self ? q : list[1]!,
+          mask: spec.hasMask ? list[2] : undefined,
+          dy: list[3],
+        });
       },
     },
   ],

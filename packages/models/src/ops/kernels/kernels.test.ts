@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../backend/backend.js';
+import { checkFiniteDifferences as checkFiniteDifferencesOn } from '../../test-utils/finite-differences.js';
 import type { AttentionOptions, AttentionParams } from '../ops.js';
 import { TfConstants, TfOps } from '../tf-ops.js';
 import { addNormOp } from './add-norm.js';
@@ -56,35 +57,9 @@ function expectClose(a: tf.Tensor[], b: tf.Tensor[], tol: number, label: string)
   });
 }
 
-/** Central finite differences of `sum(f(x) * r)` on a few elements of each input. */
-function checkFiniteDifferences(
-  f: (...xs: tf.Tensor[]) => tf.Tensor,
-  inputs: tf.Tensor[],
-  label: string,
-): void {
-  const r = tf.randomNormal(f(...inputs).shape, 0, 1, 'float32', 11);
-  const objective = (...xs: tf.Tensor[]) => tf.sum(tf.mul(f(...xs), r)) as tf.Scalar;
-  const grads = tf.grads(objective)(inputs);
-  inputs.forEach((x, k) => {
-    const g = grads[k]!.dataSync();
-    const base = Float32Array.from(x.dataSync());
-    const eps = 1e-2;
-    const step = Math.max(1, Math.floor(base.length / 12));
-    for (let i = 0; i < base.length; i += step) {
-      const at = (delta: number) => {
-        const v = base.slice();
-        v[i]! += delta;
-        return tf.tidy(
-          () => objective(...inputs.map((y, j) => (j === k ? tf.tensor(v, x.shape) : y))).dataSync()[0]!,
-        );
-      };
-      const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      expect(Math.abs(g[i]! - numeric), `${label} input ${k} element ${i}`).toBeLessThan(
-        0.02 * Math.max(1, Math.abs(numeric)),
-      );
-    }
-  });
-}
+/** Central finite differences of `sum(f(x) * r)` on about 12 elements of each input. */
+const checkFiniteDifferences = (f: (...xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], label: string) =>
+  checkFiniteDifferencesOn(f, inputs, label, 12);
 
 beforeAll(async () => {
   await useBackend('wasm');
