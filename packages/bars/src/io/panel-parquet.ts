@@ -118,6 +118,10 @@ export async function readPanelsParquet(path: string): Promise<Record<string, Pa
     const total = checkRowGroupCounts(metadata, names, path).reduce((a, b) => a + b, 0);
     const cols: Record<string, unknown[]> = Object.fromEntries(names.map((n) => [n, new Array(total)]));
     const filled: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    // hyparquet calls onChunk from its own promise chains: a throw there would surface as an
+    // unhandled rejection after parquetRead settled, so an overflow is recorded, the rest of the
+    // column is ignored, and the typed error is thrown once the read is done.
+    let overflow: { column: string; rows: number } | undefined;
     await parquetRead({
       file,
       metadata,
@@ -125,12 +129,22 @@ export async function readPanelsParquet(path: string): Promise<Record<string, Pa
       onChunk: (chunk) => {
         const dst = cols[chunk.columnName]!;
         const data = chunk.columnData as ArrayLike<unknown>;
-        if (chunk.rowStart + data.length > total)
-          throw new Error(`column ${chunk.columnName} holds more than ${total} rows`);
+        if (overflow !== undefined) return;
+        if (chunk.rowStart + data.length > total) {
+          overflow = { column: chunk.columnName, rows: chunk.rowStart + data.length };
+          return;
+        }
         for (let r = 0; r < data.length; r++) dst[chunk.rowStart + r] = data[r];
         filled[chunk.columnName]! += data.length;
       },
     });
+    if (overflow !== undefined) {
+      throw barsError(
+        'BARS_FILE_FORMAT',
+        `the file claims ${total} rows but column ${JSON.stringify(overflow.column)} holds at least ${overflow.rows}`,
+        { source: path, field: overflow.column, claimed: total, stored: overflow.rows },
+      );
+    }
     for (const n of names) {
       if (filled[n] !== total) {
         throw barsError(
