@@ -16,7 +16,7 @@ import {
 } from '@hfq/bars';
 import { HfqError, ProgressReporter, type TaskOptions, throwIfAborted, writeFileAtomicSync } from '@hfq/core';
 import { datasetError } from './errors.js';
-import type { DatasetManifest } from './manifest.js';
+import { type DatasetManifest, IMPORT_REPORT_FILE } from './manifest.js';
 import { DatasetWriter } from './writer.js';
 
 /** The column mappings `hfq data import --mapping <name>` knows (from `@hfq/bars`). */
@@ -72,9 +72,6 @@ export interface ImportReport {
   /** The dataset's manifest (null when no file could be imported). */
   manifest: DatasetManifest | null;
 }
-
-/** The report's file name in the dataset directory. */
-export const IMPORT_REPORT_FILE = 'import-report.json';
 
 /**
  * Imports minute bars from one file per trading day holding all stocks (CSV or Parquet by

@@ -26,7 +26,6 @@ export {
 } from './factor-output.js';
 export {
   IMPORT_MAPPINGS,
-  IMPORT_REPORT_FILE,
   type ImportFileReport,
   type ImportOptions,
   type ImportReport,
@@ -38,6 +37,7 @@ export {
   DATASET_VERSION,
   type DatasetManifest,
   type FileInfo,
+  IMPORT_REPORT_FILE,
   MANIFEST_FILE,
   type PartitionInfo,
   parseManifest,

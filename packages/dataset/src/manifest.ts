@@ -7,6 +7,8 @@ import { datasetError } from './errors.js';
 export const DATASET_FORMAT = 'hfq-dataset';
 /** The format version this package writes and reads. */
 export const DATASET_VERSION = 1;
+/** The importer's report, beside `dataset.json` (see `importDailyFiles`). */
+export const IMPORT_REPORT_FILE = 'import-report.json';
 /** The manifest's file name at the root of a dataset directory. */
 export const MANIFEST_FILE = 'dataset.json';
 

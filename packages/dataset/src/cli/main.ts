@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { createProgressBar, HfqError, type ProgressSink } from '@hfq/core';
-import { checkDataset } from '../check.js';
-import { parseShard, resolveFactorSet, verifyFactorOutput, writeFactorShard } from '../factor-output.js';
-import { IMPORT_MAPPINGS, IMPORT_REPORT_FILE, importDailyFiles } from '../import.js';
-import { openDataset } from '../reader.js';
-import { exportSimMarket } from '../sim-export.js';
+import { IMPORT_REPORT_FILE } from '../manifest.js';
+
+// The verbs' modules (and with them the simulator, the factor compiler, the Parquet code) are
+// imported when a verb runs, so that `hfq --help` starts fast.
 
 /** Where the CLI writes: results on `stdout`, progress and errors on `stderr`. */
 export interface CliIo {
@@ -166,6 +165,7 @@ async function simExport(args: string[], io: CliIo, onProgress: Progress): Promi
   });
   if (values.help) return help(io, 'sim export');
   if (positionals.length !== 1) throw new UsageError('sim export needs exactly one <dir>');
+  const { exportSimMarket } = await import('../sim-export.js');
   const stocks = intOption(values.stocks, 'stocks');
   const days = intOption(values.days, 'days');
   const seedText = values.seed as string | undefined;
@@ -192,6 +192,7 @@ async function dataImport(args: string[], io: CliIo, onProgress: Progress): Prom
   const { values, positionals } = parse(args, { mapping: { type: 'string' }, strict: { type: 'boolean' } });
   if (values.help) return help(io, 'data import');
   if (positionals.length < 2) throw new UsageError('data import needs <dir> and at least one <file>');
+  const { IMPORT_MAPPINGS, importDailyFiles } = await import('../import.js');
   const name = (values.mapping as string | undefined) ?? 'canonical';
   const mapping = Object.hasOwn(IMPORT_MAPPINGS, name) ? IMPORT_MAPPINGS[name] : undefined;
   if (mapping === undefined)
@@ -236,6 +237,7 @@ async function dataCheck(args: string[], io: CliIo, onProgress: Progress): Promi
   const { values, positionals } = parse(args, {});
   if (values.help) return help(io, 'data check');
   if (positionals.length !== 1) throw new UsageError('data check needs exactly one <dir>');
+  const { checkDataset } = await import('../check.js');
   const problems = await checkDataset(positionals[0]!, { onProgress });
   for (const p of problems) {
     const where = [
@@ -264,6 +266,9 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
   });
   if (values.help) return help(io, 'factors');
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  const { parseShard, resolveFactorSet, verifyFactorOutput, writeFactorShard } = await import(
+    '../factor-output.js'
+  );
   if (values.verify !== undefined) {
     if (values.data !== undefined || values.set !== undefined || values.out !== undefined)
       throw new UsageError('--verify takes no other option');
@@ -285,6 +290,7 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
     throw new UsageError(`--format must be parquet or csv, got ${format}`);
   const shard = values.shard === undefined ? { index: 0, count: 1 } : parseShard(values.shard as string);
   const set = resolveFactorSet(values.set as string);
+  const { openDataset } = await import('../reader.js');
   const ds = openDataset(values.data as string);
   const r = await writeFactorShard(ds, set, values.out as string, { format, shard, onProgress });
   io.stdout.write(
