@@ -112,6 +112,20 @@ describe('sim export read back', () => {
     }
     expect(finite).toBeGreaterThan(20);
   });
+
+  it('days out of order or outside the calendar are DATASET_INPUT before any work', async () => {
+    const ds = openDataset(dir);
+    await expect(
+      evaluateDatasetFactors(ds, MINUTE_FACTORS.slice(0, 1), { days: [2, 1] }),
+    ).rejects.toMatchObject({
+      code: 'DATASET_INPUT',
+      context: { field: 'days', row: 1 },
+    });
+    await expect(evaluateDatasetFactors(ds, MINUTE_FACTORS.slice(0, 1), { days: [4] })).rejects.toMatchObject(
+      { code: 'DATASET_INPUT' },
+    );
+    expect(ds.cachedDays('minute')).toEqual([]);
+  });
 });
 
 describe('streaming reader', () => {

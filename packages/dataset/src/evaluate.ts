@@ -23,7 +23,7 @@ export interface DatasetEvaluateOptions extends TaskOptions, FactorSetOptions {
  * those evaluated on the market the dataset was written from (same frames, same `dailyVolume`).
  *
  * Progress: stage `factors`, unit `days`.
- * @throws `DATASET_INPUT` for `vbar` factors on a dataset without daily data and no `dailyVolume`;
+ * @throws `DATASET_INPUT` for days that are not increasing calendar indices, for `vbar` factors on a dataset without daily data and no `dailyVolume`;
  * the dataset's read errors; `DSL_*` for formulas that do not check; `ABORTED`.
  */
 export async function evaluateDatasetFactors(
@@ -34,6 +34,15 @@ export async function evaluateDatasetFactors(
   const nDays = ds.calendar.dates.length;
   const days =
     options.days === undefined ? Array.from({ length: nDays }, (_, i) => i) : Array.from(options.days);
+  days.forEach((t, k) => {
+    if (!Number.isInteger(t) || t < 0 || t >= nDays || (k > 0 && t <= days[k - 1]!)) {
+      throw datasetError(
+        'DATASET_INPUT',
+        `days[${k}] = ${t}: days must be increasing indices in [0, ${nDays - 1}]`,
+        { field: 'days', row: k },
+      );
+    }
+  });
   const sources = new Set(factors.map((f) => f.source));
   let dailyVolume = options.dailyVolume;
   if (dailyVolume === undefined && sources.has('vbar')) {
