@@ -49,6 +49,7 @@ export {
   type LoadDayOptions,
   type OpenDatasetOptions,
   openDataset,
+  type PartitionKind,
 } from './reader.js';
 export { exportSimMarket, type SimExportOptions } from './sim-export.js';
 export { type AssetMeta, DatasetWriter, type DatasetWriterOptions } from './writer.js';

@@ -35,7 +35,8 @@ export interface LoadDayOptions {
   ticks?: boolean;
 }
 
-type Kind = 'minute' | 'ticks';
+/** The intraday kinds of a dataset (partition directories `minute/` and `ticks/`). */
+export type PartitionKind = 'minute' | 'ticks';
 
 /**
  * A dataset directory opened for reading. Implements `@hfq/factor-dsl`'s `FactorMarket`
@@ -55,8 +56,8 @@ export class DatasetReader {
   /** Asset ids, the asset order of every panel. */
   readonly assets: readonly string[];
   private readonly assetIndex: Map<string, number>;
-  private readonly parts: Record<Kind, Map<number, PartitionInfo>>;
-  private readonly cache: Record<Kind, Map<number, Map<number, MinuteBars | TickSnapshots>>> = {
+  private readonly parts: Record<PartitionKind, Map<number, PartitionInfo>>;
+  private readonly cache: Record<PartitionKind, Map<number, Map<number, MinuteBars | TickSnapshots>>> = {
     minute: new Map(),
     ticks: new Map(),
   };
@@ -98,7 +99,7 @@ export class DatasetReader {
   }
 
   /** True when the dataset has a partition of `kind` on day index `t`. */
-  has(kind: Kind, t: number): boolean {
+  has(kind: PartitionKind, t: number): boolean {
     return this.parts[kind].has(this.dateOf(t));
   }
 
@@ -115,7 +116,7 @@ export class DatasetReader {
     if (options.ticks ?? false) await this.load('ticks', t);
   }
 
-  private async load(kind: Kind, t: number): Promise<void> {
+  private async load(kind: PartitionKind, t: number): Promise<void> {
     const date = this.dateOf(t);
     const cache = this.cache[kind];
     const hit = cache.get(t);
@@ -133,7 +134,7 @@ export class DatasetReader {
    * Reads and checks one partition (not cached). Used by `loadDay` and by `checkDataset`.
    * @returns the frames of the day by asset index (empty when the day has no partition).
    */
-  async readPartition(kind: Kind, date: number): Promise<Map<number, MinuteBars | TickSnapshots>> {
+  async readPartition(kind: PartitionKind, date: number): Promise<Map<number, MinuteBars | TickSnapshots>> {
     const out = new Map<number, MinuteBars | TickSnapshots>();
     const part = this.parts[kind].get(date);
     if (part === undefined) return out;
@@ -196,7 +197,7 @@ export class DatasetReader {
     return out;
   }
 
-  private frame(kind: Kind, asset: number, t: number): MinuteBars | TickSnapshots | null {
+  private frame(kind: PartitionKind, asset: number, t: number): MinuteBars | TickSnapshots | null {
     const date = this.dateOf(t);
     if (!this.parts[kind].has(date)) return null;
     const day = this.cache[kind].get(t);
@@ -230,7 +231,7 @@ export class DatasetReader {
   }
 
   /** Day indices held in the cache of `kind`, least recently loaded first (for tests and tools). */
-  cachedDays(kind: Kind): number[] {
+  cachedDays(kind: PartitionKind): number[] {
     return [...this.cache[kind].keys()];
   }
 
