@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MinuteBars, writeMinuteBarsCsv } from '@hfq/bars';
 import { createMarket } from '@hfq/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './cli/main.js';
-import { importDailyFiles } from './import.js';
+import { IMPORT_MAPPINGS, importDailyFiles } from './import.js';
 import { openDataset } from './reader.js';
 
 const market = createMarket({ nStocks: 3, nDays: 3, seed: 21 });
@@ -103,6 +103,48 @@ describe('importDailyFiles', () => {
     expect([...repaired.close]).toEqual([...market.minuteBars(market.assetIndex(repairedAsset), 1)!.close]);
     const saved = JSON.parse(readFileSync(join(dir, 'import-report.json'), 'utf8'));
     expect(saved.files[1].rejected[0].issues[0].row).toBe(5);
+  });
+
+  it('reads vendor column names through the bars mapping (symbol + exchange, hhmmssmmm times, turnover)', async () => {
+    const frames = dayFrames(0).filter((f) => f.asset!.endsWith('.SZ'));
+    expect(frames.length).toBeGreaterThan(0);
+    const lines = ['symbol,exchange,tradingDay,time,open,high,low,close,volume,turnover'];
+    for (const f of frames) {
+      for (let r = 0; r < f.time.length; r++) {
+        const min = f.time[r]! / 60_000;
+        const hhmm = Math.floor(min / 60) * 100 + (min % 60);
+        lines.push(
+          [
+            f.asset!.slice(0, 6),
+            'SZSE',
+            f.date,
+            hhmm * 100_000,
+            f.open[r],
+            f.high[r],
+            f.low[r],
+            f.close[r],
+            f.volume[r],
+            f.amount[r],
+          ].join(','),
+        );
+      }
+    }
+    const file = join(root, 'vendor', `${dates[0]}.csv`);
+    mkdirSync(join(root, 'vendor'), { recursive: true });
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const report = await importDailyFiles(join(root, 'vendor-ds'), [file], {
+      mapping: IMPORT_MAPPINGS.vendor!,
+    });
+    expect(report.ok).toBe(true);
+    expect(report.files[0]!.stockDays).toBe(frames.length);
+    const ds = openDataset(join(root, 'vendor-ds'));
+    await ds.loadDay(0);
+    for (const f of frames) {
+      const got = ds.minuteBars(ds.assets.indexOf(f.asset!), 0)!;
+      expect([...got.time]).toEqual([...f.time]);
+      expect([...got.close]).toEqual([...f.close]);
+      expect([...got.amount]).toEqual([...f.amount]);
+    }
   });
 
   it('hfq data import prints each rejection and exits 1; --strict rejects what repair would fix', async () => {
