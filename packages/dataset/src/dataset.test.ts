@@ -104,10 +104,14 @@ describe('sim export read back', () => {
     const defs = [...MINUTE_FACTORS.slice(0, 3), ...VBAR_FACTORS.slice(0, 2), ...TICK_FACTORS.slice(0, 2)];
     const want = await evaluateFactors(market, defs, { dailyVolume: market.daily().volume });
     const got = await evaluateDatasetFactors(openDataset(dir), defs);
+    const onDemand = openDataset(dir, { loadOnDemand: true });
+    const got2 = await evaluateDatasetFactors(onDemand, defs);
+    await onDemand.close();
     expect(got.factors).toEqual(want.factors);
     let finite = 0;
     for (let t = 0; t < 4; t++) {
       expect(sameArray(got.day(t), want.day(t)), `day ${t}`).toBe(true);
+      expect(sameArray(got2.day(t), want.day(t)), `day ${t}, loadOnDemand`).toBe(true);
       finite += want.day(t).filter(Number.isFinite).length;
     }
     expect(finite).toBeGreaterThan(20);
@@ -141,6 +145,37 @@ describe('streaming reader', () => {
       expect((e as HfqError).context.date).toBe(market.calendar.dates[0]);
     }
     expect(ds.minuteBars(0, 2)).not.toBeNull();
+  });
+});
+
+describe('loadOnDemand', () => {
+  it('answers minuteBars synchronously for any day, keeps cacheDays days, and passes read errors through typed', async () => {
+    const ds = openDataset(dir, { cacheDays: 2, loadOnDemand: true });
+    try {
+      for (let t = 0; t < 4; t++) {
+        const want = market.minuteBars(0, t);
+        const got = ds.minuteBars(0, t);
+        expect(got === null ? null : [...got.close]).toEqual(want === null ? null : [...want.close]);
+      }
+      expect(ds.cachedDays('minute')).toEqual([2, 3]);
+    } finally {
+      await ds.close();
+    }
+    const copy = join(root, 'ondemand-broken');
+    cpSync(dir, copy, { recursive: true });
+    const m = readManifest(copy);
+    rmSync(join(copy, m.minute[1]!.files[0]!));
+    const broken = openDataset(copy, { loadOnDemand: true });
+    try {
+      expect(() => broken.minuteBars(0, 1)).toThrow(
+        expect.objectContaining({
+          code: 'DATASET_MISSING_PARTITION',
+          context: expect.objectContaining({ date: m.minute[1]!.date }),
+        }),
+      );
+    } finally {
+      await broken.close();
+    }
   });
 });
 

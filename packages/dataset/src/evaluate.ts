@@ -17,7 +17,9 @@ export interface DatasetEvaluateOptions extends TaskOptions, FactorSetOptions {
 }
 
 /**
- * Evaluates factors over a dataset, streaming: for each block of `cacheDays` days it loads those
+ * Evaluates factors over a dataset, streaming. With a reader opened with `loadOnDemand`, one
+ * `evaluateFactors` call over all days reads each day's partition as it gets there (a worker
+ * thread reads the next day meanwhile). Otherwise, for each block of `cacheDays` days it loads those
  * days' partitions (minute bars; ticks too when a factor reads them) and runs `evaluateFactors` of
  * `@hfq/factor-dsl` on them, so memory holds a few days of intraday data at a time. Values equal
  * those evaluated on the market the dataset was written from (same frames, same `dailyVolume`).
@@ -58,11 +60,19 @@ export async function evaluateDatasetFactors(
     }
     dailyVolume = (await ds.daily()).volume;
   }
+  const { onProgress: _p, days: _d, dailyVolume: _v, ...rest } = options;
+  if (ds.loadsOnDemand) {
+    // one call over every day: partitions are read as the evaluator reaches them (one compile)
+    return evaluateFactors(ds, factors, {
+      ...options,
+      days,
+      ...(dailyVolume !== undefined ? { dailyVolume } : {}),
+    });
+  }
   const block = ds.cacheDays;
   const progress = new ProgressReporter(options, 'factors', days.length, 'days');
   const matrices: Float32Array[] = [];
   let ids: readonly string[] = factors.map((f) => f.id);
-  const { onProgress: _p, days: _d, dailyVolume: _v, ...rest } = options;
   for (let i = 0; i < days.length; i += block) {
     const chunk = days.slice(i, i + block);
     for (const t of chunk)

@@ -14,6 +14,7 @@ import {
 import { Calendar, Panel } from '@hfq/core';
 import { datasetError } from './errors.js';
 import { type DatasetManifest, type PartitionInfo, readManifest } from './manifest.js';
+import { SyncPartitionLoader } from './sync-loader.js';
 import type { AssetMeta } from './writer.js';
 
 /** Options of `openDataset`. */
@@ -25,6 +26,13 @@ export interface OpenDatasetOptions {
   cacheDays?: number;
   /** Rules of `@hfq/bars`' validators, applied to every frame read. */
   validation?: ValidationOptions;
+  /**
+   * Load partitions on demand (default false): `minuteBars(a, t)` / `ticks(a, t)` of a day not in
+   * the cache read its partition synchronously (a worker thread reads it while this thread waits)
+   * and ask for the next day's in the background, so a plain `evaluateFactors(ds, ...)` over all
+   * days works with bounded memory. Without it, call `loadDay` first.
+   */
+  loadOnDemand?: boolean;
 }
 
 /** Which intraday kinds `loadDay` reads. */
@@ -64,6 +72,7 @@ export class DatasetReader {
   /** Day partitions held per kind (see `OpenDatasetOptions.cacheDays`). */
   readonly cacheDays: number;
   private dailyMemo: Promise<DailyBars> | undefined;
+  private loader: SyncPartitionLoader | undefined;
 
   constructor(
     /** The dataset's root directory. */
@@ -125,9 +134,25 @@ export class DatasetReader {
       cache.set(t, hit);
       return;
     }
-    const frames = await this.readPartition(kind, date);
+    this.remember(kind, t, await this.readPartition(kind, date));
+  }
+
+  private remember(kind: PartitionKind, t: number, frames: Map<number, MinuteBars | TickSnapshots>): void {
+    const cache = this.cache[kind];
     cache.set(t, frames);
     while (cache.size > this.cacheDays) cache.delete(cache.keys().next().value!);
+  }
+
+  /** True when the reader loads partitions on demand (`OpenDatasetOptions.loadOnDemand`). */
+  get loadsOnDemand(): boolean {
+    return this.options.loadOnDemand === true;
+  }
+
+  /** Stops the worker thread of `loadOnDemand` (if any); the reader can still be used after. */
+  async close(): Promise<void> {
+    const l = this.loader;
+    this.loader = undefined;
+    if (l !== undefined) await l.close();
   }
 
   /**
@@ -200,7 +225,19 @@ export class DatasetReader {
   private frame(kind: PartitionKind, asset: number, t: number): MinuteBars | TickSnapshots | null {
     const date = this.dateOf(t);
     if (!this.parts[kind].has(date)) return null;
-    const day = this.cache[kind].get(t);
+    let day = this.cache[kind].get(t);
+    if (day === undefined && this.options.loadOnDemand) {
+      this.loader ??= new SyncPartitionLoader(this.dir, this.options);
+      day = this.loader.read(kind, date);
+      this.remember(kind, t, day);
+      // read the next day with a partition while this one is used
+      for (let u = t + 1; u < this.calendar.dates.length; u++) {
+        if (this.parts[kind].has(this.calendar.dates[u]!)) {
+          if (!this.cache[kind].has(u)) this.loader.prefetch(kind, this.calendar.dates[u]!);
+          break;
+        }
+      }
+    }
     if (day === undefined) {
       throw datasetError(
         'DATASET_NOT_LOADED',

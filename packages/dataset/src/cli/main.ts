@@ -291,8 +291,10 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
   const shard = values.shard === undefined ? { index: 0, count: 1 } : parseShard(values.shard as string);
   const set = resolveFactorSet(values.set as string);
   const { openDataset } = await import('../reader.js');
-  const ds = openDataset(values.data as string);
-  const r = await writeFactorShard(ds, set, values.out as string, { format, shard, onProgress });
+  const ds = openDataset(values.data as string, { loadOnDemand: true });
+  const r = await writeFactorShard(ds, set, values.out as string, { format, shard, onProgress }).finally(() =>
+    ds.close(),
+  );
   io.stdout.write(
     `shard ${shard.index}/${shard.count}: ${r.written.length} dates written, ${r.skipped.length} already there\n`,
   );

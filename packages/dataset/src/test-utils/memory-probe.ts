@@ -1,7 +1,8 @@
 /**
  * Child-process probe of the streaming reader's memory: evaluates minute factors over every day
- * of a dataset through `evaluateDatasetFactors`, a day at a time on one reader, and prints, as
- * JSON, the peak memory still in use (JS heap plus array buffers, where typed arrays live) after a
+ * of a dataset through `evaluateDatasetFactors`, a day at a time on one reader, in both reading modes (blocks
+ * loaded by `loadDay`, and `loadOnDemand`, whose buffers come from a worker thread and are not
+ * counted here), and prints, as JSON, for each the peak memory still in use (JS heap plus array buffers, where typed arrays live) after a
  * full GC between days (what the reader retains), and the process's peak RSS.
  *
  *   node --expose-gc --conditions=source --import tsx memory-probe.ts <dataset-dir> [cacheDays=2]
@@ -21,15 +22,20 @@ const used = async () => {
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 };
-const ds = openDataset(process.argv[2]!, { cacheDays: Number(process.argv[3] ?? 2) });
 const factors = MINUTE_FACTORS.slice(0, 4);
-await evaluateDatasetFactors(ds, factors, { days: [0] }); // compile and warm up once
-const base = await used();
-let peak = 0;
-for (let t = 1; t < ds.calendar.dates.length; t++) {
-  await evaluateDatasetFactors(ds, factors, { days: [t] });
-  peak = Math.max(peak, (await used()) - base);
+const cacheDays = Number(process.argv[3] ?? 2);
+const out: Record<string, number> = {};
+for (const mode of ['blocks', 'onDemand'] as const) {
+  const ds = openDataset(process.argv[2]!, { cacheDays, loadOnDemand: mode === 'onDemand' });
+  await evaluateDatasetFactors(ds, factors, { days: [0] }); // compile and warm up once
+  const base = await used();
+  let peak = 0;
+  for (let t = 1; t < ds.calendar.dates.length; t++) {
+    await evaluateDatasetFactors(ds, factors, { days: [t] });
+    peak = Math.max(peak, (await used()) - base);
+  }
+  await ds.close();
+  out[mode] = peak;
+  out.days = ds.calendar.dates.length;
 }
-process.stdout.write(
-  `${JSON.stringify({ days: ds.calendar.dates.length, peakRetained: peak, maxRssKb: process.resourceUsage().maxRSS })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ...out, maxRssKb: process.resourceUsage().maxRSS })}\n`);
