@@ -10,7 +10,7 @@ const PROBE = fileURLToPath(new URL('./test-utils/memory-probe.ts', import.meta.
 const STOCKS = 20;
 let root: string;
 
-function probe(dir: string): { blocks: number; onDemand: number; maxRssKb: number } {
+function probe(dir: string): { blocks: number; maxRssKb: number } {
   const r = spawnSync(
     process.execPath,
     ['--expose-gc', '--conditions=source', '--import', 'tsx', PROBE, dir, '2'],
