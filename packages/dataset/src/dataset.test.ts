@@ -158,6 +158,13 @@ describe('loadOnDemand', () => {
         expect(got === null ? null : [...got.close]).toEqual(want === null ? null : [...want.close]);
       }
       expect(ds.cachedDays('minute')).toEqual([2, 3]);
+      // out of order: day 0 again (its prefetch of day 1 is outstanding), then day 3, then 1
+      for (const t of [0, 3, 1]) {
+        const want = market.minuteBars(1, t);
+        const got = ds.minuteBars(1, t);
+        expect(got === null ? null : [...got.open]).toEqual(want === null ? null : [...want.open]);
+      }
+      expect(ds.cachedDays('minute')).toEqual([0, 1]);
     } finally {
       await ds.close();
     }

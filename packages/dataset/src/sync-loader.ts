@@ -26,8 +26,8 @@ export class SyncPartitionLoader {
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private nextId = 1;
-  private readonly pending = new Map<string, number>();
-  private readonly done = new Map<number, Response>();
+  /** The one prefetch outstanding (at most one, so memory holds at most one extra day). */
+  private inflight: { key: string; id: number } | undefined;
 
   constructor(dir: string, options: OpenDatasetOptions) {
     const { port1, port2 } = new MessageChannel();
@@ -41,46 +41,54 @@ export class SyncPartitionLoader {
     this.port.unref();
   }
 
-  /** Asks for a partition without waiting (no-op when already asked). */
-  prefetch(kind: PartitionKind, date: number): void {
-    const key = `${kind}:${date}`;
-    if (this.pending.has(key)) return;
+  private post(kind: PartitionKind, date: number): number {
     const id = this.nextId++;
-    this.pending.set(key, id);
     this.port.postMessage({ id, kind, date });
+    return id;
   }
 
-  /** The partition's frames, waiting for the worker. @throws the reader's errors, rebuilt as `HfqError`s. */
+  /** Asks for a partition without waiting (ignored while another prefetch is outstanding). */
+  prefetch(kind: PartitionKind, date: number): void {
+    if (this.inflight !== undefined) return;
+    this.inflight = { key: `${kind}:${date}`, id: this.post(kind, date) };
+  }
+
+  /**
+   * The partition's frames, waiting for the worker (a prefetch of it is used; a prefetch of
+   * another partition is dropped when it arrives). @throws the reader's errors, rebuilt as `HfqError`s.
+   */
   read(kind: PartitionKind, date: number): Frames {
-    this.prefetch(kind, date);
     const key = `${kind}:${date}`;
-    const id = this.pending.get(key)!;
+    const id = this.inflight?.key === key ? this.inflight.id : this.post(kind, date);
     const deadline = Date.now() + WAIT_MS;
-    while (!this.done.has(id)) {
+    let got: Response | undefined;
+    while (got === undefined) {
       const seen = Atomics.load(this.state, 0);
       for (let m = receiveMessageOnPort(this.port); m !== undefined; m = receiveMessageOnPort(this.port)) {
         const r = m.message as Response;
-        this.done.set(r.id, r);
+        if (r.id === this.inflight?.id) this.inflight = undefined;
+        if (r.id === id) got = r;
+        // anything else is a prefetch nobody asked for after all: dropped
       }
-      if (this.done.has(id)) break;
+      if (got !== undefined) break;
       if (Date.now() > deadline || Atomics.wait(this.state, 0, seen, WAIT_MS) === 'timed-out') {
         throw datasetError(
           'DATASET_NOT_LOADED',
           `the partition reader did not answer within ${WAIT_MS / 1000} s`,
-          { date, field: kind },
+          {
+            date,
+            field: kind,
+          },
         );
       }
     }
-    const r = this.done.get(id)!;
-    this.done.delete(id);
-    this.pending.delete(key);
-    if (r.error !== undefined) {
-      if (r.error.code === null) throw new Error(r.error.message);
-      const e = new HfqError(r.error.code, '', r.error.context);
-      Object.defineProperty(e, 'message', { value: r.error.message });
+    if (got.error !== undefined) {
+      if (got.error.code === null) throw new Error(got.error.message);
+      const e = new HfqError(got.error.code, '', got.error.context);
+      Object.defineProperty(e, 'message', { value: got.error.message });
       throw e;
     }
-    return new Map(r.frames);
+    return new Map(got.frames);
   }
 
   /** Stops the worker. */
