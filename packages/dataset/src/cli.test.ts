@@ -180,5 +180,9 @@ describe('hfq factors', () => {
       (await hfqHere('factors', '--data', ds, '--set', 'minute', '--out', out, '--shard', '2/2')).code,
     ).toBe(2);
     expect(existsSync(join(root, 'g'))).toBe(false);
+    // tick factors on a dataset exported without ticks: refused, not all-NaN files
+    const noTicks = await hfqHere('factors', '--data', ds, '--set', 'tick', '--out', join(root, 'h'));
+    expect(noTicks.code).toBe(2);
+    expect(noTicks.err).toMatch(/tick factors need tick partitions/);
   }, 60_000);
 });

@@ -25,7 +25,8 @@ export interface DatasetEvaluateOptions extends TaskOptions, FactorSetOptions {
  * those evaluated on the market the dataset was written from (same frames, same `dailyVolume`).
  *
  * Progress: stage `factors`, unit `days`.
- * @throws `DATASET_INPUT` for days that are not increasing calendar indices, for `vbar` factors on a dataset without daily data and no `dailyVolume`;
+ * @throws `DATASET_INPUT` for days that are not increasing calendar indices, for tick (minute,
+ * vbar) factors on a dataset without any tick (minute) partition, for `vbar` factors on a dataset without daily data and no `dailyVolume`;
  * the dataset's read errors; `DSL_*` for formulas that do not check; `ABORTED`.
  */
 export async function evaluateDatasetFactors(
@@ -46,6 +47,23 @@ export async function evaluateDatasetFactors(
     }
   });
   const sources = new Set(factors.map((f) => f.source));
+  // a whole source missing from the dataset would give all-NaN factors without a word
+  const need: [string, boolean][] = [
+    ['tick', sources.has('tick') && ds.manifest.ticks.length === 0],
+    ['minute', (sources.has('minute') || sources.has('vbar')) && ds.manifest.minute.length === 0],
+  ];
+  for (const [what, missing] of need) {
+    if (missing) {
+      throw datasetError(
+        'DATASET_INPUT',
+        `${what} factors need ${what === 'tick' ? 'tick' : 'minute-bar'} partitions, and the dataset has none`,
+        {
+          field: 'factors',
+          source: ds.dir,
+        },
+      );
+    }
+  }
   let dailyVolume = options.dailyVolume;
   if (dailyVolume === undefined && sources.has('vbar')) {
     if (ds.manifest.daily === null) {
