@@ -1,0 +1,302 @@
+import { parseArgs } from 'node:util';
+import { createProgressBar, HfqError, type ProgressSink } from '@hfq/core';
+import { IMPORT_REPORT_FILE } from '../manifest.js';
+
+// The verbs' modules (and with them the simulator, the factor compiler, the Parquet code) are
+// imported when a verb runs, so that `hfq --help` starts fast.
+
+/** Where the CLI writes: results on `stdout`, progress and errors on `stderr`. */
+export interface CliIo {
+  stdout: ProgressSink;
+  stderr: ProgressSink;
+}
+
+/** Exit codes of `hfq`. */
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `hfq: high-frequency factor research on your own data
+
+Usage: hfq <verb> [options]    (hfq <verb> --help for each)
+
+Verbs:
+  sim export <dir>        write the built-in simulated market as a dataset
+  data import <dir> <file...>
+                          import one CSV/Parquet file of minute bars per day into a new dataset
+  data check <dir>        validate every partition of a dataset
+  factors --data <dir> --set <name|file> --out <dir>
+                          evaluate factors over a dataset, one file per date
+  factors --verify <out>  check that a factor output has every date exactly once
+
+Exit codes: 0 ok, 1 data or check failed, 2 usage error.
+Docs: docs/cli.md, docs/dataset.md`,
+  'sim export': `Usage: hfq sim export <dir> [--stocks N] [--days D] [--seed S] [--daily-only] [--no-ticks]
+
+Writes the deterministic simulated market of @hfq/sim as a dataset in <dir> (new or empty):
+minute and tick partitions per day, daily panels, the index and per-asset metadata.
+
+  --stocks N      number of stocks (simulator default 300)
+  --days D        number of trading days (simulator default 500)
+  --seed S        seed (number or text; default 1)
+  --daily-only    no minute or tick partitions (daily, index and meta only)
+  --no-ticks      no tick partitions (they are ~20x the size of the minute bars)`,
+  'data import': `Usage: hfq data import <dir> <file...> [--mapping canonical|vendor|derived] [--strict]
+
+Imports minute bars from one file per trading day holding all stocks (.csv or .parquet) into a
+new dataset in <dir>. Files are taken in name order (name them by date). Every repaired row and
+every rejected stock-day (with the rule, row and field it broke) is reported per file, on stdout
+and in <dir>/${IMPORT_REPORT_FILE}. Exit 1 when anything was rejected.
+
+  --mapping NAME  column names of the files: canonical (hfq's own, default), vendor
+                  (symbol/exchange/tradingDay/time/.../turnover), derived (bars from trades)
+  --strict        reject every stock-day that breaks a rule instead of repairing what is
+                  unambiguous (sort, exact duplicate rows, float artefacts off the tick grid)`,
+  'data check': `Usage: hfq data check <dir>
+
+Validates a dataset: dataset.json, every minute and tick partition (every frame, its date,
+assets and claimed counts), the daily panels, the index and the metadata. Prints one line per
+problem naming the file, row and field. Exit 1 if any.`,
+  factors: `Usage: hfq factors --data <dir> --set <name|file> --out <dir> [--format parquet|csv] [--shard i/N]
+       hfq factors --verify <out>
+
+Evaluates a factor set over a dataset, streaming one day partition at a time, and writes
+<out>/date=YYYYMMDD/part-<i>.<ext> in long form (date, asset, <factor>...). Re-running a finished
+shard does nothing.
+
+  --data DIR      the dataset
+  --set NAME|FILE library, baseline, minute, vbar, tick, or a JSON file [{id, source, formula}]
+  --out DIR       output directory
+  --format F      parquet (default) or csv
+  --shard i/N     evaluate only the i-th (0-based) of N contiguous blocks of days
+  --verify OUT    check that every date of OUT is there exactly once; exit 1 naming what is not`,
+};
+
+function help(io: CliIo, key: string): number {
+  io.stdout.write(`${HELP[key]}\n`);
+  return EXIT_OK;
+}
+
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
+
+function parse(
+  args: string[],
+  options: OptionSpec,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' }, ...options },
+      allowPositionals: true,
+      strict: true,
+    });
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function intOption(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!/^\d+$/.test(String(v)) || !Number.isSafeInteger(n) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got ${String(v)}`);
+  return n;
+}
+
+/**
+ * Runs the `hfq` command line (`argv` without `node` and the script). Returns the exit code:
+ * 0 ok, 1 data or check failed, 2 usage error. Never calls `process.exit`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const progress = createProgressBar(io.stderr);
+  const [verb, ...rest] = argv;
+  let key = 'main';
+  try {
+    if (verb === undefined) {
+      io.stderr.write(`${HELP.main}\n`);
+      return EXIT_USAGE;
+    }
+    if (verb === '--help' || verb === '-h' || verb === 'help') return help(io, 'main');
+    if (verb === 'sim' || verb === 'data') {
+      const [sub, ...args] = rest;
+      key = `${verb} ${sub}`;
+      if (sub === undefined || sub === '--help' || sub === '-h') {
+        key = 'main';
+        if (sub === undefined) throw new UsageError(`${verb} needs a sub-command`);
+        return help(io, 'main');
+      }
+      if (HELP[key] === undefined) throw new UsageError(`unknown command: ${key}`);
+      if (key === 'sim export') return await simExport(args, io, progress);
+      if (key === 'data import') return await dataImport(args, io, progress);
+      return await dataCheck(args, io, progress);
+    }
+    if (verb === 'factors') {
+      key = 'factors';
+      return await factors(rest, io, progress);
+    }
+    throw new UsageError(`unknown verb: ${verb}`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(`hfq: ${e.message}\n(see hfq ${key === 'main' ? '' : `${key} `}--help)\n`);
+      return EXIT_USAGE;
+    }
+    if (HfqError.is(e)) {
+      io.stderr.write(`hfq: ${e.message}\n`);
+      return e.code === 'DATASET_INPUT' || e.code === 'INVALID_ARGUMENT' ? EXIT_USAGE : EXIT_FAILED;
+    }
+    io.stderr.write(`hfq: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+type Progress = ReturnType<typeof createProgressBar>;
+
+async function simExport(args: string[], io: CliIo, onProgress: Progress): Promise<number> {
+  const { values, positionals } = parse(args, {
+    stocks: { type: 'string' },
+    days: { type: 'string' },
+    seed: { type: 'string' },
+    'daily-only': { type: 'boolean' },
+    'no-ticks': { type: 'boolean' },
+  });
+  if (values.help) return help(io, 'sim export');
+  if (positionals.length !== 1) throw new UsageError('sim export needs exactly one <dir>');
+  const { exportSimMarket } = await import('../sim-export.js');
+  const stocks = intOption(values.stocks, 'stocks');
+  const days = intOption(values.days, 'days');
+  const seedText = values.seed as string | undefined;
+  const config = {
+    ...(stocks !== undefined ? { nStocks: stocks } : {}),
+    ...(days !== undefined ? { nDays: days } : {}),
+    ...(seedText !== undefined ? { seed: /^-?\d+$/.test(seedText) ? Number(seedText) : seedText } : {}),
+  };
+  const dir = positionals[0]!;
+  const m = await exportSimMarket(dir, {
+    config,
+    dailyOnly: values['daily-only'] === true,
+    ticks: values['no-ticks'] !== true,
+    onProgress,
+  });
+  io.stdout.write(
+    `wrote ${dir}: ${m.calendar.length} days (${m.calendar[0]}..${m.calendar[m.calendar.length - 1]}), ${m.assets.length} assets, ` +
+      `${m.minute.length} minute and ${m.ticks.length} tick partitions\n`,
+  );
+  return EXIT_OK;
+}
+
+async function dataImport(args: string[], io: CliIo, onProgress: Progress): Promise<number> {
+  const { values, positionals } = parse(args, { mapping: { type: 'string' }, strict: { type: 'boolean' } });
+  if (values.help) return help(io, 'data import');
+  if (positionals.length < 2) throw new UsageError('data import needs <dir> and at least one <file>');
+  const { IMPORT_MAPPINGS, importDailyFiles } = await import('../import.js');
+  const name = (values.mapping as string | undefined) ?? 'canonical';
+  const mapping = Object.hasOwn(IMPORT_MAPPINGS, name) ? IMPORT_MAPPINGS[name] : undefined;
+  if (mapping === undefined)
+    throw new UsageError(`--mapping must be one of ${Object.keys(IMPORT_MAPPINGS).join(', ')}, got ${name}`);
+  const [dir, ...files] = positionals as [string, ...string[]];
+  const report = await importDailyFiles(dir, files, {
+    mapping,
+    mode: values.strict ? 'strict' : 'repair',
+    onProgress,
+  });
+  for (const f of report.files) {
+    const head = `${f.file}: `;
+    if (f.error !== null) {
+      io.stdout.write(`${head}REJECTED whole file: ${f.error}\n`);
+      continue;
+    }
+    io.stdout.write(
+      `${head}${f.date}: ${f.stockDays} stock-days, ${f.rows} rows written, ${f.repaired.length} repairs, ${f.rejected.length} stock-days rejected\n`,
+    );
+    for (const c of f.repaired) {
+      io.stdout.write(
+        `  repaired ${c.asset} ${c.action} ${c.code}${c.row !== undefined ? ` row ${c.row}` : ''}${c.field ? ` field ${c.field}` : ''}${c.before !== undefined ? ` ${c.before} -> ${c.after}` : ''}\n`,
+      );
+    }
+    for (const r of f.rejected) {
+      for (const i of r.issues) {
+        io.stdout.write(
+          `  rejected ${r.asset} ${r.date}: ${i.code}${i.row !== undefined ? ` row ${i.row}` : ''}${i.field ? ` field ${i.field}` : ''}: ${i.message}\n`,
+        );
+      }
+    }
+  }
+  io.stdout.write(
+    report.ok
+      ? `imported into ${dir}\n`
+      : `imported into ${dir} with rejections: see ${dir}/${IMPORT_REPORT_FILE}\n`,
+  );
+  return report.ok ? EXIT_OK : EXIT_FAILED;
+}
+
+async function dataCheck(args: string[], io: CliIo, onProgress: Progress): Promise<number> {
+  const { values, positionals } = parse(args, {});
+  if (values.help) return help(io, 'data check');
+  if (positionals.length !== 1) throw new UsageError('data check needs exactly one <dir>');
+  const { checkDataset } = await import('../check.js');
+  const problems = await checkDataset(positionals[0]!, { onProgress });
+  for (const p of problems) {
+    const where = [
+      p.file !== null ? `file ${p.file}` : '',
+      p.row !== null ? `row ${p.row}` : '',
+      p.field !== null ? `field ${p.field}` : '',
+    ]
+      .filter((s) => s !== '')
+      .join(', ');
+    io.stdout.write(`${where}: ${p.message}\n`);
+  }
+  io.stdout.write(
+    problems.length === 0 ? `${positionals[0]}: ok\n` : `${positionals[0]}: ${problems.length} problem(s)\n`,
+  );
+  return problems.length === 0 ? EXIT_OK : EXIT_FAILED;
+}
+
+async function factors(args: string[], io: CliIo, onProgress: Progress): Promise<number> {
+  const { values, positionals } = parse(args, {
+    data: { type: 'string' },
+    set: { type: 'string' },
+    out: { type: 'string' },
+    format: { type: 'string' },
+    shard: { type: 'string' },
+    verify: { type: 'string' },
+  });
+  if (values.help) return help(io, 'factors');
+  if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
+  const { parseShard, resolveFactorSet, verifyFactorOutput, writeFactorShard } = await import(
+    '../factor-output.js'
+  );
+  if (values.verify !== undefined) {
+    if (values.data !== undefined || values.set !== undefined || values.out !== undefined)
+      throw new UsageError('--verify takes no other option');
+    const out = values.verify as string;
+    const r = await verifyFactorOutput(out);
+    if (r.missing.length > 0)
+      io.stdout.write(`missing dates (${r.missing.length}): ${r.missing.join(' ')}\n`);
+    if (r.duplicated.length > 0)
+      io.stdout.write(`dates written more than once (${r.duplicated.length}): ${r.duplicated.join(' ')}\n`);
+    if (r.unexpected.length > 0) io.stdout.write(`unexpected: ${r.unexpected.join(' ')}\n`);
+    for (const b of r.broken) io.stdout.write(`broken: ${b}\n`);
+    io.stdout.write(r.ok ? `${out}: ok\n` : `${out}: incomplete\n`);
+    return r.ok ? EXIT_OK : EXIT_FAILED;
+  }
+  for (const k of ['data', 'set', 'out'] as const)
+    if (values[k] === undefined) throw new UsageError(`factors needs --${k}`);
+  const format = (values.format as string | undefined) ?? 'parquet';
+  if (format !== 'parquet' && format !== 'csv')
+    throw new UsageError(`--format must be parquet or csv, got ${format}`);
+  const shard = values.shard === undefined ? { index: 0, count: 1 } : parseShard(values.shard as string);
+  const set = resolveFactorSet(values.set as string);
+  const { openDataset } = await import('../reader.js');
+  const ds = openDataset(values.data as string, { loadOnDemand: true });
+  const r = await writeFactorShard(ds, set, values.out as string, { format, shard, onProgress }).finally(() =>
+    ds.close(),
+  );
+  io.stdout.write(
+    `shard ${shard.index}/${shard.count}: ${r.written.length} dates written, ${r.skipped.length} already there\n`,
+  );
+  return EXIT_OK;
+}

@@ -1,0 +1,55 @@
+/**
+ * @packageDocumentation
+ * `@hfq/dataset`: hfq data on disk. A documented layout of Hive-partitioned Parquet
+ * (`minute/date=YYYYMMDD/`, `ticks/date=YYYYMMDD/`, `daily/`, `index/`, `meta/`) with a versioned
+ * `dataset.json`; its writer; a streaming reader that implements `@hfq/factor-dsl`'s
+ * `FactorMarket` one day partition at a time; the built-in market's export; an importer for
+ * vendor files; a whole-dataset check; factor runs written per date and shard; and the `hfq`
+ * command (`bin/hfq.js`). Layout: `docs/dataset.md`; command: `docs/cli.md`.
+ */
+export { type CheckDatasetOptions, checkDataset, type DatasetProblem } from './check.js';
+export type { DatasetError, DatasetErrorCode } from './errors.js';
+export { type DatasetEvaluateOptions, evaluateDatasetFactors } from './evaluate.js';
+export {
+  FACTOR_OUTPUT_MANIFEST,
+  FACTOR_SETS,
+  type FactorOutputManifest,
+  type FactorShardOptions,
+  type FactorShardResult,
+  type FactorVerifyResult,
+  parseShard,
+  resolveFactorSet,
+  type Shard,
+  shardDays,
+  verifyFactorOutput,
+  writeFactorShard,
+} from './factor-output.js';
+export {
+  IMPORT_MAPPINGS,
+  type ImportFileReport,
+  type ImportOptions,
+  type ImportReport,
+  importDailyFiles,
+  type RejectedStockDay,
+} from './import.js';
+export {
+  DATASET_FORMAT,
+  DATASET_VERSION,
+  type DatasetManifest,
+  type FileInfo,
+  IMPORT_REPORT_FILE,
+  MANIFEST_FILE,
+  type PartitionInfo,
+  parseManifest,
+  readManifest,
+} from './manifest.js';
+export {
+  DAILY_FIELDS,
+  DatasetReader,
+  type LoadDayOptions,
+  type OpenDatasetOptions,
+  openDataset,
+  type PartitionKind,
+} from './reader.js';
+export { exportSimMarket, type SimExportOptions } from './sim-export.js';
+export { type AssetMeta, DatasetWriter, type DatasetWriterOptions } from './writer.js';
