@@ -406,10 +406,15 @@ export async function readFactorOutput(out: string): Promise<FactorOutputTable> 
 
 /** One cell where two factor outputs differ. */
 export interface FactorCellDifference {
+  /** Factor id. */
   factor: string;
+  /** Date, `yyyymmdd`. */
   date: number;
+  /** Asset id. */
   asset: string;
+  /** The value in the first table (NaN = no value). */
   a: number;
+  /** The value in the second table (NaN = no value). */
   b: number;
 }
 

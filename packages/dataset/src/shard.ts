@@ -9,6 +9,7 @@ export type ShardSource = 'default' | 'flag' | 'slurm' | 'kubernetes' | 'aws-bat
 
 /** A shard and where it came from. */
 export interface ResolvedShard extends Shard {
+  /** `flag` (`--shard i/N`), a scheduler's variables, or `default` (neither: the whole run, 0/1). */
   source: ShardSource;
 }
 
