@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePanelsParquet } from '@hfq/bars';
+import { readPanelsParquet, writePanelsParquet } from '@hfq/bars';
 import { Panel, type TaskOptions, writeFileAtomicSync } from '@hfq/core';
 import {
   BASELINE_FACTORS,
@@ -245,37 +245,7 @@ export interface FactorVerifyResult {
  * @throws `DATASET_FACTORS` when `_factors.json` is absent or broken.
  */
 export async function verifyFactorOutput(out: string): Promise<FactorVerifyResult> {
-  const mpath = join(out, FACTOR_OUTPUT_MANIFEST);
-  if (!existsSync(mpath))
-    throw datasetError(
-      'DATASET_FACTORS',
-      `no ${FACTOR_OUTPUT_MANIFEST} in ${out}: not a factor output directory`,
-      { source: mpath },
-    );
-  let m: FactorOutputManifest;
-  try {
-    m = JSON.parse(readFileSync(mpath, 'utf8')) as FactorOutputManifest;
-  } catch (e) {
-    throw datasetError(
-      'DATASET_FACTORS',
-      `${FACTOR_OUTPUT_MANIFEST} is not valid JSON`,
-      { source: mpath },
-      e,
-    );
-  }
-  if (
-    m.format !== 'hfq-factors' ||
-    m.version !== 1 ||
-    !Array.isArray(m.dates) ||
-    !Array.isArray(m.assets) ||
-    (m.fileFormat !== 'parquet' && m.fileFormat !== 'csv')
-  ) {
-    throw datasetError(
-      'DATASET_FACTORS',
-      `${FACTOR_OUTPUT_MANIFEST} is not an hfq-factors version 1 manifest`,
-      { source: mpath },
-    );
-  }
+  const m = readManifestOf(out);
   const res: FactorVerifyResult = { ok: true, missing: [], duplicated: [], unexpected: [], broken: [] };
   const dates = new Set(m.dates.map((d) => `date=${d}`));
   for (const e of readdirSync(out)) if (e.startsWith('date=') && !dates.has(e)) res.unexpected.push(e);
@@ -309,4 +279,187 @@ export async function verifyFactorOutput(out: string): Promise<FactorVerifyResul
   }
   res.ok = res.missing.length + res.duplicated.length + res.unexpected.length + res.broken.length === 0;
   return res;
+}
+
+/** A factor output read back as one: every date of the run, all shards together. */
+export interface FactorOutputTable {
+  /** Every date of the run, ascending, `yyyymmdd`. */
+  dates: number[];
+  /** Asset ids, in the run's order. */
+  assets: string[];
+  /** Factor ids, in the run's column order. */
+  factors: string[];
+  /** One dates x assets float64 panel per factor (NaN = no value). */
+  panels: Record<string, Panel<Float64Array>>;
+}
+
+function readManifestOf(out: string): FactorOutputManifest {
+  const mpath = join(out, FACTOR_OUTPUT_MANIFEST);
+  if (!existsSync(mpath))
+    throw datasetError(
+      'DATASET_FACTORS',
+      `no ${FACTOR_OUTPUT_MANIFEST} in ${out}: not a factor output directory`,
+      { source: mpath },
+    );
+  let m: FactorOutputManifest;
+  try {
+    m = JSON.parse(readFileSync(mpath, 'utf8')) as FactorOutputManifest;
+  } catch (e) {
+    throw datasetError(
+      'DATASET_FACTORS',
+      `${FACTOR_OUTPUT_MANIFEST} is not valid JSON`,
+      { source: mpath },
+      e,
+    );
+  }
+  if (
+    m?.format !== 'hfq-factors' ||
+    m.version !== 1 ||
+    !Array.isArray(m.dates) ||
+    !Array.isArray(m.assets) ||
+    !Array.isArray(m.factors) ||
+    (m.fileFormat !== 'parquet' && m.fileFormat !== 'csv')
+  ) {
+    throw datasetError(
+      'DATASET_FACTORS',
+      `${FACTOR_OUTPUT_MANIFEST} is not an hfq-factors version 1 manifest`,
+      {
+        source: mpath,
+      },
+    );
+  }
+  return m;
+}
+
+/**
+ * Reads a factor output directory (all shards' `date=YYYYMMDD/part-<i>` files) back as one table:
+ * one dates x assets panel per factor, on the dates, assets and factors of `_factors.json`.
+ * Values are exact: Parquet stores the doubles; CSV holds each as JavaScript's shortest
+ * round-trip text (an empty cell is NaN). It reads every date file, so it is meant for a
+ * run's final check and for outputs that fit in memory (dates x assets x factors doubles).
+ *
+ * @throws `DATASET_FACTORS` naming the date or file when a date has no file or more than one
+ * (run `verifyFactorOutput` for the full list), or a file holds other dates, assets or factor
+ * columns than the manifest says, or a CSV cell that is not a number; the Parquet reader's
+ * `BARS_*` errors for a file that cannot be read.
+ */
+export async function readFactorOutput(out: string): Promise<FactorOutputTable> {
+  const m = readManifestOf(out);
+  const nA = m.assets.length;
+  const panels: Record<string, Panel<Float64Array>> = {};
+  for (const f of m.factors) panels[f] = Panel.alloc(m.dates, m.assets, 'float64');
+  const ext = m.fileFormat;
+  for (let t = 0; t < m.dates.length; t++) {
+    const d = m.dates[t]!;
+    const dir = join(out, `date=${d}`);
+    const files = existsSync(dir)
+      ? readdirSync(dir).filter((f) => /^part-\d+\./.test(f) && f.endsWith(`.${ext}`))
+      : [];
+    if (files.length !== 1)
+      throw datasetError(
+        'DATASET_FACTORS',
+        files.length === 0
+          ? `date ${d} has no file in ${out}: a shard did not finish`
+          : `date ${d} has ${files.length} files (${files.join(', ')}): written by more than one shard`,
+        { source: dir, date: d },
+      );
+    const path = join(dir, files[0]!);
+    const wrong = (what: string, extra: Record<string, unknown> = {}): never => {
+      throw datasetError('DATASET_FACTORS', `${path}: ${what}`, { source: path, date: d, ...extra });
+    };
+    if (ext === 'parquet') {
+      const got = await readPanelsParquet(path);
+      const names = Object.keys(got);
+      if (names.join('\0') !== m.factors.join('\0'))
+        wrong(`factor columns ${names.join(',')} are not the run's ${m.factors.join(',')}`);
+      for (const f of m.factors) {
+        const p = got[f]!;
+        if (p.nDates !== 1 || p.dates[0] !== d) wrong(`holds dates ${p.dates.join(',')}, expected ${d}`);
+        if (p.nAssets !== nA || p.assets.some((a, i) => a !== m.assets[i]))
+          wrong(`assets are not the run's ${nA} assets in order`);
+        panels[f]!.values.set(p.values, t * nA);
+      }
+    } else {
+      const lines = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '');
+      const header = ['date', 'asset', ...m.factors].join(',');
+      if (lines[0] !== header) wrong(`header ${JSON.stringify(lines[0])} is not ${JSON.stringify(header)}`);
+      if (lines.length - 1 !== nA) wrong(`${lines.length - 1} rows, expected ${nA} (one per asset)`);
+      for (let a = 0; a < nA; a++) {
+        const cells = lines[a + 1]!.split(',');
+        if (cells.length !== m.factors.length + 2) wrong(`${cells.length} cells`, { row: a + 1 });
+        if (cells[0] !== String(d) || cells[1] !== m.assets[a])
+          wrong(`row is (${cells[0]}, ${cells[1]}), expected (${d}, ${m.assets[a]})`, { row: a + 1 });
+        m.factors.forEach((f, k) => {
+          const c = cells[k + 2]!;
+          const v = c === '' ? Number.NaN : Number(c);
+          if (c !== '' && Number.isNaN(v))
+            wrong(`${JSON.stringify(c)} is not a number`, { row: a + 1, field: f });
+          panels[f]!.values[t * nA + a] = v;
+        });
+      }
+    }
+  }
+  return { dates: [...m.dates], assets: [...m.assets], factors: [...m.factors], panels };
+}
+
+/** One cell where two factor outputs differ. */
+export interface FactorCellDifference {
+  /** Factor id. */
+  factor: string;
+  /** Date, `yyyymmdd`. */
+  date: number;
+  /** Asset id. */
+  asset: string;
+  /** The value in the first table (NaN = no value). */
+  a: number;
+  /** The value in the second table (NaN = no value). */
+  b: number;
+}
+
+/** What `compareFactorOutputs` found. */
+export interface FactorCompareResult {
+  /** Same dates, assets and factors, and every value equal (NaN equals NaN). */
+  equal: boolean;
+  /** Why the two cannot be compared cell by cell (other dates, assets or factors), else null. */
+  shapeMismatch: string | null;
+  /** Number of differing cells. */
+  differing: number;
+  /** The first differing cells (at most 20), in factor, date, asset order. */
+  first: FactorCellDifference[];
+}
+
+/**
+ * Compares two factor tables (from `readFactorOutput`) value for value, exactly: two cells are
+ * equal when they are the same double (`===`, so 0 equals -0) or both NaN. Used to check that a
+ * sharded run equals a one-process run.
+ */
+export function compareFactorOutputs(a: FactorOutputTable, b: FactorOutputTable): FactorCompareResult {
+  const same = (x: readonly unknown[], y: readonly unknown[]) =>
+    x.length === y.length && x.every((v, i) => v === y[i]);
+  const shape = !same(a.dates, b.dates)
+    ? 'the dates differ'
+    : !same(a.assets, b.assets)
+      ? 'the assets differ'
+      : !same(a.factors, b.factors)
+        ? 'the factors differ'
+        : null;
+  if (shape !== null) return { equal: false, shapeMismatch: shape, differing: 0, first: [] };
+  let differing = 0;
+  const first: FactorCellDifference[] = [];
+  const nA = a.assets.length;
+  for (const f of a.factors) {
+    const x = a.panels[f]!.values;
+    const y = b.panels[f]!.values;
+    for (let i = 0; i < x.length; i++) {
+      const u = x[i]!;
+      const v = y[i]!;
+      if (u === v || (Number.isNaN(u) && Number.isNaN(v))) continue;
+      differing++;
+      if (first.length < 20)
+        first.push({ factor: f, date: a.dates[Math.floor(i / nA)]!, asset: a.assets[i % nA]!, a: u, b: v });
+    }
+  }
+  return { equal: differing === 0, shapeMismatch: null, differing, first };
 }

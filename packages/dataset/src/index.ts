@@ -11,13 +11,18 @@ export { type CheckDatasetOptions, checkDataset, type DatasetProblem } from './c
 export type { DatasetError, DatasetErrorCode } from './errors.js';
 export { type DatasetEvaluateOptions, evaluateDatasetFactors } from './evaluate.js';
 export {
+  compareFactorOutputs,
   FACTOR_OUTPUT_MANIFEST,
   FACTOR_SETS,
+  type FactorCellDifference,
+  type FactorCompareResult,
   type FactorOutputManifest,
+  type FactorOutputTable,
   type FactorShardOptions,
   type FactorShardResult,
   type FactorVerifyResult,
   parseShard,
+  readFactorOutput,
   resolveFactorSet,
   type Shard,
   shardDays,
@@ -51,5 +56,12 @@ export {
   openDataset,
   type PartitionKind,
 } from './reader.js';
+export {
+  type ResolvedShard,
+  type ResolveShardInput,
+  resolveShard,
+  type ShardEnv,
+  type ShardSource,
+} from './shard.js';
 export { exportSimMarket, type SimExportOptions } from './sim-export.js';
 export { type AssetMeta, DatasetWriter, type DatasetWriterOptions } from './writer.js';

@@ -9,6 +9,11 @@ import { IMPORT_REPORT_FILE } from '../manifest.js';
 export interface CliIo {
   stdout: ProgressSink;
   stderr: ProgressSink;
+  /**
+   * The environment the array-job variables are read from (`hfq factors`); `bin.ts` passes
+   * `process.env`. Absent: none set.
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** Exit codes of `hfq`. */
@@ -30,7 +35,9 @@ Verbs:
   data check <dir>        validate every partition of a dataset
   factors --data <dir> --set <name|file> --out <dir>
                           evaluate factors over a dataset, one file per date
-  factors --verify <out>  check that a factor output has every date exactly once
+  factors --verify <out> [--against <dir>]
+                          check that a factor output has every date exactly once (and
+                          equals another run value for value)
 
 Exit codes: 0 ok, 1 data or check failed, 2 usage error.
 Docs: docs/cli.md, docs/dataset.md`,
@@ -60,8 +67,9 @@ and in <dir>/${IMPORT_REPORT_FILE}. Exit 1 when anything was rejected.
 Validates a dataset: dataset.json, every minute and tick partition (every frame, its date,
 assets and claimed counts), the daily panels, the index and the metadata. Prints one line per
 problem naming the file, row and field. Exit 1 if any.`,
-  factors: `Usage: hfq factors --data <dir> --set <name|file> --out <dir> [--format parquet|csv] [--shard i/N]
-       hfq factors --verify <out>
+  factors: `Usage: hfq factors --data <dir> --set <name|file> --out <dir> [--format parquet|csv]
+                   [--shard i/N|auto] [--shards N]
+       hfq factors --verify <out> [--against <dir>]
 
 Evaluates a factor set over a dataset, streaming one day partition at a time, and writes
 <out>/date=YYYYMMDD/part-<i>.<ext> in long form (date, asset, <factor>...). Re-running a finished
@@ -69,10 +77,23 @@ shard does nothing.
 
   --data DIR      the dataset
   --set NAME|FILE library, baseline, minute, vbar, tick, or a JSON file [{id, source, formula}]
-  --out DIR       output directory
+  --out DIR       output directory (all shards of a run write into the same one)
   --format F      parquet (default) or csv
   --shard i/N     evaluate only the i-th (0-based) of N contiguous blocks of days
-  --verify OUT    check that every date of OUT is there exactly once; exit 1 naming what is not`,
+  --shard auto    take the shard from the array-job scheduler (below); error if none is set
+  --shards N      the number of tasks, for schedulers that set only an index
+  --verify OUT    check that every date of OUT is there exactly once; exit 1 naming what is not
+  --against DIR   with --verify: also read both outputs whole and compare every value exactly
+                  (NaN equals NaN); exit 1 naming the first differing cells
+
+Array jobs: with no --shard (or --shard auto) the shard comes from the environment:
+  Slurm       SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT (task = (ID - SLURM_ARRAY_TASK_MIN)
+              / SLURM_ARRAY_TASK_STEP; submit a dense array, e.g. sbatch --array=0-9)
+  Kubernetes  JOB_COMPLETION_INDEX (Indexed Job) with --shards N = the Job's completions
+  AWS Batch   AWS_BATCH_JOB_ARRAY_INDEX with --shards N = the array size
+Neither flag nor variable: the whole run (0/1). --shard i/N together with a variable that names
+another shard, two schedulers' variables at once, or --shards that disagrees: usage error (exit 2).
+Merge and check at the end: hfq factors --verify <out> [--against <one-process-out>].`,
 };
 
 function help(io: CliIo, key: string): number {
@@ -262,16 +283,19 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
     out: { type: 'string' },
     format: { type: 'string' },
     shard: { type: 'string' },
+    shards: { type: 'string' },
     verify: { type: 'string' },
+    against: { type: 'string' },
   });
   if (values.help) return help(io, 'factors');
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-  const { parseShard, resolveFactorSet, verifyFactorOutput, writeFactorShard } = await import(
-    '../factor-output.js'
-  );
+  const { compareFactorOutputs, readFactorOutput, resolveFactorSet, verifyFactorOutput, writeFactorShard } =
+    await import('../factor-output.js');
+  if (values.against !== undefined && values.verify === undefined)
+    throw new UsageError('--against goes with --verify <out>');
   if (values.verify !== undefined) {
-    if (values.data !== undefined || values.set !== undefined || values.out !== undefined)
-      throw new UsageError('--verify takes no other option');
+    for (const k of ['data', 'set', 'out', 'format', 'shard', 'shards'] as const)
+      if (values[k] !== undefined) throw new UsageError(`--verify takes no --${k}`);
     const out = values.verify as string;
     const r = await verifyFactorOutput(out);
     if (r.missing.length > 0)
@@ -281,14 +305,34 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
     if (r.unexpected.length > 0) io.stdout.write(`unexpected: ${r.unexpected.join(' ')}\n`);
     for (const b of r.broken) io.stdout.write(`broken: ${b}\n`);
     io.stdout.write(r.ok ? `${out}: ok\n` : `${out}: incomplete\n`);
-    return r.ok ? EXIT_OK : EXIT_FAILED;
+    if (!r.ok) return EXIT_FAILED;
+    const against = values.against as string | undefined;
+    if (against === undefined) return EXIT_OK;
+    const c = compareFactorOutputs(await readFactorOutput(out), await readFactorOutput(against));
+    if (c.shapeMismatch !== null) {
+      io.stdout.write(`${out} vs ${against}: ${c.shapeMismatch}\n`);
+      return EXIT_FAILED;
+    }
+    for (const d of c.first) io.stdout.write(`differs: ${d.factor} ${d.date} ${d.asset}: ${d.a} vs ${d.b}\n`);
+    io.stdout.write(
+      c.equal
+        ? `${out} equals ${against} value for value\n`
+        : `${out} vs ${against}: ${c.differing} value(s) differ\n`,
+    );
+    return c.equal ? EXIT_OK : EXIT_FAILED;
   }
   for (const k of ['data', 'set', 'out'] as const)
     if (values[k] === undefined) throw new UsageError(`factors needs --${k}`);
   const format = (values.format as string | undefined) ?? 'parquet';
   if (format !== 'parquet' && format !== 'csv')
     throw new UsageError(`--format must be parquet or csv, got ${format}`);
-  const shard = values.shard === undefined ? { index: 0, count: 1 } : parseShard(values.shard as string);
+  const { resolveShard } = await import('../shard.js');
+  const resolved = resolveShard({
+    shard: values.shard as string | undefined,
+    shards: values.shards as string | undefined,
+    env: io.env ?? {},
+  });
+  const shard = { index: resolved.index, count: resolved.count };
   const set = resolveFactorSet(values.set as string);
   const { openDataset } = await import('../reader.js');
   const ds = openDataset(values.data as string, { loadOnDemand: true });
@@ -296,7 +340,7 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
     ds.close(),
   );
   io.stdout.write(
-    `shard ${shard.index}/${shard.count}: ${r.written.length} dates written, ${r.skipped.length} already there\n`,
+    `shard ${shard.index}/${shard.count}${resolved.source === 'flag' || resolved.source === 'default' ? '' : ` (from ${resolved.source})`}: ${r.written.length} dates written, ${r.skipped.length} already there\n`,
   );
   return EXIT_OK;
 }
