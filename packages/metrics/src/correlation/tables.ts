@@ -3,6 +3,7 @@ import { ProgressReporter } from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { correlationSeries } from '../ic/ic-series.js';
 import { checkMethod } from '../internal/checks.js';
+import { checkAligned, checkPanel } from '../internal/validate.js';
 
 /** Named panels: an object `{ name: panel }` (insertion order) or a list of `[name, panel]` pairs. */
 export type NamedPanels = Readonly<Record<string, Panel>> | ReadonlyArray<readonly [string, Panel]>;
@@ -32,7 +33,8 @@ export interface CorrelationTableOptions extends TaskOptions {
 function entries(p: NamedPanels): Array<readonly [string, Panel]> {
   const list = Array.isArray(p) ? [...(p as ReadonlyArray<readonly [string, Panel]>)] : Object.entries(p);
   const seen = new Set<string>();
-  for (const [name] of list) {
+  for (const [name, panel] of list) {
+    checkPanel(panel, name);
     if (seen.has(name)) {
       throw metricsError('METRICS_INVALID_OPTION', `panel name ${name} appears twice`, { field: name });
     }
@@ -70,6 +72,10 @@ function table(
   const progress = new ProgressReporter(options, 'correlationTable', cells, 'pairs');
   const icOptions = options.minAssets !== undefined ? { minAssets: options.minAssets } : {};
   for (let i = 0; i < nR; i++) {
+    for (let j = symmetric ? i + 1 : 0; j < nC; j++)
+      checkAligned(rows[i]![1], cols[j]![1], rows[i]![0], cols[j]![0]);
+  }
+  for (let i = 0; i < nR; i++) {
     for (let j = symmetric ? i : 0; j < nC; j++) {
       // Dates of the row panel, column panel aligned by date value and asset id (see icSeries).
       const [mean, n] = finiteMean(
@@ -95,6 +101,10 @@ function table(
  * a factor varies). Fractions in [-1, 1].
  *
  * Cost: one `icSeries` per pair, K(K+1)/2 for K factors. Progress `stage: 'correlationTable'`.
+ *
+ * @throws HfqError `METRICS_BAD_INPUT` for an entry that is not a `Panel`; `METRICS_ALIGNMENT`
+ *   when two panels share no date or no asset id (partial overlap is fine: NaN dates are not
+ *   averaged); `METRICS_INVALID_OPTION` for a repeated name, a bad `method` or `minAssets`.
  */
 export function factorCorrelation(factors: NamedPanels, options: CorrelationTableOptions): CorrelationTable {
   const f = entries(factors);

@@ -12,6 +12,7 @@ import { metricsError } from '../errors.js';
 import { rankIC } from '../ic/ic.js';
 import { assetMap } from '../ic/ic-series.js';
 import { checkIntOption, checkPositiveOption } from '../internal/checks.js';
+import { checkAligned, checkNotPrices, checkPanel } from '../internal/validate.js';
 import { portfolioStats } from '../performance/portfolio-stats.js';
 
 /** The rebalance rule and its dates live in `@hfq/core` (one parser, one set of error codes). */
@@ -165,7 +166,10 @@ function checkReturnsPanel(returns: Panel): void {
  *   `INVALID_ARGUMENT`, `NOT_SORTED`, `NOT_FOUND` (a malformed `rebalance` rule or a rebalance
  *   date not in `returns`; see `@hfq/core` `rebalanceIndices`), `METRICS_INVALID_OPTION`,
  *   `METRICS_BAD_DATE` (tradable dates),
- *   `METRICS_NO_DATA` (no rebalance with at least `groups` eligible stocks), `ABORTED`.
+ *   `METRICS_NO_DATA` (no rebalance with at least `groups` eligible stocks),
+ *   `METRICS_BAD_INPUT` (an argument that is not a `Panel`), `METRICS_ALIGNMENT` (`factor` shares
+ *   no date or no asset id with `returns`; partial overlap is fine), `METRICS_BAD_RETURN` also
+ *   when `returns` looks like prices (most |r| > 10), `ABORTED`.
  */
 export function groupBacktest(
   factor: Panel,
@@ -175,6 +179,11 @@ export function groupBacktest(
   const G = checkIntOption(options.groups ?? 10, 'groups', 2, 1000);
   const lag = checkIntOption(options.lag ?? 1, 'lag', 0);
   const ppy = checkPositiveOption(options.periodsPerYear ?? 252, 'periodsPerYear');
+  checkPanel(factor, 'factor');
+  checkPanel(returns, 'returns');
+  if (options.tradable !== undefined) checkPanel(options.tradable, 'tradable');
+  checkAligned(returns, factor, 'returns', 'factor');
+  checkNotPrices(returns, 'returns');
   const nD = returns.nDates;
   const nA = returns.nAssets;
   const dates = returns.dates;

@@ -1,5 +1,6 @@
 import type { Panel, TaskOptions } from '@hfq/core';
 import { checkIntOption, checkMethod } from '../internal/checks.js';
+import { checkAligned, checkPanel } from '../internal/validate.js';
 import { correlationSeries } from './ic-series.js';
 import { type IcSummary, icSummary } from './ic-summary.js';
 import { forwardReturns } from './returns.js';
@@ -35,9 +36,16 @@ export interface IcDecay {
  * T+from+h), summarised. The study: single-day RankIC falls with h, cumulative RankIC rises.
  *
  * Allocates one forward-return panel per horizon (released after use).
+ *
+ * @throws HfqError `METRICS_BAD_INPUT` when `factor` or `close` is not a `Panel`;
+ *   `METRICS_ALIGNMENT` when they share no date or no asset id (partial overlap is fine); the
+ *   errors of `forwardReturns` and `icSeries`.
  */
 export function icDecay(factor: Panel, close: Panel, options: IcDecayOptions): IcDecay {
   const method = checkMethod(options.method);
+  checkPanel(factor, 'factor');
+  checkPanel(close, 'close');
+  checkAligned(factor, close, 'factor', 'close');
   const horizons = options.horizons ?? [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   const from = checkIntOption(options.from ?? 1, 'from', 0);
   for (let i = 0; i < horizons.length; i++) checkIntOption(horizons[i]!, `horizons[${i}]`, 1);

@@ -2,6 +2,7 @@ import { type Panel, ProgressReporter, type TaskOptions } from '@hfq/core';
 import { pearsonCompact, SpearmanWorkspace } from '../correlation/kernels.js';
 import { metricsError } from '../errors.js';
 import { checkIntOption } from '../internal/checks.js';
+import { checkAligned, checkNotPrices, checkNumbers, checkPanel } from '../internal/validate.js';
 
 /** Options of {@link icSeries} and {@link rankICSeries}. */
 export interface IcSeriesOptions extends TaskOptions {
@@ -35,7 +36,10 @@ export function assetMap(from: readonly string[], to: Panel): Int32Array {
  * assets are matched by id, and factor assets missing from `forward` take no part. Per date, only
  * pairs with both values finite (and in `universe`, when given) count; fewer than `minAssets`
  * pairs, or a constant side, give NaN. Values of any finite magnitude (1e-300 to 1e300) are
- * handled: each date is rescaled by a power of two before the sums of squares.
+ * handled: each date is rescaled by a power of two before the sums of squares. Partial overlap is
+ * allowed (unmatched dates are NaN, unmatched assets take no part); no date or no asset in
+ * common is an error, as is a `forward` panel that holds prices (more than half its finite cells
+ * with |r| > 10).
  *
  * Cost: O(dates x assets), no allocation per date. Reports progress per date
  * (`stage: 'icSeries'`) and honours `signal`.
@@ -43,9 +47,14 @@ export function assetMap(from: readonly string[], to: Panel): Int32Array {
  * @returns a fraction per date (not percent), NaN where undefined.
  * @throws HfqError `METRICS_INVALID_OPTION` for a bad `minAssets`, or a `method` option (the
  *   former `icSeries({ method })`: call `icSeries` for Pearson, `rankICSeries` for Spearman);
- *   `ABORTED`.
+ *   `METRICS_BAD_INPUT` when `factor`, `forward` or `universe` is not a `Panel`;
+ *   `METRICS_ALIGNMENT` when `factor` and `forward` (or `universe`) share no date or no asset
+ *   id (the message counts the matches and quotes unmatched ids from each side);
+ *   `METRICS_BAD_RETURN` when `forward` looks like prices; `ABORTED`.
  */
 export function icSeries(factor: Panel, forward: Panel, options: IcSeriesOptions = {}): Float64Array {
+  checkPanel(forward, 'forward');
+  checkNotPrices(forward, 'forward');
   return correlationSeries(factor, forward, options, 'pearson', 'icSeries');
 }
 
@@ -59,9 +68,12 @@ export function icSeries(factor: Panel, forward: Panel, options: IcSeriesOptions
  * (`stage: 'rankICSeries'`) and honours `signal`.
  *
  * @returns a fraction per date (not percent), NaN where undefined.
- * @throws HfqError `METRICS_INVALID_OPTION` for a bad `minAssets` or a `method` option; `ABORTED`.
+ * @throws HfqError `METRICS_INVALID_OPTION` for a bad `minAssets` or a `method` option;
+ *   `METRICS_BAD_INPUT`, `METRICS_ALIGNMENT`, `METRICS_BAD_RETURN` as {@link icSeries}; `ABORTED`.
  */
 export function rankICSeries(factor: Panel, forward: Panel, options: IcSeriesOptions = {}): Float64Array {
+  checkPanel(forward, 'forward');
+  checkNotPrices(forward, 'forward');
   return correlationSeries(factor, forward, options, 'spearman', 'rankICSeries');
 }
 
@@ -81,6 +93,13 @@ export function correlationSeries(
     );
   }
   const minAssets = checkIntOption(options.minAssets ?? 2, 'minAssets', 2);
+  checkPanel(factor, 'factor');
+  checkPanel(forward, 'forward');
+  checkAligned(factor, forward, 'factor', 'forward');
+  if (options.universe !== undefined) {
+    checkPanel(options.universe, 'universe');
+    checkAligned(factor, options.universe, 'factor', 'universe');
+  }
   const nDates = factor.nDates;
   const nA = factor.nAssets;
   const out = new Float64Array(nDates).fill(Number.NaN);
@@ -129,9 +148,13 @@ export function correlationSeries(
 
 /**
  * Running sum of an IC series, skipping NaN (a NaN date adds nothing): the "cumulative RankIC"
- * curve of the study's charts. Same length as the input; a fraction, not percent.
+ * curve of the study's charts. Same length as the input; a fraction, not percent. Takes a typed
+ * array or a plain `number[]`.
+ *
+ * @throws HfqError `METRICS_BAD_INPUT` when `series` is not an array of numbers, with the index.
  */
 export function cumulativeIC(series: ArrayLike<number>): Float64Array {
+  checkNumbers(series, 'series');
   const out = new Float64Array(series.length);
   let s = 0;
   for (let i = 0; i < series.length; i++) {

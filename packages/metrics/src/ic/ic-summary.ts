@@ -1,4 +1,5 @@
 import { rescaleFactor } from '../internal/scale.js';
+import { checkNumbers } from '../internal/validate.js';
 
 /** Summary statistics of an IC / RankIC series (see {@link icSummary}). All fractions, not percent. */
 export interface IcSummary {
@@ -22,9 +23,13 @@ export interface IcSummary {
  * "RankIC>0" columns are `mean`, `std`, `ir` and `positiveRatio`.
  *
  * Two passes (mean, then centred squares); values of any finite magnitude (1e-300 to 1e300) are
- * handled without overflow. No allocation.
+ * handled without overflow. No allocation. Takes a typed array or a plain `number[]`.
+ *
+ * @throws HfqError `METRICS_BAD_INPUT` when `series` is not an array of numbers (e.g. a string
+ *   element, which would otherwise be skipped as missing), with its index.
  */
 export function icSummary(series: ArrayLike<number>): IcSummary {
+  checkNumbers(series, 'series');
   let n = 0;
   let sum = 0;
   let positive = 0;

@@ -1,6 +1,7 @@
 import { pearsonCompact, SpearmanWorkspace } from '../correlation/kernels.js';
 import { checkSameLength } from '../internal/checks.js';
 import { Float64Scratch } from '../internal/scratch.js';
+import { checkNumbers } from '../internal/validate.js';
 
 const bufX = new Float64Scratch();
 const bufY = new Float64Scratch();
@@ -33,10 +34,15 @@ function gatherPairs(x: ArrayLike<number>, y: ArrayLike<number>): [Float64Array,
  * NaN when fewer than 2 pairs remain or either side is constant over those pairs (zero variance).
  * Matches `scipy.stats.pearsonr` on the filtered pairs to ~1e-15. O(n), no allocation.
  *
- * @throws HfqError `METRICS_LENGTH_MISMATCH` when the lengths differ.
+ * Takes a typed array or a plain `number[]` (read as is, not copied).
+ *
+ * @throws HfqError `METRICS_LENGTH_MISMATCH` when the lengths differ; `METRICS_BAD_INPUT` when
+ *   either side is not an array of numbers (a string element, a nested row), with its index.
  * @example ic(scores, forwardReturnsRow) // 0.0812
  */
 export function ic(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  checkNumbers(x, 'ic(x)');
+  checkNumbers(y, 'ic(y)');
   checkSameLength(x, y, 'ic(x, y)');
   const [cx, cy, m] = gatherPairs(x, y);
   return pearsonCompact(cx, cy, m);
@@ -50,9 +56,14 @@ export function ic(x: ArrayLike<number>, y: ArrayLike<number>): number {
  * NaN when fewer than 2 pairs remain or either side is all ties. Matches
  * `scipy.stats.spearmanr(x[keep], y[keep])` to ~1e-15. O(n log n); reuses internal buffers.
  *
- * @throws HfqError `METRICS_LENGTH_MISMATCH` when the lengths differ.
+ * Takes a typed array or a plain `number[]` (read as is, not copied).
+ *
+ * @throws HfqError `METRICS_LENGTH_MISMATCH` when the lengths differ; `METRICS_BAD_INPUT` when
+ *   either side is not an array of numbers (a string element, a nested row), with its index.
  */
 export function rankIC(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  checkNumbers(x, 'rankIC(x)');
+  checkNumbers(y, 'rankIC(y)');
   checkSameLength(x, y, 'rankIC(x, y)');
   const [cx, cy, m] = gatherPairs(x, y);
   return spearmanWs.spearman(cx, cy, m);
