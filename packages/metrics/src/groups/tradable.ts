@@ -1,6 +1,7 @@
 import { Panel } from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { checkIntOption } from '../internal/checks.js';
+import { checkObject, checkPanel } from '../internal/validate.js';
 
 /** Flags (1 = flagged) that make a stock untradable in the study's universe. */
 export interface TradabilityFlags {
@@ -22,9 +23,11 @@ export interface TradabilityFlags {
  * The mask for T reads flags of T + lag: that is a universe definition known when trading, not a
  * factor input; never feed it to a model.
  *
- * @throws HfqError `METRICS_SHAPE_MISMATCH`, `METRICS_INVALID_OPTION` (no flags, bad lag).
+ * @throws HfqError `METRICS_SHAPE_MISMATCH`, `METRICS_INVALID_OPTION` (no flags, bad lag),
+ *   `METRICS_BAD_INPUT` (a flag that is not a `Panel`).
  */
 export function tradableMask(flags: TradabilityFlags, lag = 1): Panel<Float64Array> {
+  checkObject(flags, 'flags');
   checkIntOption(lag, 'lag', 0);
   const panels = [flags.st, flags.suspended, flags.limitUp].filter((p): p is Panel => p !== undefined);
   if (panels.length === 0) {
@@ -36,6 +39,7 @@ export function tradableMask(flags: TradabilityFlags, lag = 1): Panel<Float64Arr
       },
     );
   }
+  for (const [k, p] of Object.entries(flags)) if (p !== undefined) checkPanel(p, `flags.${k}`);
   const ref = panels[0]!;
   for (const p of panels) {
     const same =

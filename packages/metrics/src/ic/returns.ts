@@ -1,6 +1,7 @@
 import { formatYmd, Panel, type PanelArray } from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { checkIntOption } from '../internal/checks.js';
+import { checkPanel } from '../internal/validate.js';
 
 /** Options shared by {@link forwardReturns} and {@link dailyReturns}. */
 export interface PriceReturnOptions {
@@ -68,7 +69,7 @@ function priceReader(close: Panel, options: PriceReturnOptions): (i: number) => 
  * @returns a float64 panel on `close`'s dates and assets (one allocation).
  * @throws HfqError `METRICS_INVALID_OPTION` for bad offsets; `METRICS_BAD_PRICE` for a price or
  *   factor <= 0 or infinite (with the asset and date); `METRICS_SHAPE_MISMATCH` when `adjFactor`
- *   does not match `close`.
+ *   does not match `close`; `METRICS_BAD_INPUT` when `close` is not a `Panel`.
  */
 export function forwardReturns(
   close: Panel,
@@ -76,6 +77,7 @@ export function forwardReturns(
   to: number,
   options: PriceReturnOptions = {},
 ): Panel<Float64Array> {
+  checkPanel(close, 'close');
   checkIntOption(from, 'from', 0);
   checkIntOption(to, 'to', from + 1);
   const price = priceReader(close, options);
@@ -103,6 +105,7 @@ export function forwardReturns(
  * @throws HfqError like {@link forwardReturns}.
  */
 export function dailyReturns(close: Panel, options: PriceReturnOptions = {}): Panel<Float64Array> {
+  checkPanel(close, 'close');
   const price = priceReader(close, options);
   const nD = close.nDates;
   const nA = close.nAssets;

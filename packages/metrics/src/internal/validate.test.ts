@@ -2,10 +2,14 @@ import { HfqError, Panel } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { factorCorrelation } from '../correlation/tables.js';
 import { groupBacktest } from '../groups/group-backtest.js';
+import { type TradabilityFlags, tradableMask } from '../groups/tradable.js';
 import { ic, rankIC } from '../ic/ic.js';
 import { icDecay } from '../ic/ic-decay.js';
 import { cumulativeIC, icSeries, rankICSeries } from '../ic/ic-series.js';
 import { icSummary } from '../ic/ic-summary.js';
+import { dailyReturns, forwardReturns } from '../ic/returns.js';
+import { navSeries } from '../performance/nav.js';
+import { type PortfolioStatsInput, portfolioStats } from '../performance/portfolio-stats.js';
 
 /** Runs `f`, expects an HfqError with `code`, returns it for further checks. */
 function refused(f: () => unknown, code: string): HfqError {
@@ -126,5 +130,36 @@ describe('plain-JavaScript callers get typed errors', () => {
     const r = fwd(bare);
     r.values[0] = 12;
     expect(rankICSeries(factor, r).length).toBe(5);
+  });
+});
+
+describe('performance and returns helpers validate their inputs the same way', () => {
+  const days = [20240102, 20240103, 20240104];
+  it('portfolioStats / navSeries: strings, missing input, prices', () => {
+    refused(
+      () => portfolioStats({ returns: ['0.01', 0.02, 0.0] as unknown as number[], dates: days }),
+      'METRICS_BAD_INPUT',
+    );
+    refused(() => portfolioStats(undefined as unknown as PortfolioStatsInput), 'METRICS_BAD_INPUT');
+    const e = refused(() => navSeries({ returns: [10.1, 10.3, 10.2], dates: days }), 'METRICS_BAD_RETURN');
+    expect(e.message).toContain('3 of 3 finite values');
+    refused(
+      () => portfolioStats({ returns: [0.01, 0.02, 0], dates: days, benchmark: [3000, 3010, 3005] }),
+      'METRICS_BAD_RETURN',
+    );
+  });
+  it('portfolioStats accepts number[] with the same result as Float64Array', () => {
+    const r = [0.01, -0.02, 0.005];
+    expect(portfolioStats({ returns: r, dates: days }).totalReturn).toBe(
+      portfolioStats({ returns: Float64Array.from(r), dates: Int32Array.from(days) }).totalReturn,
+    );
+  });
+  it('forwardReturns / dailyReturns / tradableMask refuse non-panels', () => {
+    const fake = { dates: days, assets: ['a'], values: [1, 2, 3] } as unknown as Panel;
+    refused(() => forwardReturns(fake, 0, 1), 'METRICS_BAD_INPUT');
+    refused(() => dailyReturns(fake), 'METRICS_BAD_INPUT');
+    const e = refused(() => tradableMask({ st: fake }), 'METRICS_BAD_INPUT');
+    expect(e.message).toContain('flags.st is not a Panel');
+    refused(() => tradableMask(null as unknown as TradabilityFlags), 'METRICS_BAD_INPUT');
   });
 });

@@ -157,13 +157,16 @@ export function checkAligned(a: Panel, b: Panel, fieldA: string, fieldB: string)
 const PRICE_LIKE = 10;
 
 /**
- * Throws `METRICS_BAD_RETURN` when a panel passed as returns looks like prices: more than half of
- * its finite cells have |r| > 10 (a 1000% move). Real daily or multi-day returns never do; a
- * close-price panel almost always does. Pass `forwardReturns(close, ...)` or `dailyReturns(close)`
- * instead. Cells that are NaN are not counted. O(cells), stops early.
+ * Throws `METRICS_BAD_RETURN` when values passed as returns look like prices: more than half of
+ * the finite ones have |r| > 10 (a 1000% move). Real daily or multi-day returns never do; a
+ * close-price series almost always does. Pass `forwardReturns(close, ...)` or
+ * `dailyReturns(close)` instead. NaN and +-Infinity are not counted. O(n).
  */
-export function checkNotPrices(returns: Panel, field: string): void {
-  const v = returns.values;
+export function checkNotPrices(returns: Panel | ArrayLike<number>, field: string): void {
+  const v =
+    'values' in returns && ArrayBuffer.isView(returns.values)
+      ? returns.values
+      : (returns as ArrayLike<number>);
   let finite = 0;
   let big = 0;
   for (let i = 0; i < v.length; i++) {
@@ -179,5 +182,16 @@ export function checkNotPrices(returns: Panel, field: string): void {
         '(a 1000% move); pass forwardReturns(close, ...) or dailyReturns(close)',
       { field, actual: big, expected: 0 },
     );
+  }
+}
+
+/**
+ * Throws `METRICS_BAD_INPUT` unless `input` is a non-null object (the options-style argument of
+ * `portfolioStats`, `navSeries`, `tradableMask`), so that a missing argument is named instead of
+ * crashing on destructuring.
+ */
+export function checkObject(input: unknown, field: string): asserts input is object {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw metricsError('METRICS_BAD_INPUT', `${field} must be an object, got ${describe(input)}`, { field });
   }
 }

@@ -1,6 +1,7 @@
 import { formatYmd } from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { checkDates, checkSameLength } from '../internal/checks.js';
+import { checkNotPrices, checkNumbers, checkObject } from '../internal/validate.js';
 
 /** NAV curves of a return series and its benchmark (one buffer, views per field). */
 export interface NavSeries {
@@ -24,13 +25,21 @@ export interface NavSeries {
  *
  * @throws HfqError `METRICS_BAD_RETURN` (with field, row and date) for an infinite return or one
  *   below -1 (-100%) after the start: it cannot be compounded into a NAV;
- *   `METRICS_LENGTH_MISMATCH`, `METRICS_BAD_DATE`.
+ *   `METRICS_LENGTH_MISMATCH`, `METRICS_BAD_DATE`; `METRICS_BAD_INPUT` when an input is not a
+ *   `number[]` or typed array of numbers (e.g. strings); `METRICS_BAD_RETURN` also when `returns`
+ *   or `benchmark` look like prices (most |r| > 10).
  */
 export function navSeries(input: {
   returns: ArrayLike<number>;
   dates: ArrayLike<number>;
   benchmark?: ArrayLike<number>;
 }): NavSeries {
+  checkObject(input, 'navSeries(input)');
+  checkNumbers(input.returns, 'returns');
+  checkNumbers(input.dates, 'dates');
+  if (input.benchmark !== undefined) checkNumbers(input.benchmark, 'benchmark');
+  checkNotPrices(input.returns, 'returns');
+  if (input.benchmark !== undefined) checkNotPrices(input.benchmark, 'benchmark');
   const { returns: r, dates, benchmark: b } = input;
   checkSameLength(r, dates, 'returns vs dates');
   if (b) checkSameLength(r, b, 'returns vs benchmark');

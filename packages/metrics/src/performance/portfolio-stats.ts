@@ -2,6 +2,7 @@ import { formatYmd, ymdMonth, ymdYear } from '@hfq/core';
 import { metricsError } from '../errors.js';
 import { checkDates, checkPositiveOption, checkSameLength } from '../internal/checks.js';
 import { rescaleFactor } from '../internal/scale.js';
+import { checkNotPrices, checkNumbers, checkObject } from '../internal/validate.js';
 
 /** Input of {@link portfolioStats}. */
 export interface PortfolioStatsInput {
@@ -100,9 +101,17 @@ function checkReturn(x: number, field: string, i: number, date: number, strict: 
  * O(n), allocates only the yearly arrays.
  *
  * @throws HfqError `METRICS_LENGTH_MISMATCH`, `METRICS_BAD_DATE`, `METRICS_BAD_RETURN`,
- *   `METRICS_INVALID_OPTION` (periodsPerYear).
+ *   `METRICS_INVALID_OPTION` (periodsPerYear); `METRICS_BAD_INPUT` when `input` is not an object or
+ *   a series is not a `number[]`/typed array of numbers (e.g. strings, with the index);
+ *   `METRICS_BAD_RETURN` also when `returns` or `benchmark` look like prices (most |r| > 10).
  */
 export function portfolioStats(input: PortfolioStatsInput): PortfolioStats {
+  checkObject(input, 'portfolioStats(input)');
+  checkNumbers(input.returns, 'returns');
+  checkNumbers(input.dates, 'dates');
+  if (input.benchmark !== undefined) checkNumbers(input.benchmark, 'benchmark');
+  checkNotPrices(input.returns, 'returns');
+  if (input.benchmark !== undefined) checkNotPrices(input.benchmark, 'benchmark');
   const { returns: r, dates, benchmark: b } = input;
   const ppy = checkPositiveOption(input.periodsPerYear ?? 252, 'periodsPerYear');
   checkSameLength(r, dates, 'returns vs dates');
