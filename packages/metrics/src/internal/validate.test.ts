@@ -107,6 +107,21 @@ describe('plain-JavaScript callers get typed errors', () => {
     refused(() => icSeries(factor, null as unknown as Panel), 'METRICS_BAD_INPUT');
     refused(() => groupBacktest(factor, 'returns' as unknown as Panel), 'METRICS_BAD_INPUT');
   });
+  it('numeric asset ids (600000 instead of "600000") are refused, not reported as unmatched', () => {
+    const numeric = new Panel(
+      dates,
+      [600000, 600001, 600002, 600003] as unknown as string[],
+      fwd(bare).values,
+    );
+    const e = refused(() => rankICSeries(factor, numeric), 'METRICS_BAD_INPUT');
+    expect(e.message).toContain('forward.assets[0] is number 600000, not a string');
+  });
+  it('options passed as strings are refused', () => {
+    refused(
+      () => rankICSeries(factor, fwd(bare), { minAssets: '3' as unknown as number }),
+      'METRICS_INVALID_OPTION',
+    );
+  });
   it('a Panel-like object with ragged values is refused with the expected size', () => {
     const p = fwd(bare);
     const ragged = Object.create(Panel.prototype, {

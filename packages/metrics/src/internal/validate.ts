@@ -17,6 +17,7 @@ function describe(x: unknown): string {
   if (Array.isArray(x)) return 'an array';
   if (ArrayBuffer.isView(x)) return x.constructor.name;
   if (typeof x === 'string') return `string ${JSON.stringify(x.length > 20 ? `${x.slice(0, 20)}...` : x)}`;
+  if (typeof x === 'number' || typeof x === 'boolean') return `${typeof x} ${x}`;
   if (typeof x === 'object') return `an object (${(x as object).constructor?.name ?? 'no prototype'})`;
   return typeof x;
 }
@@ -63,7 +64,8 @@ export function checkNumbers(x: unknown, field: string): asserts x is ArrayLike<
  * `dates x assets` entries, and the `dateIndex`/`assetIndex` lookups. Checked by shape, not
  * `instanceof`, so that a `Panel` from a second copy of `@hfq/core` still passes; an object
  * literal `{ dates, assets, values }` does not (build one with `new Panel(dates, assets, values)`,
- * which also checks order and duplicates). O(1).
+ * which also checks order and duplicates). Asset ids must be strings: a numeric id `600000`
+ * would never match `'600000'`. O(assets).
  */
 export function checkPanel(p: unknown, field: string): asserts p is Panel {
   const hint = 'build one with new Panel(dates, assets, values) from @hfq/core';
@@ -86,6 +88,17 @@ export function checkPanel(p: unknown, field: string): asserts p is Panel {
       `${field} is not a Panel: it lacks ${missing.join(', ')}; ${hint}`,
       { field },
     );
+  }
+  const assets = q.assets as unknown[];
+  for (let i = 0; i < assets.length; i++) {
+    if (typeof assets[i] !== 'string') {
+      throw metricsError(
+        'METRICS_BAD_INPUT',
+        `${field}.assets[${i}] is ${describe(assets[i])}, not a string: asset ids are strings ('600000.SH'), ` +
+          'or no id would match another panel',
+        { field, row: i },
+      );
+    }
   }
   const nD = (q.dates as Int32Array).length;
   const nA = (q.assets as unknown[]).length;
