@@ -50,14 +50,15 @@ export async function readCanonicalMinute(
           cols.set(chunk.columnName, data); // the whole column at once (one row group, one page)
         } else {
           // pages or row groups: place each at its offset
-          let dst = cols.get(chunk.columnName) as unknown[] | undefined;
-          if (!Array.isArray(dst)) {
-            const first = dst;
+          const had = cols.get(chunk.columnName);
+          let dst = had as unknown[] | undefined;
+          if (!Array.isArray(had)) {
+            const first = had;
             dst = new Array(n);
             if (first !== undefined) for (let r = 0; r < first.length; r++) dst[r] = first[r];
             cols.set(chunk.columnName, dst);
           }
-          for (let r = 0; r < data.length; r++) dst[chunk.rowStart + r] = data[r];
+          for (let r = 0; r < data.length; r++) dst![chunk.rowStart + r] = data[r];
         }
       },
     });
