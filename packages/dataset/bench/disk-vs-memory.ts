@@ -15,6 +15,7 @@
  * Writes JSON to stdout and to bench/results/latest.json (with the machine and its load average).
  *
  *   npm run bench -w @hfq/dataset      [HFQ_BENCH_STOCKS=40 HFQ_BENCH_DAYS=60 HFQ_BENCH_REPS=5]
+ *   (HFQ_BENCH_QUICK=1: 2 rounds; about 90 s on 2 shared cores by default)
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +30,7 @@ import { evaluateDatasetFactors, exportSimMarket, openDataset } from '../src/ind
 
 const stocks = Number(process.env.HFQ_BENCH_STOCKS ?? 40);
 const days = Number(process.env.HFQ_BENCH_DAYS ?? 60);
-const reps = Number(process.env.HFQ_BENCH_REPS ?? 5);
+const reps = Number(process.env.HFQ_BENCH_REPS ?? (process.env.HFQ_BENCH_QUICK ? 2 : 5));
 const seed = 5;
 const root = mkdtempSync(join(tmpdir(), 'hfq-bench-dataset-'));
 const probe = fileURLToPath(new URL('../src/test-utils/memory-probe.ts', import.meta.url));
