@@ -13,6 +13,7 @@ import {
 } from '@hfq/bars';
 import { Calendar, Panel } from '@hfq/core';
 import { datasetError } from './errors.js';
+import { readCanonicalMinute } from './fast-minute.js';
 import { type DatasetManifest, type PartitionInfo, readManifest } from './manifest.js';
 import { SyncPartitionLoader } from './sync-loader.js';
 import type { AssetMeta } from './writer.js';
@@ -177,10 +178,17 @@ export class DatasetReader {
           field: kind,
         });
       }
-      const frames =
+      // minute files as the writer wrote them are sliced from their columns; anything else (and
+      // any file with a problem) goes through the general reader, which names what is wrong
+      const fast =
         kind === 'minute'
+          ? await readCanonicalMinute(path, date, this.assetIndex, this.options.validation)
+          : null;
+      const frames =
+        fast ??
+        (kind === 'minute'
           ? readMinuteBarsParquet(path, CANONICAL_MINUTE, readOpts)
-          : readTickSnapshotsParquet(path, undefined, readOpts);
+          : readTickSnapshotsParquet(path, undefined, readOpts));
       for await (const f of frames) {
         const a = this.assetIndex.get(f.asset ?? '');
         const ctx = { source: path, date, asset: f.asset ?? '', field: kind };

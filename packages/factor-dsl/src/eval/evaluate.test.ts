@@ -2,7 +2,7 @@ import { HfqError } from '@hfq/core';
 import { createMarket } from '@hfq/sim';
 import { describe, expect, it } from 'vitest';
 import { evaluateFactors } from './evaluate.js';
-import type { FactorDef } from './factor-set.js';
+import { compileFactorSet, type FactorDef } from './factor-set.js';
 import type { FactorMarket } from './market.js';
 
 const CONFIG = { nStocks: 6, nDays: 12, tickIntervalMs: 60_000 };
@@ -52,6 +52,34 @@ describe('evaluateFactors', () => {
       expect(Array.from(factory.day(t))).toEqual(Array.from(inline.day(t)));
     }
     expect(Array.from(inline.day(0)).filter(Number.isFinite).length).toBeGreaterThan(20);
+  }, 60_000);
+
+  it('gives identical values with a precompiled set, reused over several calls', async () => {
+    const m = createMarket(CONFIG);
+    const vbar = { barNum: 30 };
+    const fresh = await evaluateFactors(m, DEFS, { days: DAYS, vbar });
+    const compiled = compileFactorSet(DEFS, { vbar });
+    // one call per day, as the dataset reader does per block, with the same compiled set
+    const perDay = await Promise.all(DAYS.map((t) => evaluateFactors(m, DEFS, { days: [t], compiled })));
+    expect(perDay[0]!.factors).toEqual(fresh.factors);
+    DAYS.forEach((_, d) => {
+      expect(Array.from(perDay[d]!.day(0))).toEqual(Array.from(fresh.day(d)));
+    });
+    expect(Array.from(fresh.day(0)).filter(Number.isFinite).length).toBeGreaterThan(15);
+    // on worker threads the set's own vbar options are used
+    const threads = await evaluateFactors(m, DEFS, { days: DAYS, compiled, threads: 2 });
+    for (let d = 0; d < DAYS.length; d++)
+      expect(Array.from(threads.day(d))).toEqual(Array.from(fresh.day(d)));
+    // a set compiled from other definitions is refused, naming the first that differs
+    const other = compileFactorSet([DEFS[0]!, { ...DEFS[1]!, formula: 'mean(book_imbalance(3))' }]);
+    await expect(evaluateFactors(m, DEFS.slice(0, 2), { compiled: other })).rejects.toMatchObject({
+      code: 'DSL_INPUT',
+      context: { field: 'compiled', row: 1 },
+    });
+    await expect(evaluateFactors(m, DEFS, { compiled: other })).rejects.toMatchObject({
+      code: 'DSL_INPUT',
+      context: { field: 'compiled' },
+    });
   }, 60_000);
 
   it('sizes equal-volume bars from earlier days only: a given daily volume panel gives the same bars', async () => {

@@ -28,6 +28,14 @@ export interface EvaluateOptions extends TaskOptions, FactorSetOptions {
    * `market.daily().volume`. Default: summed from the minute bars of the days before.
    */
   dailyVolume?: Panel;
+  /**
+   * The set already compiled by `compileFactorSet(factors, ...)`, to reuse across calls (e.g. one
+   * call per block of days): skips compiling `factors` again; values are identical. It must have
+   * been compiled from these same definitions (same ids, sources and formulas, in order); its
+   * compile options (`limits`, `nodesPerKernel`, `vbar`) are then used and those given here are
+   * ignored. Default: compile `factors` with these options.
+   */
+  compiled?: FactorSet;
 }
 
 /** Resolves on a later turn of the event loop (after pending timers' and I/O callbacks). */
@@ -52,6 +60,25 @@ function indexList(x: ArrayLike<number> | undefined, n: number, what: string): I
   return out;
 }
 
+/** Checks that a precompiled set was compiled from `factors` (same ids, sources, formulas, order). */
+function sameDefs(set: FactorSet, factors: readonly FactorDef[]): void {
+  if (set.defs.length !== factors.length) {
+    throw dslError('DSL_INPUT', `compiled holds ${set.defs.length} factors, ${factors.length} were given`, {
+      field: 'compiled',
+    });
+  }
+  set.defs.forEach((d, k) => {
+    const f = factors[k]!;
+    if (d.id !== f.id || d.source !== f.source || d.formula !== f.formula) {
+      throw dslError(
+        'DSL_INPUT',
+        `compiled factor ${k} is ${d.id} (${d.source}: ${d.formula}), the factors given have ${f.id} (${f.source}: ${f.formula})`,
+        { field: 'compiled', row: k },
+      );
+    }
+  });
+}
+
 /**
  * Evaluates factors over stock-days of a market into a `FactorCube` (per day an assets x factors
  * float32 matrix, factors in the order given, NaN where a stock did not trade or a formula has no
@@ -72,7 +99,8 @@ export async function evaluateFactors(
   factors: readonly FactorDef[],
   options: EvaluateOptions = {},
 ): Promise<FactorCube> {
-  const set = compileFactorSet(factors, options);
+  const set = options.compiled ?? compileFactorSet(factors, options);
+  if (options.compiled !== undefined) sameDefs(options.compiled, factors);
   const calendar = market.calendar.dates;
   const days = indexList(options.days, calendar.length, 'days');
   const assets = indexList(options.assets, market.assets.length, 'assets');
@@ -115,7 +143,11 @@ export async function evaluateFactors(
       ...(options.factory !== undefined ? { factory: options.factory } : {}),
       ...(options.limits !== undefined ? { limits: options.limits } : {}),
       ...(options.nodesPerKernel !== undefined ? { nodesPerKernel: options.nodesPerKernel } : {}),
-      ...(options.vbar !== undefined ? { vbar: options.vbar } : {}),
+      ...(options.compiled !== undefined
+        ? { vbar: set.vbar }
+        : options.vbar !== undefined
+          ? { vbar: options.vbar }
+          : {}),
     });
     try {
       if (options.factory !== undefined) {

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CANONICAL_MINUTE, type MinuteBars, readMinuteBarsParquet } from '@hfq/bars';
+import { createMarket } from '@hfq/sim';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCanonicalMinute } from './fast-minute.js';
+import { openDataset } from './reader.js';
+import { exportSimMarket } from './sim-export.js';
+
+let root: string;
+let dir: string;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'hfq-fast-minute-'));
+  dir = join(root, 'ds');
+  await exportSimMarket(dir, { market: createMarket({ nStocks: 5, nDays: 3, seed: 3 }), ticks: false });
+}, 60_000);
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('readCanonicalMinute', () => {
+  it("gives the general reader's frames value for value", async () => {
+    const ds = openDataset(dir);
+    const assets = new Map(ds.assets.map((a, i) => [a, i]));
+    let frames = 0;
+    for (const p of ds.manifest.minute) {
+      const path = join(dir, p.files[0]!);
+      const fast = await readCanonicalMinute(path, p.date, assets, undefined);
+      const general: MinuteBars[] = [];
+      for await (const f of readMinuteBarsParquet(path, CANONICAL_MINUTE, { validate: 'throw' }))
+        general.push(f);
+      expect(fast).not.toBeNull();
+      expect(fast!.length).toBe(general.length);
+      fast!.forEach((f, k) => {
+        expect(f).toEqual(general[k]);
+        expect(f.time).toBeInstanceOf(Int32Array);
+        expect(f.close).toBeInstanceOf(Float64Array);
+      });
+      frames += fast!.length;
+    }
+    expect(frames).toBe(15);
+  });
+
+  it('declines (null) what it does not expect, so the general reader names the problem', async () => {
+    const ds = openDataset(dir);
+    const p = ds.manifest.minute[0]!;
+    const path = join(dir, p.files[0]!);
+    const assets = new Map(ds.assets.map((a, i) => [a, i]));
+    // another date than the partition's, an asset outside the dataset, a file that is not there
+    expect(await readCanonicalMinute(path, p.date + 1, assets, undefined)).toBeNull();
+    expect(await readCanonicalMinute(path, p.date, new Map([[ds.assets[0]!, 0]]), undefined)).toBeNull();
+    expect(await readCanonicalMinute(join(dir, 'nope.parquet'), p.date, assets, undefined)).toBeNull();
+    // a frame that breaks a validation rule (every price must be on a 1-yuan grid here)
+    expect(await readCanonicalMinute(path, p.date, assets, { tickSize: 1 })).toBeNull();
+  });
+});
