@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli/main.js';
 import { exportSimMarket } from './sim-export.js';
+import { type CliCapture, captureCli, factorsArgs } from './test-utils/capture-cli.js';
 
 const BIN = fileURLToPath(new URL('../bin/hfq.js', import.meta.url));
 
@@ -27,15 +27,7 @@ function hfq(...args: string[]): { code: number; out: string; err: string } {
 }
 
 /** Runs the same CLI in this process (fast; the child-process runs above cover the bin itself). */
-async function hfqHere(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-  });
-  return { code, out, err };
-}
+const hfqHere = (...args: string[]): Promise<CliCapture> => captureCli(args);
 
 let root: string;
 let ds: string;
@@ -116,19 +108,7 @@ describe('hfq factors', () => {
   it('writes date=YYYYMMDD/part-<i> per shard, a re-run is a no-op, --verify names missing dates', async () => {
     const out = join(root, 'f');
     const dates: number[] = JSON.parse(readFileSync(join(ds, 'dataset.json'), 'utf8')).calendar;
-    const s0 = hfq(
-      'factors',
-      '--data',
-      ds,
-      '--set',
-      'minute',
-      '--out',
-      out,
-      '--format',
-      'csv',
-      '--shard',
-      '0/2',
-    );
+    const s0 = hfq(...factorsArgs(ds, 'minute', out), '--format', 'csv', '--shard', '0/2');
     expect(s0.code, s0.err).toBe(0);
     expect(s0.out).toMatch(/2 dates written, 0 already there/);
     const first = join(out, `date=${dates[0]}`, 'part-0.csv');
@@ -136,52 +116,22 @@ describe('hfq factors', () => {
     const v1 = hfq('factors', '--verify', out);
     expect(v1.code).toBe(1);
     expect(v1.out).toContain(`missing dates (2): ${dates[2]} ${dates[3]}`);
-    const again = await hfqHere(
-      'factors',
-      '--data',
-      ds,
-      '--set',
-      'minute',
-      '--out',
-      out,
-      '--format',
-      'csv',
-      '--shard',
-      '0/2',
-    );
+    const again = await hfqHere(...factorsArgs(ds, 'minute', out), '--format', 'csv', '--shard', '0/2');
     expect(again.out).toMatch(/0 dates written, 2 already there/);
     expect(statSync(first).mtimeMs).toBe(mtime);
-    expect(
-      (
-        await hfqHere(
-          'factors',
-          '--data',
-          ds,
-          '--set',
-          'minute',
-          '--out',
-          out,
-          '--format',
-          'csv',
-          '--shard',
-          '1/2',
-        )
-      ).code,
-    ).toBe(0);
+    expect((await hfqHere(...factorsArgs(ds, 'minute', out), '--format', 'csv', '--shard', '1/2')).code).toBe(
+      0,
+    );
     expect((await hfqHere('factors', '--verify', out)).code).toBe(0);
     const csv = readFileSync(first, 'utf8').split('\n');
     expect(csv[0]).toMatch(/^date,asset,min_/);
     expect(csv.filter((l) => l !== '').length).toBe(4); // header + 3 assets
     expect(readdirSync(join(out, `date=${dates[3]}`))).toEqual(['part-1.csv']);
-    expect(
-      (await hfqHere('factors', '--data', ds, '--set', 'nosuchset', '--out', join(root, 'g'))).code,
-    ).toBe(2);
-    expect(
-      (await hfqHere('factors', '--data', ds, '--set', 'minute', '--out', out, '--shard', '2/2')).code,
-    ).toBe(2);
+    expect((await hfqHere(...factorsArgs(ds, 'nosuchset', join(root, 'g')))).code).toBe(2);
+    expect((await hfqHere(...factorsArgs(ds, 'minute', out), '--shard', '2/2')).code).toBe(2);
     expect(existsSync(join(root, 'g'))).toBe(false);
     // tick factors on a dataset exported without ticks: refused, not all-NaN files
-    const noTicks = await hfqHere('factors', '--data', ds, '--set', 'tick', '--out', join(root, 'h'));
+    const noTicks = await hfqHere(...factorsArgs(ds, 'tick', join(root, 'h')));
     expect(noTicks.code).toBe(2);
     expect(noTicks.err).toMatch(/tick factors need tick partitions/);
   }, 60_000);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError } from '@hfq/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli/main.js';
 import {
   compareFactorOutputs,
   readFactorOutput,
@@ -12,20 +11,10 @@ import {
 } from './factor-output.js';
 import { openDataset } from './reader.js';
 import { exportSimMarket } from './sim-export.js';
+import { type CliCapture, captureCli, factorsArgs } from './test-utils/capture-cli.js';
 
-async function hfqHere(
-  env: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env,
-  });
-  return { code, out, err };
-}
+const hfqHere = (env: Record<string, string>, ...args: string[]): Promise<CliCapture> =>
+  captureCli(args, env);
 
 let root: string;
 let ds: string;
@@ -54,13 +43,7 @@ describe('reading a sharded factor output back as one', () => {
     for (const id of ['0', '1', '2']) {
       const r = await hfqHere(
         { SLURM_ARRAY_TASK_ID: id, SLURM_ARRAY_TASK_COUNT: '3' },
-        'factors',
-        '--data',
-        ds,
-        '--set',
-        'minute',
-        '--out',
-        sharded,
+        ...factorsArgs(ds, 'minute', sharded),
       );
       expect(r.code, r.err).toBe(0);
       expect(r.out).toMatch(new RegExp(`^shard ${id}/3 \\(from slurm\\)`));
@@ -84,13 +67,7 @@ describe('reading a sharded factor output back as one', () => {
         (
           await hfqHere(
             { JOB_COMPLETION_INDEX: id },
-            'factors',
-            '--data',
-            ds,
-            '--set',
-            'minute',
-            '--out',
-            csv,
+            ...factorsArgs(ds, 'minute', csv),
             '--format',
             'csv',
             '--shards',
@@ -139,13 +116,7 @@ describe('reading a sharded factor output back as one', () => {
 
     const conflict = await hfqHere(
       { SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '3' },
-      'factors',
-      '--data',
-      ds,
-      '--set',
-      'minute',
-      '--out',
-      join(root, 'never'),
+      ...factorsArgs(ds, 'minute', join(root, 'never')),
       '--shard',
       '0/1',
     );

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './cli/main.js';
 import { compareFactorOutputs, readFactorOutput, verifyFactorOutput } from './factor-output.js';
+import { type CliCapture, captureCli, factorsArgs } from './test-utils/capture-cli.js';
 
 // A real array job on a single-node Slurm: scripts/slurm/up.sh starts one (it does not install
 // Slurm here: .ci/run does, optionally), sbatch runs three `hfq factors` tasks that take their shard
@@ -35,16 +35,7 @@ if (whyNot !== null)
     `SKIPPED the Slurm array-job test: ${whyNot}. To run it: as root, bash scripts/slurm/up.sh (installs Debian's slurmd slurmctld slurm-client munge).`,
   );
 
-async function hfq(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-  });
-  return { code, out, err };
-}
+const hfq = (...args: string[]): Promise<CliCapture> => captureCli(args, {});
 
 let root: string | undefined;
 afterAll(() => {
@@ -60,7 +51,7 @@ describe.skipIf(whyNot !== null)('hfq factors as a Slurm array job', () => {
       (await hfq('sim', 'export', ds, '--stocks', '6', '--days', '6', '--seed', '15', '--no-ticks')).code,
     ).toBe(0);
     const one = join(root, 'one');
-    const single = await hfq('factors', '--data', ds, '--set', 'minute', '--out', one);
+    const single = await hfq(...factorsArgs(ds, 'minute', one));
     expect(single.code, single.err).toBe(0);
 
     const out = join(root, 'sharded');
