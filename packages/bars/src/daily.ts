@@ -56,3 +56,30 @@ export interface IndexData {
   /** Daily index return close T-1 -> close T (NaN on the first day). */
   ret: Float64Array;
 }
+
+/**
+ * Every field of {@link DailyBars}, in a fixed order: what readers and writers of daily files
+ * (e.g. `@hfq/dataset`'s `daily/daily.parquet`) iterate over.
+ */
+export const DAILY_FIELDS = [
+  'open',
+  'high',
+  'low',
+  'close',
+  'preClose',
+  'vwap',
+  'volume',
+  'amount',
+  'adjFactor',
+  'upLimit',
+  'downLimit',
+  'isLimitUp',
+  'isLimitDown',
+  'suspended',
+  'st',
+  'listed',
+  'marketCap',
+  'floatMarketCap',
+  'turnover',
+  'bookToPrice',
+] as const satisfies readonly (keyof DailyBars)[];

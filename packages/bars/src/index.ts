@@ -6,7 +6,7 @@
  * Arrow IO.
  */
 
-export type { DailyBars, IndexData } from './daily.js';
+export { DAILY_FIELDS, type DailyBars, type IndexData } from './daily.js';
 export {
   allocVolumeBarColumns,
   type BarSizeOptions,

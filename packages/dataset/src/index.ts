@@ -49,7 +49,6 @@ export {
   readManifest,
 } from './manifest.js';
 export {
-  DAILY_FIELDS,
   DatasetReader,
   type LoadDayOptions,
   type OpenDatasetOptions,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CANONICAL_MINUTE,
+  DAILY_FIELDS,
   type DailyBars,
   type IndexData,
   type MinuteBars,
@@ -438,30 +439,6 @@ export class DatasetReader {
     return json as AssetMeta[];
   }
 }
-
-/** The fields of `DailyBars`, as stored in `daily/daily.parquet`. */
-export const DAILY_FIELDS = [
-  'open',
-  'high',
-  'low',
-  'close',
-  'preClose',
-  'vwap',
-  'volume',
-  'amount',
-  'adjFactor',
-  'upLimit',
-  'downLimit',
-  'isLimitUp',
-  'isLimitDown',
-  'suspended',
-  'st',
-  'listed',
-  'marketCap',
-  'floatMarketCap',
-  'turnover',
-  'bookToPrice',
-] as const;
 
 /**
  * Opens a dataset directory for reading (see `DatasetReader`).
