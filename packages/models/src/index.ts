@@ -4,7 +4,8 @@
  * standardisation, splits, walk-forward), the model zoo (GRU, Transformer, iTransformer,
  * Crossformer, encoder-decoder return-sequence model) on TensorFlow.js with an IC loss, training
  * with early stopping and resumable checkpoints, seed ensembles and composites, tensor backend
- * selection, and ONNX export with onnxruntime-node inference.
+ * selection, and ONNX export with inference on onnxruntime-web (wasm, Node and browsers) or, where
+ * the optional peer is installed, onnxruntime-node.
  *
  * Measurement scripts that need the training step's internals (the GPU scripts, the benchmarks)
  * import them from `@hfq/models/internal` instead (see `internal.ts`).
@@ -80,6 +81,7 @@ export {
   type OnnxExportOptions,
   saveOnnx,
 } from './onnx/export.js';
+export type { OnnxRuntimeBackend, OnnxWasmOptions } from './onnx/runtime.js';
 export { type OnnxModelInfo, OnnxScorer, type OnnxScorerOptions, readOnnxInfo } from './onnx/scorer.js';
 export {
   combineScorePanels,

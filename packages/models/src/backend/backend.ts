@@ -2,6 +2,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
 import { registerModelGradients } from './gradients.js';
+import { installHint } from './install-hints.js';
 import { genuinePackage, importOptional, resolveFromHere } from './optional.js';
 import { installWasmKernels } from './wasm-kernels.js';
 import {
@@ -94,14 +95,16 @@ export const AUTO_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', '
 function tfNodeMissing(pkg: string): string | undefined {
   return genuinePackage(pkg)
     ? undefined
-    : `optional package ${pkg} is not installed (or is an alias of another package)`;
+    : `optional package ${pkg} is not installed (or is an alias of another package).${installHint(pkg)}`;
 }
 
 async function loadTfNode(pkg: string): Promise<void> {
   if (!genuinePackage(pkg)) {
-    throw modelsError('MODELS_BACKEND', `${pkg} is not installed (or is an alias of another package)`, {
-      field: pkg,
-    });
+    throw modelsError(
+      'MODELS_BACKEND',
+      `${pkg} is not installed (or is an alias of another package).${installHint(pkg)}`,
+      { field: pkg, reason: 'missing-peer' },
+    );
   }
   await importOptional(pkg);
   if (tf.findBackendFactory('tensorflow') === null) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
+import { installHint } from './install-hints.js';
 import { genuinePackage, importOptional, vulkanLoaderLocation } from './optional.js';
 
 /** Dawn's native backends (`create(['backend=...'])`). `null` accepts work and computes nothing. */
@@ -126,7 +127,7 @@ const DEFAULT_IMPORTER = (specifier: WebGpuPackage): Promise<unknown> => importO
 export function webgpuUnavailableReason(options: WebGpuOptions = {}): string | undefined {
   if (options.importer === undefined) {
     for (const pkg of ['webgpu', '@tensorflow/tfjs-backend-webgpu']) {
-      if (!genuinePackage(pkg)) return `optional package ${pkg} is not installed`;
+      if (!genuinePackage(pkg)) return `optional package ${pkg} is not installed.${installHint(pkg)}`;
     }
   }
   if (options.dawnBackend === 'null')
@@ -157,7 +158,7 @@ async function loadDawn(options: WebGpuOptions): Promise<DawnModule> {
   } catch (e) {
     throw modelsError(
       'MODELS_BACKEND',
-      `the \`webgpu\` package (Dawn for Node) could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
+      `the \`webgpu\` package (Dawn for Node) could not be loaded: ${e instanceof Error ? e.message : String(e)}.${installHint('webgpu')}`,
       { field: 'webgpu', reason: 'no-dawn' },
       e,
     );
@@ -303,7 +304,7 @@ export async function loadWebGpu(options: WebGpuOptions = {}): Promise<GpuDevice
   } catch (e) {
     throw modelsError(
       'MODELS_BACKEND',
-      `@tensorflow/tfjs-backend-webgpu could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
+      `@tensorflow/tfjs-backend-webgpu could not be loaded: ${e instanceof Error ? e.message : String(e)}.${installHint('@tensorflow/tfjs-backend-webgpu')}`,
       { field: '@tensorflow/tfjs-backend-webgpu', reason: 'no-tfjs-webgpu' },
       e,
     );

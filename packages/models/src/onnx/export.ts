@@ -5,6 +5,7 @@ import { inferenceForward } from '../models/architectures.js';
 import type { ModelConfig } from '../models/config.js';
 import type { ParamSpec } from '../nn/params.js';
 import { scope } from '../ops/ops.js';
+import { META } from './meta.js';
 import { OnnxOps, type Sym } from './onnx-ops.js';
 import { DataType, encodeModel, type ValueInfoMsg } from './proto.js';
 
@@ -15,15 +16,7 @@ export const ONNX_IR_VERSION = 8;
 /** Name of the dynamic first input dimension. */
 export const STOCKS_DIM = 'stocks';
 
-/** Metadata keys written into every exported file. */
-export const META = {
-  format: 'hfq.format',
-  config: 'hfq.config',
-  features: 'hfq.features',
-  preprocess: 'hfq.preprocess',
-  horizonWeights: 'hfq.horizonWeights',
-  layout: 'hfq.inputLayout',
-} as const;
+export { META } from './meta.js';
 
 /** Options of `exportOnnx`. */
 export interface OnnxExportOptions {

@@ -1,13 +1,23 @@
-import { readFileSync } from 'node:fs';
 import type { FactorSource, Panel } from '@hfq/core';
-import type { InferenceSession } from 'onnxruntime-node';
+import type { InferenceSession } from 'onnxruntime-web';
 import { type FeatureSection, FeatureWindows, type PreprocessSpec } from '../data/features.js';
 import { modelsError } from '../errors.js';
 import { checkPreprocess } from '../io/read-checks.js';
 import { inferenceChunk, type ModelConfig, outputSize, validateConfig } from '../models/config.js';
 import type { Predictor } from '../train/predictor.js';
-import { META } from './export.js';
+import { META } from './meta.js';
 import { decodeModel } from './proto.js';
+import { loadOnnxRuntime, type OnnxRuntimeBackend, type OnnxWasmOptions, type OrtModule } from './runtime.js';
+
+/**
+ * Reads a file in Node. `node:fs` is imported on demand (by a computed name, which bundlers leave
+ * alone) so that the scorer also loads in browsers, where callers pass the file's bytes.
+ */
+async function readFileBytes(path: string): Promise<Uint8Array> {
+  const fsName = ['node', 'fs/promises'].join(':');
+  const fs = (await import(/* @vite-ignore */ fsName)) as typeof import('node:fs/promises');
+  return fs.readFile(path);
+}
 
 /** What an exported file says about itself (from its metadata). */
 export interface OnnxModelInfo {
@@ -98,10 +108,20 @@ export interface OnnxScorerOptions {
   chunk?: number;
   /** onnxruntime session options (threads, providers). */
   sessionOptions?: InferenceSession.SessionOptions;
+  /**
+   * Which runtime scores (see `OnnxRuntimeBackend`). Default `auto`: `native` (onnxruntime-node)
+   * when that optional peer is installed and loads in Node, else `wasm` (onnxruntime-web, in Node
+   * and browsers). The choice is `OnnxScorer.backend`. Naming `native` without onnxruntime-node
+   * throws `MODELS_BACKEND` with the install command; nothing falls back silently.
+   */
+  backend?: OnnxRuntimeBackend | 'auto';
+  /** Settings of the `wasm` runtime (where its `.wasm` files are, threads). */
+  wasm?: OnnxWasmOptions;
 }
 
 /**
- * An exported model running on onnxruntime-node. Usable as a `Predictor` (ensembles of ONNX
+ * An exported model running on ONNX Runtime: onnxruntime-node where installed, else
+ * onnxruntime-web on WebAssembly (Node and browsers; `backend` says which). Usable as a `Predictor` (ensembles of ONNX
  * files work like ensembles of tfjs models), on raw `[stocks, window, features]` arrays (`run`),
  * or straight on a `FactorSource` date (`scoreDate`, which applies the file's own preprocessing).
  */
@@ -109,15 +129,19 @@ export class OnnxScorer implements Predictor {
   readonly features: readonly string[];
   readonly window: number;
   readonly info: OnnxModelInfo;
+  /** The runtime scoring this model: `native` (onnxruntime-node) or `wasm` (onnxruntime-web). */
+  readonly backend: OnnxRuntimeBackend;
   private readonly chunk: number;
   private readonly windowsBySource = new WeakMap<FactorSource, FeatureWindows>();
 
   private constructor(
     private readonly session: InferenceSession,
-    private readonly ort: typeof import('onnxruntime-node'),
+    private readonly ort: OrtModule,
+    backend: OnnxRuntimeBackend,
     info: OnnxModelInfo,
     chunk: number,
   ) {
+    this.backend = backend;
     this.info = info;
     this.features = Object.freeze([...info.features]);
     this.window = info.config.window;
@@ -125,15 +149,16 @@ export class OnnxScorer implements Predictor {
   }
 
   /**
-   * Opens an exported file (path or bytes).
+   * Opens an exported file (a path, in Node only, or the file's bytes).
    * @throws `MODELS_FORMAT` for a non-hfq file; `MODELS_FEATURES` when `expectFeatures` differs
-   *   from the file's feature list.
+   *   from the file's feature list; `MODELS_BACKEND` when `backend: 'native'` is asked for and
+   *   onnxruntime-node is not installed (the message gives the install command).
    */
   static async load(file: string | Uint8Array, options: OnnxScorerOptions = {}): Promise<OnnxScorer> {
     const source = typeof file === 'string' ? file : undefined;
     let bytes: Uint8Array;
     try {
-      bytes = typeof file === 'string' ? readFileSync(file) : file;
+      bytes = typeof file === 'string' ? await readFileBytes(file) : file;
     } catch (e) {
       throw modelsError('MODELS_FORMAT', `could not read ${String(file)}`, { source }, e);
     }
@@ -158,14 +183,14 @@ export class OnnxScorer implements Predictor {
         );
       }
     }
-    const ort = await import('onnxruntime-node');
+    const { backend, ort } = await loadOnnxRuntime(options.backend, options.wasm);
     let session: InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, options.sessionOptions ?? {});
     } catch (e) {
-      throw modelsError('MODELS_ONNX', 'onnxruntime could not load the model', { source }, e);
+      throw modelsError('MODELS_ONNX', `onnxruntime (${backend}) could not load the model`, { source }, e);
     }
-    return new OnnxScorer(session, ort, info, options.chunk ?? inferenceChunk(info.config, 512));
+    return new OnnxScorer(session, ort, backend, info, options.chunk ?? inferenceChunk(info.config, 512));
   }
 
   /**
