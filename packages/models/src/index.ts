@@ -1,3 +1,7 @@
+// tfjs-core's declarations use the global \`Long\` of @types/long without referencing it: a consumer
+// whose tsconfig sets \`types\` (e.g. ["node"]) and checks libraries got "Cannot find name 'Long'".
+// This directive (kept in the emitted .d.ts) brings it in; @types/long is a dependency of this package.
+/// <reference types="long" preserve="true" />
 /**
  * @packageDocumentation
  * `@hfq/models`: datasets over per-day factor matrices (windows, labels, per-date
