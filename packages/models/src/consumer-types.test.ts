@@ -73,7 +73,7 @@ describe('a consumer of the published declarations', () => {
         '  const info: BackendInfo = await useBackend();',
         '  const scorer = await OnnxScorer.load(bytes, options);',
         '  const out = await scorer.run(new Float32Array(0), 0);',
-        '  return `${info.name} ${scorer.backend} ${out.score.length} ${typeof Model} ${typeof icSummary}`;',
+        '  return [info.name, scorer.backend, out.score.length, typeof Model, typeof icSummary].join(" ");',
         '}',
         '',
       ].join('\n'),
