@@ -26,6 +26,7 @@ export {
   listWebGpuAdapters,
   registerBackendLoader,
   useBackend,
+  type WasmBinaryName,
   type WebGpuAdapterEntry,
   type WebGpuOptions,
   type WebGpuPackage,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { modelsError } from '../errors.js';
@@ -54,13 +55,24 @@ export interface BackendInfo {
   skipped?: { name: BackendName; reason: string }[];
 }
 
+/** The binaries of `@tensorflow/tfjs-backend-wasm` (keys of a `wasmPaths` map). */
+export type WasmBinaryName =
+  | 'tfjs-backend-wasm.wasm'
+  | 'tfjs-backend-wasm-simd.wasm'
+  | 'tfjs-backend-wasm-threaded-simd.wasm';
+
 /** Options for `useBackend`. */
 export interface BackendOptions {
   /**
-   * Directory (or URL prefix) holding `tfjs-backend-wasm*.wasm`. Default: the `dist/` folder of the
-   * installed `@tensorflow/tfjs-backend-wasm`, found with Node's resolver. Set it when bundling.
+   * Where the `wasm` backend's binaries are: a directory (ending in `/`) or URL prefix holding
+   * `tfjs-backend-wasm.wasm`, `tfjs-backend-wasm-simd.wasm` and
+   * `tfjs-backend-wasm-threaded-simd.wasm`, or a map from those file names to paths/URLs (tfjs's
+   * `setWasmPaths`). Default: the `dist/` folder of the installed `@tensorflow/tfjs-backend-wasm`,
+   * found with Node's resolver. Set it when bundling: copy those files next to the bundle and
+   * pass their folder (e.g. `fileURLToPath(new URL('./', import.meta.url))`). Applies to the first
+   * `wasm` activation of the process.
    */
-  wasmPaths?: string;
+  wasmPaths?: string | Partial<Record<WasmBinaryName, string>>;
   /** Order `auto` tries (default `AUTO_ORDER`). */
   autoOrder?: readonly BackendName[];
   /** The `webgpu` backend's adapter choice and Dawn flags (see `WebGpuOptions`). */
@@ -138,6 +150,44 @@ registerBackendLoader({
 });
 
 let wasmPathsSet = false;
+
+const WASM_BUNDLE_HINT =
+  'copy node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm next to the bundle and pass ' +
+  "useBackend('wasm', { wasmPaths: '<that folder>/' }) (see the README, Bundling)";
+
+/**
+ * The `wasmPaths` to give tfjs: the option, else the installed package's `dist/` folder. A
+ * directory given (or found) in Node must hold the SIMD binary, checked here: tfjs would otherwise
+ * fail later, or the caller would end up on another backend without knowing why.
+ */
+function wasmPathsFor(options: BackendOptions): string | Partial<Record<WasmBinaryName, string>> {
+  let paths = options.wasmPaths;
+  if (paths === undefined) {
+    try {
+      paths = `${join(dirname(resolveFromHere('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+    } catch (e) {
+      throw modelsError(
+        'MODELS_BACKEND',
+        `backend wasm: cannot locate the .wasm files of @tensorflow/tfjs-backend-wasm from this module (bundled?): ${WASM_BUNDLE_HINT}`,
+        { field: 'wasmPaths', reason: 'wasm-files-not-found' },
+        e,
+      );
+    }
+  }
+  if (typeof paths === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(paths)) {
+    const simd = `${paths.endsWith('/') ? paths : `${paths}/`}tfjs-backend-wasm-simd.wasm`;
+    if (!existsSync(simd)) {
+      throw modelsError(
+        'MODELS_BACKEND',
+        `backend wasm: ${simd} does not exist (wasmPaths ${JSON.stringify(paths)}): ${WASM_BUNDLE_HINT}`,
+        { field: 'wasmPaths', reason: 'wasm-files-not-found' },
+      );
+    }
+    return paths.endsWith('/') ? paths : `${paths}/`;
+  }
+  return paths;
+}
+
 registerBackendLoader({
   name: 'wasm',
   tfName: 'wasm',
@@ -145,10 +195,7 @@ registerBackendLoader({
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // setWasmPaths throws once the backend has initialised (e.g. when switching back to wasm).
     if (!wasmPathsSet) {
-      const paths =
-        options.wasmPaths ??
-        `${join(dirname(resolveFromHere('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
-      wasm.setWasmPaths(paths);
+      wasm.setWasmPaths(wasmPathsFor(options));
       wasmPathsSet = true;
     }
     installWasmKernels();
@@ -238,10 +285,13 @@ function unavailable(loader: BackendLoader, options: BackendOptions): string | u
  * `auto` tries `options.autoOrder` (default `AUTO_ORDER`: tensorflow-gpu, webgpu, tensorflow,
  * wasm, cpu), skipping those whose cheap check fails (package not installed; `webgpu` without a
  * Vulkan loader on Linux), and keeps the first that loads; `BackendInfo.skipped` says why each
- * one before it was passed over. Naming the active backend again is a no-op (its options are not
+ * one before it was passed over. `auto` never passes over `wasm` (a regular dependency) to reach
+ * `cpu`: when wasm fails to load, it throws; name `cpu` to run there on purpose. Naming the active backend again is a no-op (its options are not
  * re-applied); `ensureBackend` keeps whatever is active.
  *
- * @throws `MODELS_BACKEND` when the named backend (or, for `auto`, every backend) fails to load;
+ * @throws `MODELS_BACKEND` when the named backend (or, for `auto`, `wasm` or every backend) fails
+ *   to load; with `reason: 'wasm-files-not-found'` when the wasm binaries cannot be located
+ *   (bundles: pass `wasmPaths`);
  *   the message says why (for `webgpu`: no Vulkan loader, no adapter, package missing), and the
  *   error's context has `reason` (`no-vulkan-loader`, `no-adapter`, `no-dawn`, `no-tfjs-webgpu`)
  *   where the webgpu loader knows it.
@@ -269,6 +319,9 @@ export async function useBackend(
       info.skipped = skipped;
       return info;
     } catch (e) {
+      // wasm is installed with @hfq/models: when it fails (a bundle that cannot find its binaries,
+      // most often), going on to the ~4x slower cpu backend would hide a configuration error.
+      if (candidate === 'wasm') throw e;
       skipped.push({ name: candidate, reason: e instanceof Error ? e.message : String(e) });
     }
   }
