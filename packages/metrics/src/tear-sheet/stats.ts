@@ -11,7 +11,7 @@ import { studentTwoSidedP } from './distributions.js';
 export interface IcStatistics extends IcSummary {
   /** Two-sided p-value of `tStat` (scipy `ttest_1samp(ic, 0)`, n - 1 degrees of freedom); NaN with fewer than 2 values. */
   pValue: number;
-  /** Sample skewness, biased (scipy `stats.skew`: m3 / m2^1.5); NaN for fewer than 2 values or a constant series. */
+  /** Sample skewness, biased (scipy `stats.skew`: m3 / m2^1.5); NaN for fewer than 2 values or a constant series (m2 <= (1e-15 mean)^2, as scipy). */
   skew: number;
   /** Excess kurtosis, biased (scipy `stats.kurtosis`: m4 / m2^2 - 3); NaN like `skew`. */
   kurtosis: number;
@@ -42,7 +42,9 @@ export function icStatistics(series: ArrayLike<number>): IcStatistics {
   m2 /= n;
   m3 /= n;
   m4 /= n;
-  const shaped = n >= 2 && m2 > 0;
+  // scipy's test for a constant series (float64 resolution 1e-15): a mean that is not exactly
+  // representable leaves tiny deviations whose m3 / m2^1.5 is noise, not a skew.
+  const shaped = n >= 2 && m2 > (1e-15 * s.mean) ** 2;
   return {
     ...s,
     pValue: n >= 2 ? studentTwoSidedP(s.tStat, n - 1) : Number.NaN,
