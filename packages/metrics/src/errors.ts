@@ -15,6 +15,8 @@ import { HfqError, type HfqErrorContext } from '@hfq/core';
  * - `METRICS_NO_DATA`: nothing to compute on (e.g. no rebalance date has enough eligible stocks).
  * - `METRICS_ALIGNMENT`: two panels paired by date value and asset id share no date or no asset
  *   (e.g. `600000` vs `600000.SH`); the message gives the matched counts and unmatched examples.
+ * - `METRICS_MAX_LOSS`: `alignFactor` dropped more rows than `maxLoss` allows (alphalens'
+ *   `MaxLossExceededError`); the message and context count the rows dropped at each step.
  * - `METRICS_BAD_INPUT`: an argument is not what the function takes (a string for a number, a
  *   nested or ragged array, an object that is not a `Panel`), as a plain-JavaScript caller may pass.
  */
@@ -27,7 +29,8 @@ export type MetricsErrorCode =
   | 'METRICS_BAD_DATE'
   | 'METRICS_NO_DATA'
   | 'METRICS_ALIGNMENT'
-  | 'METRICS_BAD_INPUT';
+  | 'METRICS_BAD_INPUT'
+  | 'METRICS_MAX_LOSS';
 
 /** Creates the package's `HfqError`. */
 export function metricsError(

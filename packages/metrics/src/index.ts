@@ -33,3 +33,32 @@ export {
   portfolioStats,
   type YearlyReturns,
 } from './performance/portfolio-stats.js';
+export {
+  type AlignedFactor,
+  type AlignLoss,
+  type AlignOptions,
+  alignFactor,
+  type GivenForwardReturns,
+} from './tear-sheet/align.js';
+export type { BinSpec } from './tear-sheet/quantize.js';
+export {
+  type AlphaBeta,
+  cumulativeReturns,
+  type DemeanOptions,
+  type FactorIc,
+  factorAlphaBeta,
+  factorIC,
+  factorRankAutocorrelation,
+  factorReturns,
+  factorWeights,
+  type GroupIc,
+  type IcStatistics,
+  icByGroup,
+  icStatistics,
+  meanReturnByQuantile,
+  type QQPoints,
+  type QuantileReturns,
+  qqNormal,
+  quantileTurnover,
+} from './tear-sheet/stats.js';
+export { type FactorTearSheet, factorTearSheet } from './tear-sheet/tear-sheet.js';

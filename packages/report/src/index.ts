@@ -40,4 +40,12 @@ export {
   icTable,
 } from './study-tables.js';
 export { markdownTable, type ReportColumn, type ReportTable } from './table.js';
+export {
+  renderTearSheet,
+  type TearSheetOptions,
+  tearSheetCharts,
+  tearSheetDocument,
+  tearSheetTables,
+  writeTearSheet,
+} from './tear-sheet.js';
 export { renderVegaLite } from './vega.js';

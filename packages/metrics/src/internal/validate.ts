@@ -12,7 +12,7 @@ import { metricsError } from '../errors.js';
 const EXAMPLES = 3;
 
 /** What a value is, for messages: `string "1.5"`, `array`, `Float64Array`, `null`. */
-function describe(x: unknown): string {
+export function describeValue(x: unknown): string {
   if (x === null) return 'null';
   if (Array.isArray(x)) return 'an array';
   if (ArrayBuffer.isView(x)) return x.constructor.name;
@@ -32,16 +32,20 @@ function describe(x: unknown): string {
 export function checkNumbers(x: unknown, field: string): asserts x is ArrayLike<number> {
   if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
     if (typeof (x as unknown as BigInt64Array)[0] === 'bigint') {
-      throw metricsError('METRICS_BAD_INPUT', `${field} is a ${describe(x)}: bigint arrays are not numbers`, {
-        field,
-      });
+      throw metricsError(
+        'METRICS_BAD_INPUT',
+        `${field} is a ${describeValue(x)}: bigint arrays are not numbers`,
+        {
+          field,
+        },
+      );
     }
     return;
   }
   if (!Array.isArray(x)) {
     throw metricsError(
       'METRICS_BAD_INPUT',
-      `${field} must be a number[] or a typed array (e.g. Float64Array), got ${describe(x)}`,
+      `${field} must be a number[] or a typed array (e.g. Float64Array), got ${describeValue(x)}`,
       { field },
     );
   }
@@ -51,7 +55,7 @@ export function checkNumbers(x: unknown, field: string): asserts x is ArrayLike<
       const hint = Array.isArray(v) || ArrayBuffer.isView(v) ? ' (a nested row: pass one flat series)' : '';
       throw metricsError(
         'METRICS_BAD_INPUT',
-        `${field}[${i}] is ${describe(v)}, not a number${hint}; use NaN for a missing value`,
+        `${field}[${i}] is ${describeValue(v)}, not a number${hint}; use NaN for a missing value`,
         { field, row: i },
       );
     }
@@ -70,7 +74,7 @@ export function checkNumbers(x: unknown, field: string): asserts x is ArrayLike<
 export function checkPanel(p: unknown, field: string): asserts p is Panel {
   const hint = 'build one with new Panel(dates, assets, values) from @hfq/core';
   if (typeof p !== 'object' || p === null) {
-    throw metricsError('METRICS_BAD_INPUT', `${field} must be a Panel, got ${describe(p)}; ${hint}`, {
+    throw metricsError('METRICS_BAD_INPUT', `${field} must be a Panel, got ${describeValue(p)}; ${hint}`, {
       field,
     });
   }
@@ -94,7 +98,7 @@ export function checkPanel(p: unknown, field: string): asserts p is Panel {
     if (typeof assets[i] !== 'string') {
       throw metricsError(
         'METRICS_BAD_INPUT',
-        `${field}.assets[${i}] is ${describe(assets[i])}, not a string: asset ids are strings ('600000.SH'), ` +
+        `${field}.assets[${i}] is ${describeValue(assets[i])}, not a string: asset ids are strings ('600000.SH'), ` +
           'or no id would match another panel',
         { field, row: i },
       );
@@ -124,9 +128,16 @@ export interface AlignmentCounts {
  * `600000.SH`). The message says how many dates and assets matched out of how many on each side
  * and quotes unmatched ids (or dates) from each side. Partial overlap passes: the unmatched rows
  * and columns are NaN in the result, as each function documents. Returns the counts.
+ * `detail` (e.g. `0 of 120 factor rows have a price`) is put first in the message.
  * O(dates + assets) lookups.
  */
-export function checkAligned(a: Panel, b: Panel, fieldA: string, fieldB: string): AlignmentCounts {
+export function checkAligned(
+  a: Panel,
+  b: Panel,
+  fieldA: string,
+  fieldB: string,
+  detail?: string,
+): AlignmentCounts {
   let matchedDates = 0;
   for (let t = 0; t < a.dates.length; t++) if (b.dateIndex(a.dates[t]!) >= 0) matchedDates++;
   let matchedAssets = 0;
@@ -159,7 +170,7 @@ export function checkAligned(a: Panel, b: Panel, fieldA: string, fieldB: string)
         ];
   throw metricsError(
     'METRICS_ALIGNMENT',
-    `${fieldA} and ${fieldB} do not line up: ${matchedDates} of ${a.nDates} dates (${fieldB} has ${b.nDates}) and ` +
+    `${fieldA} and ${fieldB} do not line up: ${detail ? `${detail}; ` : ''}${matchedDates} of ${a.nDates} dates (${fieldB} has ${b.nDates}) and ` +
       `${matchedAssets} of ${a.nAssets} assets (${fieldB} has ${b.nAssets}) match; no ${what} in common ` +
       `(e.g. ${fieldA}: ${exA}; ${fieldB}: ${exB}). Check the id format (600000 vs 600000.SH) and the date range.`,
     { field: fieldB, matchedDates, dates: a.nDates, matchedAssets, assets: a.nAssets },
@@ -205,6 +216,86 @@ export function checkNotPrices(returns: Panel | ArrayLike<number>, field: string
  */
 export function checkObject(input: unknown, field: string): asserts input is object {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw metricsError('METRICS_BAD_INPUT', `${field} must be an object, got ${describe(input)}`, { field });
+    throw metricsError('METRICS_BAD_INPUT', `${field} must be an object, got ${describeValue(input)}`, {
+      field,
+    });
+  }
+}
+
+/** |r| above which a single return is called absurd (a 100% move) in {@link returnWarnings}. */
+const ABSURD_RETURN = 1;
+
+/**
+ * Warnings (never thrown, never printed) for returns that pass {@link checkNotPrices} but hold
+ * absurd magnitudes: some finite |r| > 1 (a 100% move over the horizon), typical of returns in
+ * percent (2.5 for 2.5%) or of a few prices mixed in. Empty when nothing looks wrong. O(n).
+ */
+export function returnWarnings(returns: Panel, field: string): string[] {
+  const v = returns.values;
+  let finite = 0;
+  let big = 0;
+  let worst = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!Number.isFinite(x)) continue;
+    finite++;
+    if (Math.abs(x) > ABSURD_RETURN) {
+      big++;
+      if (Math.abs(x) > Math.abs(worst)) worst = x;
+    }
+  }
+  if (big === 0) return [];
+  return [
+    `${field}: ${big} of ${finite} finite values have |r| > ${ABSURD_RETURN} (a 100% move; largest ${worst}): ` +
+      'returns must be fractions (0.025 for 2.5%), not percent or prices',
+  ];
+}
+
+/**
+ * Throws `METRICS_BAD_INPUT` unless `x` has the shape of an `AlignedFactor` (from `alignFactor`):
+ * typed-array columns of one length per row, `dateStart` of dates + 1 entries, one forward column
+ * per period. A plain object with `number[]` columns is refused (build it with `alignFactor`).
+ * O(periods).
+ */
+export function checkAlignedFactor(x: unknown, field = 'aligned'): void {
+  const hint = 'build it with alignFactor(factor, prices, options)';
+  if (typeof x !== 'object' || x === null) {
+    throw metricsError(
+      'METRICS_BAD_INPUT',
+      `${field} must be an AlignedFactor, got ${describeValue(x)}; ${hint}`,
+      {
+        field,
+      },
+    );
+  }
+  const q = x as Record<string, unknown>;
+  const missing: string[] = [];
+  if (!(q.dates instanceof Int32Array)) missing.push('dates (Int32Array)');
+  if (!(q.dateStart instanceof Int32Array)) missing.push('dateStart (Int32Array)');
+  if (!(q.factor instanceof Float64Array)) missing.push('factor (Float64Array)');
+  if (!(q.quantile instanceof Int32Array)) missing.push('quantile (Int32Array)');
+  if (!(q.asset instanceof Int32Array)) missing.push('asset (Int32Array)');
+  if (!Array.isArray(q.periods) || !Array.isArray(q.forward)) missing.push('periods and forward (arrays)');
+  if (missing.length === 0) {
+    const n = (q.factor as Float64Array).length;
+    const fw = q.forward as unknown[];
+    const ds = q.dateStart as Int32Array;
+    const ok =
+      fw.length === (q.periods as unknown[]).length &&
+      fw.every((f) => f instanceof Float64Array && f.length === n) &&
+      (q.quantile as Int32Array).length === n &&
+      (q.asset as Int32Array).length === n &&
+      ds.length === (q.dates as Int32Array).length + 1 &&
+      ds[ds.length - 1] === n;
+    if (!ok) missing.push('columns of one length (ragged)');
+  }
+  if (missing.length > 0) {
+    throw metricsError(
+      'METRICS_BAD_INPUT',
+      `${field} is not an AlignedFactor: ${missing.join(', ')}; ${hint}`,
+      {
+        field,
+      },
+    );
   }
 }

@@ -22,6 +22,12 @@ export const reference: any = decode(
   JSON.parse(readFileSync(new URL('../__fixtures__/reference.json', import.meta.url), 'utf8')),
 );
 
+/** Another fixture of `__fixtures__/` (e.g. `tear-sheet.json`), decoded like {@link reference}. */
+// biome-ignore lint/suspicious/noExplicitAny: the fixture is untyped JSON
+export function loadFixture(name: string): any {
+  return decode(JSON.parse(readFileSync(new URL(`../__fixtures__/${name}`, import.meta.url), 'utf8')));
+}
+
 /** A panel from the fixture's `{ dates, assets, values }`. */
 export function panelOf(p: { dates: number[]; assets: string[]; values: number[] }): Panel<Float64Array> {
   return new Panel(p.dates, p.assets, Float64Array.from(p.values));
