@@ -1,7 +1,9 @@
 import type { Rng } from '@hfq/core';
 import { SOURCE_FIELDS } from '../ops/fields.js';
 import { type ArgSpec, type OpSpec, SOURCE_KINDS, type SourceKind } from '../ops/spec.js';
-import { OPERATORS } from '../ops/table.js';
+import { operatorsAt } from '../ops/table.js';
+
+const OPERATORS = operatorsAt('intraday');
 
 /**
  * Inputs for the fuzz test, all derived from the operator table and a seeded `Rng`:
