@@ -39,6 +39,9 @@ export class KernelScratch {
 
 const ok = (v: number): boolean => v - v === 0;
 
+/** Recompute running sums when a spread keeps less than this fraction of its raw sum of squares. */
+const CANCEL = 1e-6;
+
 function delay(x: Float64Array, _y: unknown, out: Float64Array, p: readonly number[]): void {
   const k = p[0]!;
   const n = x.length;
@@ -70,26 +73,29 @@ function moments(
     let s2 = 0;
     let s3 = 0;
     let s4 = 0;
+    // Recomputes the sums of the window [t - w + 1, t] exactly, about its first finite value.
+    const recompute = (t: number) => {
+      cnt = 0;
+      s1 = s2 = s3 = s4 = 0;
+      c = NaN;
+      for (let j = Math.max(0, t - w + 1); j <= t; j++) {
+        const v = x[j]!;
+        if (!ok(v)) continue;
+        if (Number.isNaN(c)) c = v;
+        const d = v - c;
+        cnt++;
+        s1 += d;
+        if (order >= 2) s2 += d * d;
+        if (order >= 4) {
+          s3 += d * d * d;
+          s4 += d * d * d * d;
+        }
+      }
+    };
     for (let t = 0; t < n; t++) {
       const s = t - w + 1;
       if (t % w === 0) {
-        // Recompute the window [s, t] exactly, about its first finite value.
-        cnt = 0;
-        s1 = s2 = s3 = s4 = 0;
-        c = NaN;
-        for (let j = Math.max(0, s); j <= t; j++) {
-          const v = x[j]!;
-          if (!ok(v)) continue;
-          if (Number.isNaN(c)) c = v;
-          const d = v - c;
-          cnt++;
-          s1 += d;
-          if (order >= 2) s2 += d * d;
-          if (order >= 4) {
-            s3 += d * d * d;
-            s4 += d * d * d * d;
-          }
-        }
+        recompute(t);
       } else {
         const v = x[t]!;
         if (ok(v)) {
@@ -116,6 +122,9 @@ function moments(
             }
           }
         }
+        // Cancellation: the spread is tiny next to the distance from the shift (a flat stretch far
+        // from it); recompute about a value of this window, which makes a constant window exact.
+        if (order >= 2 && cnt >= 2 && s2 - (s1 * s1) / cnt <= CANCEL * s2) recompute(t);
       }
       out[t] = cnt >= m && cnt > 0 ? finish(cnt, c, s1, s2, s3, s4) : NaN;
     }
@@ -385,24 +394,28 @@ function regression(which: 0 | 1 | 2): TsKernel {
     let sy = 0;
     let syy = 0;
     let sxy = 0;
+    const recompute = (t: number) => {
+      const s = t - w + 1;
+      cnt = sx = sxx = sy = syy = sxy = 0;
+      c = NaN;
+      for (let j = Math.max(0, s); j <= t; j++) {
+        const v = x[j]!;
+        if (!ok(v)) continue;
+        if (Number.isNaN(c)) c = v;
+        const d = v - c;
+        const q = j - t;
+        cnt++;
+        sx += q;
+        sxx += q * q;
+        sy += d;
+        syy += d * d;
+        sxy += q * d;
+      }
+    };
     for (let t = 0; t < n; t++) {
       const s = t - w + 1;
       if (t % w === 0) {
-        cnt = sx = sxx = sy = syy = sxy = 0;
-        c = NaN;
-        for (let j = Math.max(0, s); j <= t; j++) {
-          const v = x[j]!;
-          if (!ok(v)) continue;
-          if (Number.isNaN(c)) c = v;
-          const d = v - c;
-          const q = j - t;
-          cnt++;
-          sx += q;
-          sxx += q * q;
-          sy += d;
-          syy += d * d;
-          sxy += q * d;
-        }
+        recompute(t);
       } else {
         // Every position moves back by one day.
         sxy -= sy;
@@ -428,6 +441,7 @@ function regression(which: 0 | 1 | 2): TsKernel {
           sy += d;
           syy += d * d;
         }
+        if (cnt >= 2 && cnt * syy - sy * sy <= CANCEL * cnt * syy) recompute(t);
       }
       if (!(cnt >= minp && cnt >= 2)) {
         out[t] = NaN;
@@ -471,26 +485,30 @@ function pair(which: 0 | 1): TsKernel {
     let syy = 0;
     let sxy = 0;
     const both = (j: number) => ok(x[j]!) && ok(yy[j]!);
+    const recompute = (t: number) => {
+      const s = t - w + 1;
+      cnt = sx = sy = sxx = syy = sxy = 0;
+      cx = cy = NaN;
+      for (let j = Math.max(0, s); j <= t; j++) {
+        if (!both(j)) continue;
+        if (Number.isNaN(cx)) {
+          cx = x[j]!;
+          cy = yy[j]!;
+        }
+        const a = x[j]! - cx;
+        const b = yy[j]! - cy;
+        cnt++;
+        sx += a;
+        sy += b;
+        sxx += a * a;
+        syy += b * b;
+        sxy += a * b;
+      }
+    };
     for (let t = 0; t < n; t++) {
       const s = t - w + 1;
       if (t % w === 0) {
-        cnt = sx = sy = sxx = syy = sxy = 0;
-        cx = cy = NaN;
-        for (let j = Math.max(0, s); j <= t; j++) {
-          if (!both(j)) continue;
-          if (Number.isNaN(cx)) {
-            cx = x[j]!;
-            cy = yy[j]!;
-          }
-          const a = x[j]! - cx;
-          const b = yy[j]! - cy;
-          cnt++;
-          sx += a;
-          sy += b;
-          sxx += a * a;
-          syy += b * b;
-          sxy += a * b;
-        }
+        recompute(t);
       } else {
         if (both(t)) {
           if (Number.isNaN(cx)) {
@@ -515,6 +533,12 @@ function pair(which: 0 | 1): TsKernel {
           sxx -= a * a;
           syy -= b * b;
           sxy -= a * b;
+        }
+        if (
+          cnt >= 2 &&
+          (cnt * sxx - sx * sx <= CANCEL * cnt * sxx || cnt * syy - sy * sy <= CANCEL * cnt * syy)
+        ) {
+          recompute(t);
         }
       }
       if (!(cnt >= minp && cnt >= 2)) {
