@@ -135,7 +135,7 @@ const sum = moments(1, (n, c, s1) => s1 + n * c, 1);
 const mean = moments(1, (n, c, s1) => c + s1 / n, 1);
 function varOf(n: number, s1: number, s2: number): number {
   const v = (s2 - (s1 * s1) / n) / (n - 1);
-  return v > 0 ? v : 0;
+  return Math.max(v, 0);
 }
 const variance = moments(2, (n, _c, s1, s2) => varOf(n, s1, s2), 2);
 const std = moments(2, (n, _c, s1, s2) => Math.sqrt(varOf(n, s1, s2)), 2);
