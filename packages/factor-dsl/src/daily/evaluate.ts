@@ -184,12 +184,17 @@ export function evaluateDailySync(
     minWindow: minPeriods === 'window',
     scratch: new KernelScratch(),
     broadcast: new Map(),
-    colX: new Float64Array(T),
-    colY: new Float64Array(T),
-    colOut: new Float64Array(T),
+    pool: [],
+    transposed: new Map(),
+    rowX: new Float64Array(N),
+    rowY: new Float64Array(N),
+    rowOut: new Float64Array(N),
   };
   const release = (n: Node) => {
-    if (--n.uses === 0) n.value = undefined;
+    if (--n.uses !== 0) return;
+    // Literals, and inputs (shared through ctx.transposed), are not pooled.
+    if (typeof n.value !== 'number' && n.value !== undefined && n.ast.kind === 'call') ctx.pool.push(n.value);
+    n.value = undefined;
   };
   const evalNode = (n: Node): Float64Array | number => {
     if (n.value !== undefined) return n.value;
@@ -199,23 +204,17 @@ export function evaluateDailySync(
     return n.value;
   };
   const out: Record<string, Panel> = {};
-  const handedOut = new Set<Float64Array>();
   defs.forEach((def, i) => {
     const root = roots[i]!;
-    let v = evalNode(root);
-    if (typeof v === 'number') v = new Float64Array(T * N).fill(v);
-    // An output array is never shared: a second output of the same node, or an input, is copied.
-    const own = handedOut.has(v) || isInputArray(v, inputs) ? v.slice() : v;
-    handedOut.add(own);
-    out[def.name] = new Panel(dates, assets, own);
+    const v = evalNode(root);
+    // Each output is its own date-major array (transposed back from the internal layout).
+    const values = new Float64Array(T * N);
+    if (typeof v === 'number') values.fill(v);
+    else transpose(v, N, T, values);
+    out[def.name] = new Panel(dates, assets, values);
     release(root);
   });
   return out;
-}
-
-function isInputArray(v: Float64Array, inputs: Readonly<Record<string, Panel>>): boolean {
-  for (const p of Object.values(inputs)) if (p.values === v) return true;
-  return false;
 }
 
 interface Ctx {
@@ -227,9 +226,35 @@ interface Ctx {
   minWindow: boolean;
   scratch: KernelScratch;
   broadcast: Map<number, Float64Array>;
-  colX: Float64Array;
-  colY: Float64Array;
-  colOut: Float64Array;
+  /** Released intermediate buffers (length T * N), reused instead of allocating. */
+  pool: Float64Array[];
+  /** Inputs in the internal asset-major layout, by field name. */
+  transposed: Map<string, Float64Array>;
+  rowX: Float64Array;
+  rowY: Float64Array;
+  rowOut: Float64Array;
+}
+
+/**
+ * Intermediate panels are kept asset-major (`v[a * T + t]`: one asset's days contiguous), so the
+ * time-series kernels, most of the work, read and write their series in place; inputs are
+ * transposed once, cross-sectional operators gather each date, outputs are transposed back.
+ */
+function take(ctx: Ctx): Float64Array {
+  return ctx.pool.pop() ?? new Float64Array(ctx.T * ctx.N);
+}
+
+function transpose(src: ArrayLike<number>, rows: number, cols: number, out: Float64Array): Float64Array {
+  // out[c * rows + r] = src[r * cols + c], in blocks for cache locality.
+  const B = 32;
+  for (let r0 = 0; r0 < rows; r0 += B) {
+    const r1 = Math.min(rows, r0 + B);
+    for (let c0 = 0; c0 < cols; c0 += B) {
+      const c1 = Math.min(cols, c0 + B);
+      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = src[r * cols + c]!;
+    }
+  }
+  return out;
 }
 
 function checkInputs(inputs: Readonly<Record<string, Panel>>): {
@@ -288,6 +313,7 @@ function resolveIndustry(
 
 /** A literal broadcast to a full panel (cached per value within one evaluation). */
 function full(v: Float64Array | number, ctx: Ctx): Float64Array {
+  // (A literal is the same in both layouts.)
   if (typeof v !== 'number') return v;
   let a = ctx.broadcast.get(v);
   if (a === undefined) {
@@ -297,29 +323,39 @@ function full(v: Float64Array | number, ctx: Ctx): Float64Array {
   return a;
 }
 
-function asFloat64(p: Panel): Float64Array {
-  return p.values instanceof Float64Array ? p.values : Float64Array.from(p.values);
+function fieldValues(name: string, ctx: Ctx): Float64Array {
+  let v = ctx.transposed.get(name);
+  if (v === undefined) {
+    v = transpose(ctx.inputs[name]!.values, ctx.T, ctx.N, new Float64Array(ctx.T * ctx.N));
+    ctx.transposed.set(name, v);
+  }
+  return v;
 }
 
 function compute(n: Node, vals: (Float64Array | number)[], ctx: Ctx): Float64Array | number {
   const ast = n.ast;
   if (ast.kind === 'num') return ast.value;
-  if (ast.kind === 'field') return asFloat64(ctx.inputs[ast.name]!);
+  if (ast.kind === 'field') return fieldValues(ast.name, ctx);
   const op = getOperator(ast.op, 'daily')!;
   const size = ctx.T * ctx.N;
   if (op.family === 'daily_ts') {
     const kernel = TS_KERNELS.get(op.name)!;
     const x = full(vals[0]!, ctx);
     const y = vals.length > 1 ? full(vals[1]!, ctx) : undefined;
-    const out = new Float64Array(size);
-    const { T, N, colX, colY, colOut } = ctx;
+    const out = take(ctx);
+    const { T, N } = ctx;
     const w = n.params[0]!;
     const minp = ctx.minWindow && !NO_MIN_PERIODS.has(op.name) ? w : 1;
     for (let a = 0; a < N; a++) {
-      for (let t = 0, i = a; t < T; t++, i += N) colX[t] = x[i]!;
-      if (y !== undefined) for (let t = 0, i = a; t < T; t++, i += N) colY[t] = y[i]!;
-      kernel(colX, y === undefined ? undefined : colY, colOut, n.params, minp, ctx.scratch);
-      for (let t = 0, i = a; t < T; t++, i += N) out[i] = colOut[t]!;
+      const lo = a * T;
+      kernel(
+        x.subarray(lo, lo + T),
+        y?.subarray(lo, lo + T),
+        out.subarray(lo, lo + T),
+        n.params,
+        minp,
+        ctx.scratch,
+      );
     }
     return out;
   }
@@ -327,16 +363,15 @@ function compute(n: Node, vals: (Float64Array | number)[], ctx: Ctx): Float64Arr
     const kernel = CS_KERNELS.get(op.name)!;
     const x = full(vals[0]!, ctx);
     const y = vals.length > 1 ? full(vals[1]!, ctx) : undefined;
-    const out = new Float64Array(size);
-    const { N } = ctx;
-    for (let t = 0; t < ctx.T; t++) {
-      const row = {
-        x: x.subarray(t * N, (t + 1) * N),
-        out: out.subarray(t * N, (t + 1) * N),
-        params: n.params,
-        date: ctx.dates[t]!,
-      } as Parameters<typeof kernel>[0];
-      if (y !== undefined) row.y = y.subarray(t * N, (t + 1) * N);
+    const out = take(ctx);
+    const { T, N, rowX, rowY, rowOut } = ctx;
+    for (let t = 0; t < T; t++) {
+      for (let a = 0, i = t; a < N; a++, i += T) rowX[a] = x[i]!;
+      if (y !== undefined) for (let a = 0, i = t; a < N; a++, i += T) rowY[a] = y[i]!;
+      const row = { x: rowX, out: rowOut, params: n.params, date: ctx.dates[t]! } as Parameters<
+        typeof kernel
+      >[0];
+      if (y !== undefined) row.y = rowY;
       if (ctx.industry !== undefined) row.industry = ctx.industry(t);
       try {
         kernel(row);
@@ -345,26 +380,47 @@ function compute(n: Node, vals: (Float64Array | number)[], ctx: Ctx): Float64Arr
           throw new HfqError(e.code, e.message, { ...e.context, date: ctx.dates[t]! });
         throw e;
       }
+      for (let a = 0, i = t; a < N; a++, i += T) out[i] = rowOut[a]!;
     }
     return out;
   }
   // Literal parameters (clip's bounds) follow the value arguments.
-  return elementwise(op.name, [...vals, ...n.params], size);
+  return elementwise(op.name, [...vals, ...n.params], size, ctx);
 }
 
 const f = (v: number) => (v - v === 0 ? v : NaN);
 
 /** Elementwise operators at the daily level (constant-folded when every argument is a literal). */
-function elementwise(name: string, vals: (Float64Array | number)[], size: number): Float64Array | number {
+function elementwise(
+  name: string,
+  vals: (Float64Array | number)[],
+  size: number,
+  ctx: Ctx,
+): Float64Array | number {
   const fn = SCALAR[name];
   if (fn === undefined) throw new Error(`daily evaluator: no kernel for ${name}`);
   if (vals.every((v) => typeof v === 'number')) return fn(...(vals as number[]));
-  const out = new Float64Array(size);
+  const out = take(ctx);
   const [a, b, c] = vals;
   if (vals.length === 1) {
     const x = a as Float64Array;
-    for (let i = 0; i < size; i++) out[i] = fn(x[i]!);
-    return out;
+    switch (name) {
+      case 'abs':
+        for (let i = 0; i < size; i++) out[i] = Math.abs(x[i]!);
+        return out;
+      case 'neg':
+        for (let i = 0; i < size; i++) out[i] = -x[i]!;
+        return out;
+      case 'log':
+        for (let i = 0; i < size; i++) {
+          const v = x[i]!;
+          out[i] = v > 0 ? Math.log(v) : NaN;
+        }
+        return out;
+      default:
+        for (let i = 0; i < size; i++) out[i] = fn(x[i]!);
+        return out;
+    }
   }
   const A = typeof a === 'number' ? undefined : a!;
   const B = typeof b === 'number' ? undefined : b!;
@@ -386,6 +442,26 @@ function elementwise(name: string, vals: (Float64Array | number)[], size: number
           const d = B ? B[i]! : bn;
           out[i] = d !== 0 ? (A ? A[i]! : an) / d : NaN;
         }
+        return out;
+      case 'gt':
+        for (let i = 0; i < size; i++) {
+          const p = A ? A[i]! : an;
+          const q = B ? B[i]! : bn;
+          out[i] = +(p > q); // a missing side compares as 0 (pandas), which `>` gives for NaN
+        }
+        return out;
+      case 'lt':
+        for (let i = 0; i < size; i++) {
+          const p = A ? A[i]! : an;
+          const q = B ? B[i]! : bn;
+          out[i] = +(p < q);
+        }
+        return out;
+      case 'maximum':
+        for (let i = 0; i < size; i++) out[i] = Math.max(A ? A[i]! : an, B ? B[i]! : bn);
+        return out;
+      case 'minimum':
+        for (let i = 0; i < size; i++) out[i] = Math.min(A ? A[i]! : an, B ? B[i]! : bn);
         return out;
       default:
         for (let i = 0; i < size; i++) out[i] = fn(A ? A[i]! : an, B ? B[i]! : bn);
