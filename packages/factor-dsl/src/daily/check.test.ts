@@ -91,6 +91,15 @@ describe('checkDaily', () => {
     expect(() => checkDaily('first(close)')).toThrow(/intraday operator/);
     // Daily operators and qlib's $ syntax stay out of the intraday level.
     expect(() => checkFactor('mean(cs_rank(close))', 'minute')).toThrow(/daily operator/);
+    const handBuilt = {
+      kind: 'call',
+      op: 'cs_rank',
+      args: [{ kind: 'field', name: 'close', pos: 0 }],
+      pos: 0,
+    } as const;
+    expect(() => checkFactor({ kind: 'call', op: 'mean', args: [handBuilt], pos: 0 }, 'minute')).toThrow(
+      /cs_rank is a daily operator/,
+    );
     expect(code(() => parseFactor('mean($close)'))).toBe('DSL_PARSE');
   });
 });
