@@ -10,6 +10,10 @@
 
 // Compilation of formulas into fused kernels.
 export { type CompileOptions, compileFactors, type FactorProgram } from './compile/program.js';
+// The daily level: formulas over dates x assets panels (across days, across stocks per date).
+export { type CheckedDaily, checkDaily, type DailyCheckOptions } from './daily/check.js';
+export { type DailyEvaluateOptions, type DailyFactorDef, evaluateDaily } from './daily/evaluate.js';
+export { DAILY_LIBRARY, type DailyLibraryFactor } from './daily/library.js';
 // The Markdown language reference generated from the operator table.
 export { renderReference } from './docs/reference.js';
 // Evaluation over stock-days of a market.
@@ -51,5 +55,14 @@ export { VBAR_FACTORS } from './library/vbar.js';
 // The operator table and the fields of each source.
 export type { FieldSpec } from './ops/fields.js';
 export { SOURCE_FIELDS } from './ops/fields.js';
-export type { ArgSpec, OpFamily, OpSpec, SourceKind, ValueType } from './ops/spec.js';
-export { getOperator, OPERATORS } from './ops/table.js';
+export type {
+  ArgSpec,
+  DailyImpl,
+  OpFamily,
+  OpImpl,
+  OpLevel,
+  OpSpec,
+  SourceKind,
+  ValueType,
+} from './ops/spec.js';
+export { getOperator, OPERATORS, operatorsAt } from './ops/table.js';

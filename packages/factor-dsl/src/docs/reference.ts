@@ -1,8 +1,9 @@
+import { DAILY_LIBRARY } from '../daily/library.js';
 import { DEFAULT_LIMITS } from '../language/limits.js';
 import { FACTOR_LIBRARY } from '../library/index.js';
 import { SOURCE_FIELDS } from '../ops/fields.js';
 import { type ArgSpec, OP_FAMILIES, type OpSpec, SOURCE_KINDS } from '../ops/spec.js';
-import { OPERATORS } from '../ops/table.js';
+import { OPERATORS, operatorsAt } from '../ops/table.js';
 
 /**
  * The language reference as Markdown, generated from the operator table, the fields of each
@@ -60,7 +61,7 @@ export function renderReference(): string {
   }
   L.push('## Operators', '');
   for (const family of OP_FAMILIES) {
-    const ops = OPERATORS.filter((o) => o.family === family);
+    const ops = operatorsAt('intraday').filter((o) => o.family === family);
     if (ops.length === 0) continue;
     L.push(
       `### ${family}`,
@@ -88,6 +89,7 @@ export function renderReference(): string {
   );
   for (const op of macros)
     L.push(`| \`${op.name}\` | \`${escapeCell(op.impl.kind === 'macro' ? op.impl.body : '')}\` |`);
+  renderDaily(L);
   L.push(
     '',
     '## Safety limits',
@@ -132,6 +134,80 @@ export function renderReference(): string {
     L.push('');
   }
   return `${L.join('\n').trimEnd()}\n`;
+}
+
+/** The daily level: syntax, rules and its operators (`OpSpec.level === 'daily'`). */
+function renderDaily(L: string[]): void {
+  L.push(
+    '',
+    '## The daily level',
+    '',
+    'A daily factor is one formula over dates x assets panels (`evaluateDaily(defs, inputs, options)`; check one with',
+    '`checkDaily(formula, fields)`). Its fields are the names of the input panels: daily fields (`open`, `high`, `low`,',
+    '`close`, `vwap`, `volume`, `amount`, `turnover`, adjusted prices, listing age, ...) and any intraday factor by its id',
+    '(`min_vol_first5`): an intraday factor computed per stock-day is a dates x assets panel like any other field.',
+    '',
+    "The syntax is the intraday one, and qlib's expression syntax is accepted verbatim: `$close` is the field `close`, and",
+    "qlib's operator names (`Ref`, `Mean`, `Std`, `Greater`, `Less`, `Abs`, `Log`, `Power`, `If`, ...) are spellings of",
+    'the operators below (column qlib). `Mean($close > Ref($close, 1), 5)` and `ts_mean(close > delay(close, 1), 5)` are',
+    'the same program (same canonical text and hash).',
+    '',
+    'Rules:',
+    '',
+    '- Missing means non-finite. A suspended day is a NaN input; a stock before its listing is NaN on those dates.',
+    '- Elementwise operators are the intraday ones (arithmetic, comparison, logic, math) with their NaN rules, except',
+    '  comparisons, which follow pandas as qlib does: a comparison with a missing side is 0 (`!=` is 1), so',
+    '  `Mean($close > Ref($close, 1), 5)` counts a missing day as not up. Division by 0 and `log` of x <= 0 give NaN (qlib',
+    '  gives +-inf); powers and `exp` that overflow give NaN.',
+    "- Time-series windows end at the current day and skip missing days. By default (`minPeriods: 'qlib'`) a window needs",
+    "  one finite day, as qlib's pandas rolling with `min_periods=1` (the first days of a series use the days there are);",
+    "  `minPeriods: 'window'` needs all w days. Each operator's own minimum is in its row.",
+    '- Lags and windows are literals; lags are never negative, so no formula reads a later day. Cross-sectional and group',
+    '  operators see one date (all assets, or the assets of one industry) and nothing else.',
+    '- Lookback is static: `checkDaily(...).lookback` is the days before a date a formula reads for full windows (a window',
+    '  of w adds w - 1, a lag of k adds k, nested operators add up).',
+    '- Group operators and `cs_neutralize` need industry codes (`options.groups.industry`, one integer per asset or a',
+    '  dates x assets panel; NaN or negative = unknown).',
+    '- Identical subexpressions are computed once across all the formulas of one call.',
+    '- The limits below apply; windows and lags are at most `maxWindow` days.',
+    '',
+  );
+  const labels: Record<string, string> = {
+    daily_ts: 'Time series (across trading days, per asset)',
+    cross_section: 'Cross-sectional (per date, across assets)',
+    group: 'Group (per date, within an industry)',
+  };
+  for (const family of ['daily_ts', 'cross_section', 'group'] as const) {
+    L.push(
+      `### ${labels[family]}`,
+      '',
+      '| operator | qlib | what it computes | window | missing values | example |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const op of OPERATORS.filter((o) => o.level === 'daily' && o.family === family)) {
+      const aliases = op.aliases !== undefined ? ` (also \`${op.aliases.join('`, `')}\`)` : '';
+      L.push(
+        `| \`${escapeCell(signature(op))}\`${aliases} | ${op.qlib !== undefined ? `\`${op.qlib}\`` : '-'} | ${escapeCell(op.doc)} | ${escapeCell(op.window)} | ${escapeCell(op.nan)} | \`${escapeCell(op.example)}\` |`,
+      );
+    }
+    L.push('');
+  }
+  L.push('### Elementwise at the daily level', '', '| operator | qlib |', '|---|---|');
+  for (const op of operatorsAt('daily').filter((o) => o.level === undefined)) {
+    L.push(`| \`${escapeCell(signature(op))}\` | ${op.qlib !== undefined ? `\`${op.qlib}\`` : '-'} |`);
+  }
+  L.push(
+    '',
+    '### Shipped daily factors (`DAILY_LIBRARY`)',
+    '',
+    '| name | formula | inputs | meaning |',
+    '|---|---|---|---|',
+  );
+  for (const f of DAILY_LIBRARY) {
+    L.push(
+      `| \`${f.name}\` | \`${escapeCell(f.formula)}\` | ${[...f.inputs, ...(f.industry ? ['industry'] : [])].join(', ')} | ${escapeCell(f.meaning)} |`,
+    );
+  }
 }
 
 function argText(a: ArgSpec): string {

@@ -219,11 +219,14 @@ class TypeChecker {
   }
 
   private callType(ast: FactorAst & { kind: 'call' }): ValueType {
-    const op = typeof ast.op === 'string' ? getOperator(ast.op) : undefined;
+    const op = typeof ast.op === 'string' ? getOperator(ast.op, 'intraday') : undefined;
     if (op === undefined) {
+      const daily = typeof ast.op === 'string' && getOperator(ast.op, 'daily') !== undefined;
       throw formulaError(
         'DSL_UNKNOWN_NAME',
-        `unknown function '${String(ast.op)}'${suggestName(String(ast.op))}`,
+        daily
+          ? `${String(ast.op)} is a daily operator (across days or stocks), not available in an intraday formula`
+          : `unknown function '${String(ast.op)}'${suggestName(String(ast.op))}`,
         this.text,
         ast.pos,
       );

@@ -1,7 +1,7 @@
 import { formulaError } from './errors.js';
 
 /** Token kinds of the factor language. */
-export type TokenKind = 'num' | 'ident' | 'param' | 'op' | '(' | ')' | '[' | ']' | ',' | 'eof';
+export type TokenKind = 'num' | 'ident' | 'param' | 'qfield' | 'op' | '(' | ')' | '[' | ']' | ',' | 'eof';
 
 export interface Token {
   readonly kind: TokenKind;
@@ -22,9 +22,10 @@ const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 /**
  * Splits formula text into tokens. Accepts only ASCII letters, digits, `_`, `.`, the operator
  * symbols, parentheses, brackets, commas and whitespace; anything else is a `DSL_PARSE` error at
- * its position. `$name` parameters are accepted only with `allowParams` (operator-table macros).
+ * its position. `$name` is accepted only with `allowParams`: `true` makes it a parameter
+ * (operator-table macros), `'qlib'` a field name (qlib's `$close` at the daily level).
  */
-export function tokenize(text: string, allowParams = false): Token[] {
+export function tokenize(text: string, allowParams: boolean | 'qlib' = false): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
@@ -48,7 +49,7 @@ export function tokenize(text: string, allowParams = false): Token[] {
       i += m[0].length;
       continue;
     }
-    if (isIdentStart(ch) || (ch === 36 && allowParams)) {
+    if (isIdentStart(ch) || (ch === 36 && allowParams !== false)) {
       const start = ch === 36 ? i + 1 : i;
       IDENT.lastIndex = start;
       const m = IDENT.exec(text);
@@ -56,7 +57,8 @@ export function tokenize(text: string, allowParams = false): Token[] {
       if (m[0].length > MAX_IDENTIFIER_LENGTH) {
         throw formulaError('DSL_PARSE', `name longer than ${MAX_IDENTIFIER_LENGTH} characters`, text, i);
       }
-      tokens.push({ kind: ch === 36 ? 'param' : 'ident', text: m[0], value: NaN, pos: i });
+      const kind = ch === 36 && allowParams === true ? 'param' : ch === 36 ? 'qfield' : 'ident';
+      tokens.push({ kind, text: m[0], value: NaN, pos: i });
       i = start + m[0].length;
       continue;
     }

@@ -1,5 +1,5 @@
-import type { OpSpec } from '../ops/spec.js';
-import { lookupCallable, lookupInfix } from '../ops/table.js';
+import type { OpLevel, OpSpec } from '../ops/spec.js';
+import { callableNames, lookupCallable, lookupInfix } from '../ops/table.js';
 import { astDepth, type CallNode, type FactorAst, type FieldNode, type NumNode } from './ast.js';
 import { formulaError } from './errors.js';
 import { type Token, tokenize } from './lexer.js';
@@ -10,6 +10,12 @@ import { suggestName } from './suggest.js';
 export interface ParseOptions {
   /** Limits to enforce (defaults: `DEFAULT_LIMITS`). */
   limits?: Partial<FactorLimits>;
+  /**
+   * The level of the language (default `intraday`). At the `daily` level function names resolve
+   * to the daily operators (and qlib's spellings: `Mean`, `Ref`, `Greater`), and `$close` is the
+   * field `close`, so qlib expressions parse verbatim.
+   */
+  level?: OpLevel;
 }
 
 /**
@@ -39,7 +45,16 @@ export function parseFactor(text: string, options: ParseOptions = {}): FactorAst
       { limit: 'maxLength', max: limits.maxLength },
     );
   }
-  const parser = new Parser(text, tokenize(text), limits, false);
+  const level = options.level ?? 'intraday';
+  if (level !== 'intraday' && level !== 'daily') {
+    throw formulaError(
+      'DSL_INPUT',
+      `level must be 'intraday' or 'daily', got ${String(level)}`,
+      undefined,
+      0,
+    );
+  }
+  const parser = new Parser(text, tokenize(text, level === 'daily' ? 'qlib' : false), limits, false, level);
   const ast = parser.parseAll();
   if (astDepth(ast, limits.maxDepth) > limits.maxDepth) {
     throw formulaError(
@@ -59,7 +74,7 @@ export function parseFactor(text: string, options: ParseOptions = {}): FactorAst
  */
 export function parseMacroBody(text: string): FactorAst {
   const limits = resolveLimits({ maxLength: 10_000, maxDepth: 64, maxNodes: 1000 });
-  return new Parser(text, tokenize(text, true), limits, true).parseAll();
+  return new Parser(text, tokenize(text, true), limits, true, 'intraday').parseAll();
 }
 
 class Parser {
@@ -72,6 +87,7 @@ class Parser {
     private readonly tokens: Token[],
     private readonly limits: Readonly<FactorLimits>,
     private readonly macro: boolean,
+    private readonly level: OpLevel,
   ) {}
 
   parseAll(): FactorAst {
@@ -230,6 +246,9 @@ class Parser {
         if (!this.macro) throw this.error('DSL_PARSE', 'unexpected $', t.pos);
         this.count(t.pos);
         return { kind: 'field', name: `$${t.text}`, pos: t.pos } satisfies FieldNode;
+      case 'qfield':
+        this.count(t.pos);
+        return { kind: 'field', name: t.text, pos: t.pos } satisfies FieldNode;
       case 'ident':
         if (this.peek().kind === '(') return this.parseCall(t);
         this.count(t.pos);
@@ -256,9 +275,13 @@ class Parser {
   }
 
   private parseCall(name: Token): FactorAst {
-    const op = lookupCallable(name.text);
+    const op = lookupCallable(name.text, this.level);
     if (op === undefined) {
-      const hint = suggestName(name.text);
+      const other = lookupCallable(name.text, this.level === 'daily' ? 'intraday' : 'daily');
+      const hint =
+        other !== undefined
+          ? `; it is ${this.level === 'daily' ? 'an intraday' : 'a daily'} operator (${this.level === 'daily' ? 'over the bars of one day' : 'across days or stocks'}), not available at the ${this.level} level`
+          : suggestName(name.text, callableNames(this.level));
       throw this.error('DSL_UNKNOWN_NAME', `unknown function '${name.text}'${hint}`, name.pos);
     }
     this.next(); // '('

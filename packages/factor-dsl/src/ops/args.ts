@@ -34,3 +34,17 @@ export const constArg = (name: string, min?: number, max?: number): ConstArg => 
 };
 /** A clock time `HHMM`. */
 export const clockArg = (name: string): ClockArg => ({ name, kind: 'clock' });
+/** A daily-level value: a dates x assets series (or a literal, broadcast). */
+export const dailyArg = (name: string): ValueArg => ({ name, kind: 'value', accepts: DAILY });
+const DAILY: readonly ValueType[] = Object.freeze(['scalar', 'series']);
+/** A numeric literal within [min, max] with a default. */
+export const constArgDefault = (name: string, def: number, min?: number, max?: number): ConstArg => {
+  const c: { name: string; kind: 'const'; min?: number; max?: number; default: number } = {
+    name,
+    kind: 'const',
+    default: def,
+  };
+  if (min !== undefined) c.min = min;
+  if (max !== undefined) c.max = max;
+  return c;
+};

@@ -15,6 +15,7 @@ const infix = (symbol: string, prec: number, assoc: 'left' | 'right' | 'none' = 
 export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   {
     name: 'add',
+    qlib: 'Add',
     family: 'arithmetic',
     syntax: infix('+', 2),
     args: [anyArg('a'), anyArg('b')],
@@ -28,6 +29,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'sub',
+    qlib: 'Sub',
     family: 'arithmetic',
     syntax: infix('-', 2),
     args: [anyArg('a'), anyArg('b')],
@@ -40,6 +42,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'mul',
+    qlib: 'Mul',
     family: 'arithmetic',
     syntax: infix('*', 3),
     args: [anyArg('a'), anyArg('b')],
@@ -53,6 +56,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'div',
+    qlib: 'Div',
     family: 'arithmetic',
     syntax: infix('/', 3),
     args: [anyArg('a'), anyArg('b')],
@@ -65,6 +69,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'pow',
+    qlib: 'Power',
     family: 'arithmetic',
     syntax: infix('^', 5, 'right'),
     args: [anyArg('a'), anyArg('b')],
@@ -93,6 +98,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'lt',
+    qlib: 'Lt',
     family: 'comparison',
     syntax: infix('<', 1, 'none'),
     args: [anyArg('a'), anyArg('b')],
@@ -108,6 +114,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'le',
+    qlib: 'Le',
     family: 'comparison',
     syntax: infix('<=', 1, 'none'),
     args: [anyArg('a'), anyArg('b')],
@@ -123,6 +130,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'gt',
+    qlib: 'Gt',
     family: 'comparison',
     syntax: infix('>', 1, 'none'),
     args: [anyArg('a'), anyArg('b')],
@@ -138,6 +146,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'ge',
+    qlib: 'Ge',
     family: 'comparison',
     syntax: infix('>=', 1, 'none'),
     args: [anyArg('a'), anyArg('b')],
@@ -153,6 +162,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'eq',
+    qlib: 'Eq',
     family: 'comparison',
     syntax: infix('==', 1, 'none'),
     args: [anyArg('a'), anyArg('b')],
@@ -169,6 +179,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'ne',
+    qlib: 'Ne',
     family: 'comparison',
     syntax: infix('!=', 1, 'none'),
     args: [anyArg('a'), anyArg('b')],
@@ -185,6 +196,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'and',
+    qlib: 'And',
     family: 'logic',
     args: [anyArg('a'), anyArg('b')],
     result: 'broadcast',
@@ -201,6 +213,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'or',
+    qlib: 'Or',
     family: 'logic',
     args: [anyArg('a'), anyArg('b')],
     result: 'broadcast',
@@ -217,6 +230,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'not',
+    qlib: 'Not',
     family: 'logic',
     args: [anyArg('a')],
     result: 'broadcast',
@@ -228,6 +242,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'if',
+    qlib: 'If',
     family: 'logic',
     args: [anyArg('cond'), anyArg('a'), anyArg('b')],
     result: 'broadcast',
@@ -264,6 +279,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'abs',
+    qlib: 'Abs',
     family: 'math',
     args: [anyArg('x')],
     result: 'broadcast',
@@ -275,6 +291,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'sign',
+    qlib: 'Sign',
     family: 'math',
     args: [anyArg('x')],
     result: 'broadcast',
@@ -286,6 +303,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'log',
+    qlib: 'Log',
     family: 'math',
     args: [anyArg('x')],
     result: 'broadcast',
@@ -352,6 +370,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'maximum',
+    qlib: 'Greater',
     family: 'math',
     args: [anyArg('a'), anyArg('b')],
     result: 'broadcast',
@@ -364,6 +383,7 @@ export const ELEMENTWISE_OPS: readonly OpSpec[] = [
   },
   {
     name: 'minimum',
+    qlib: 'Less',
     family: 'math',
     args: [anyArg('a'), anyArg('b')],
     result: 'broadcast',

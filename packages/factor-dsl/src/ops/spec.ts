@@ -170,7 +170,24 @@ export interface MacroImpl {
   readonly body: string;
 }
 
-export type OpImpl = MapImpl | TimeImpl | LevelImpl | RollingImpl | ReduceImpl | MacroImpl;
+/**
+ * Evaluated by the daily evaluator (`src/daily/`): a time-series operator across trading days, a
+ * cross-sectional operator per date, or a group operator per date and industry. Its kernel is
+ * looked up by the operator's name; the intraday code generator never sees it (the intraday type
+ * checker refuses daily operators).
+ */
+export interface DailyImpl {
+  readonly kind: 'daily';
+}
+
+export type OpImpl = MapImpl | TimeImpl | LevelImpl | RollingImpl | ReduceImpl | MacroImpl | DailyImpl;
+
+/**
+ * The level of the language an operator belongs to. `intraday`: over the bars of one stock-day
+ * (the frame sources). `daily`: over a dates x assets panel (across trading days, across stocks
+ * per date). Elementwise operators (arithmetic, comparison, logic, math) work at both levels.
+ */
+export type OpLevel = 'intraday' | 'daily';
 
 /** Operator families, in documentation order. */
 export const OP_FAMILIES = [
@@ -183,6 +200,9 @@ export const OP_FAMILIES = [
   'time',
   'level',
   'book',
+  'daily_ts',
+  'cross_section',
+  'group',
 ] as const;
 export type OpFamily = (typeof OP_FAMILIES)[number];
 
@@ -192,6 +212,17 @@ export interface OpSpec {
   readonly name: string;
   /** Other names the parser accepts (printed as `name`). */
   readonly aliases?: readonly string[];
+  /**
+   * The level the operator belongs to: `daily` for the operators over dates x assets panels;
+   * absent for intraday operators. Elementwise operators (families arithmetic, comparison, logic,
+   * math, without `sources`) are available at both levels.
+   */
+  readonly level?: 'daily';
+  /**
+   * qlib's spelling of the operator (`Mean`, `Ref`, `Greater`), accepted by the parser at the
+   * daily level only, so qlib expressions such as `Mean($close, 5)` parse verbatim.
+   */
+  readonly qlib?: string;
   readonly family: OpFamily;
   readonly syntax?: OpSyntax;
   readonly args: readonly ArgSpec[];

@@ -1,7 +1,9 @@
 import type { Rng } from '@hfq/core';
 import { SOURCE_FIELDS } from '../ops/fields.js';
 import { type ArgSpec, type OpSpec, SOURCE_KINDS, type SourceKind } from '../ops/spec.js';
-import { OPERATORS } from '../ops/table.js';
+import { operatorsAt } from '../ops/table.js';
+
+const OPERATORS = operatorsAt('intraday');
 
 /**
  * Inputs for the fuzz test, all derived from the operator table and a seeded `Rng`:
@@ -260,4 +262,32 @@ export function macroNesting(): string[] {
     }
   });
   return out;
+}
+
+const DAILY_OPERATORS = operatorsAt('daily');
+
+/**
+ * A random daily-level formula from the operator table (hfq or qlib spelling, `$field` sometimes),
+ * well-typed or almost: like `grammarFormula`, for the daily level.
+ */
+export function dailyFormula(rng: Rng, fields: readonly string[], depth = 0): string {
+  const leaf = depth > 4 || rng.uniform() < 0.25 + depth * 0.1;
+  if (leaf) {
+    const r = rng.uniform();
+    if (r < 0.6) return pick(rng, fields);
+    if (r < 0.75) return `$${pick(rng, fields)}`;
+    if (r < 0.85) return pick(rng, GARBAGE_NAMES);
+    return String(Math.round(rng.normal() * 1000) / 100);
+  }
+  const op: OpSpec = pick(rng, DAILY_OPERATORS);
+  const args = op.args.map((a) =>
+    a.kind === 'value' ? dailyFormula(rng, fields, depth + 1) : literal(rng, a),
+  );
+  if (rng.uniform() < 0.05) args.push(dailyFormula(rng, fields, depth + 1));
+  if (rng.uniform() < 0.05) args.pop();
+  const syntax = op.syntax;
+  if (syntax?.kind === 'infix' && args.length === 2) return `(${args[0]} ${syntax.symbol} ${args[1]})`;
+  if (syntax?.kind === 'prefix' && args.length === 1) return `-${args[0]}`;
+  const name = op.qlib !== undefined && rng.uniform() < 0.4 ? op.qlib : op.name;
+  return `${name}(${args.join(', ')})`;
 }
