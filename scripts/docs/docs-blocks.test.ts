@@ -10,8 +10,10 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseManifest } from '@hfq/dataset';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { loadConfig } from '../../examples/demo/config.js';
 import {
   type CodeBlock,
   classifyCommand,
@@ -155,12 +157,37 @@ async function runShell(b: CodeBlock): Promise<void> {
   }
 }
 
+/**
+ * Data blocks that a validator of the repo reads, by file: a block there must pass it, not only
+ * parse. The demo config goes through the demo's own loader (defaults merged, every knob checked).
+ */
+const VALIDATORS: Record<string, (value: unknown, b: CodeBlock) => void> = {
+  'docs/demo.md': (_value, b) => {
+    const dir = mkdtempSync(join(tmpdir(), 'hfq-docs-'));
+    try {
+      const path = join(dir, 'config.yaml');
+      writeFileSync(path, b.code);
+      loadConfig(path);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+  'docs/dataset.md': (value, b) => {
+    parseManifest(value, where(b));
+  },
+};
+
 function checkData(b: CodeBlock): void {
+  let value: unknown;
   try {
-    if (b.lang === 'json') JSON.parse(b.code);
-    else parseYaml(b.code);
+    value = b.lang === 'json' ? JSON.parse(b.code) : parseYaml(b.code);
   } catch (e) {
     throw new Error(`${where(b)}: the ${b.lang} block does not parse: ${(e as Error).message}`);
+  }
+  try {
+    VALIDATORS[b.file]?.(value, b);
+  } catch (e) {
+    throw new Error(`${where(b)}: the ${b.lang} block parses but is not valid: ${(e as Error).message}`);
   }
 }
 
