@@ -53,6 +53,9 @@ function docFiles(): string[] {
   return [...files, ...docs.map((f) => `docs/${f}`)];
 }
 
+// Programs of an earlier run (line numbers move as docs change) would only confuse a reader.
+rmSync(BLOCK_DIR, { recursive: true, force: true });
+
 const blocks: CodeBlock[] = docFiles().flatMap((f) =>
   extractCodeBlocks(readFileSync(join(ROOT, f), 'utf8'), f),
 );
