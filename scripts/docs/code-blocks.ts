@@ -104,7 +104,7 @@ export function markerProblem(block: CodeBlock): string | undefined {
 /** Languages whose blocks are run as programs. */
 export const SCRIPT_LANGS: ReadonlySet<string> = new Set(['ts', 'typescript', 'js', 'javascript', 'mjs']);
 /** Languages whose blocks are shell commands. */
-export const SHELL_LANGS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell', 'console']);
+export const SHELL_LANGS: ReadonlySet<string> = new Set(['bash', 'sh', 'shell']);
 
 /**
  * The commands of a shell block: continuation lines (`\` at the end) joined, comments and blank
