@@ -1,6 +1,7 @@
 /**
  * The test projects of the monorepo: one per package (each has its own `vitest.config.ts`),
- * plus the examples' smoke tests and the GPU measurement scripts' tests (`scripts/gpu`). vitest 4
+ * plus the examples' smoke tests, the GPU measurement scripts' tests (`scripts/gpu`) and the release
+ * checks (`scripts/release`: package metadata, README links, the local-registry dry run). vitest 4
  * dropped workspace files, so `vitest.config.ts` imports this list as `test.projects`.
  */
-export const projects: string[] = ['packages/*', 'examples', 'scripts/gpu'];
+export const projects: string[] = ['packages/*', 'examples', 'scripts/gpu', 'scripts/release'];
