@@ -425,10 +425,10 @@ function verdaccioConfig(upstream: string): string {
 
 /**
  * Installs Verdaccio once into `<tmpdir>/hfq-release-tools/verdaccio-<version>` (reused by later
- * runs) and returns its bin script. Kept out of the workspace's devDependencies: it brings ~200
+ * runs) and returns its bin script. Kept out of the workspace's devDependencies: it brings ~300
  * packages that every `npm ci` would pay for, for one test.
  */
-async function installVerdaccio(log: (line: string) => void): Promise<string> {
+export async function installVerdaccio(log: (line: string) => void): Promise<string> {
   const home = join(tmpdir(), 'hfq-release-tools', `verdaccio-${VERDACCIO_VERSION}`);
   const bin = join(home, 'node_modules', 'verdaccio', 'bin', 'verdaccio');
   if (existsSync(bin)) return bin;
@@ -526,6 +526,11 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const only = args.filter((a) => !a.startsWith('--'));
   const progress = createProgressBar(process.stderr);
+  if (args.includes('--prepare')) {
+    // CI: install the pinned Verdaccio ahead of `npm test`, so the test does not pay for it.
+    process.stdout.write(`${await installVerdaccio((l) => process.stderr.write(`${l}\n`))}\n`);
+    return;
+  }
   const unreachable = await registryUnreachable();
   if (unreachable) {
     process.stderr.write(`release dry run skipped: ${unreachable}\n`);
