@@ -5,9 +5,9 @@ import {
   CANONICAL_MINUTE,
   CANONICAL_TICK,
   type ColumnMapping,
-  DERIVED_1MIN_BARS,
   type DailyBars,
   type DailyReadOptions,
+  DERIVED_1MIN_BARS,
   findMinuteBarIssues,
   findTickIssues,
   type IndexData,
@@ -233,7 +233,8 @@ async function* readFrames(
   const opts = { validate: 'off' as const };
   const open = (m: ColumnMapping): AsyncGenerator<Frame> => {
     const pq = /\.parquet$/i.test(file);
-    if (kind === 'minute') return pq ? readMinuteBarsParquet(file, m, opts) : readMinuteBarsCsv(file, m, opts);
+    if (kind === 'minute')
+      return pq ? readMinuteBarsParquet(file, m, opts) : readMinuteBarsCsv(file, m, opts);
     return pq ? readTickSnapshotsParquet(file, m, opts) : readTickSnapshotsCsv(file, m, opts);
   };
   let m = mapping;
@@ -379,7 +380,10 @@ class FileStream {
         continue;
       }
       if (f.date! <= this.lastDate) {
-        this.fail(`${f.date} after ${this.lastDate}: one file per stock must be in date order`, this.lastDate);
+        this.fail(
+          `${f.date} after ${this.lastDate}: one file per stock must be in date order`,
+          this.lastDate,
+        );
         continue;
       }
       this.lastDate = f.date!;
@@ -390,7 +394,17 @@ class FileStream {
 }
 
 function blankReport(file: string, kind: ImportFileReport['kind']): ImportFileReport {
-  return { file, kind, date: null, stockDays: 0, rows: 0, repaired: [], rejected: [], error: null, readThrough: null };
+  return {
+    file,
+    kind,
+    date: null,
+    stockDays: 0,
+    rows: 0,
+    repaired: [],
+    rejected: [],
+    error: null,
+    readThrough: null,
+  };
 }
 
 function checkFrame(
@@ -463,7 +477,13 @@ async function importIntraday(
   // streams: 'day' one, in date (or name) order; 'stock-day' one per stock; 'stock' one per file
   const byName = (a: { file: string; name: FileName }, b: { file: string; name: FileName }) =>
     (a.name.date ?? 0) - (b.name.date ?? 0) ||
-    (basename(a.file) < basename(b.file) ? -1 : basename(a.file) > basename(b.file) ? 1 : a.file < b.file ? -1 : 1);
+    (basename(a.file) < basename(b.file)
+      ? -1
+      : basename(a.file) > basename(b.file)
+        ? 1
+        : a.file < b.file
+          ? -1
+          : 1);
   let groups: { file: string; name: FileName }[][];
   if (layout === 'day') groups = [named.sort(byName)];
   else if (layout === 'stock') groups = named.map((n) => [n]);
@@ -483,7 +503,8 @@ async function importIntraday(
   const progress = new ProgressReporter(options, `import ${kind}`, named.length, 'files');
   let opened = 0;
   const streams = groups.map(
-    (g) => new FileStream(kind, g, layout, mapping, reportOf, () => (opened++ > 0 ? progress.tick() : undefined)),
+    (g) =>
+      new FileStream(kind, g, layout, mapping, reportOf, () => (opened++ > 0 ? progress.tick() : undefined)),
   );
   for (const s of streams) await s.advance();
   let seen = 0;
@@ -609,9 +630,13 @@ export async function importFiles(
       field: 'sources',
     });
   if ((index !== undefined || industries !== undefined) && daily === undefined)
-    throw datasetError('DATASET_INPUT', 'an index and industries need the daily bars (their days and assets)', {
-      field: 'daily',
-    });
+    throw datasetError(
+      'DATASET_INPUT',
+      'an index and industries need the daily bars (their days and assets)',
+      {
+        field: 'daily',
+      },
+    );
   const maxReject = options.maxReject ?? 0;
   if (!(maxReject >= 0 && maxReject <= 1))
     throw datasetError('DATASET_INPUT', `maxReject must be a share in [0, 1], got ${maxReject}`, {
@@ -622,7 +647,8 @@ export async function importFiles(
       throw datasetError('DATASET_INPUT', `no file at ${f}`, { source: f, field: 'files' });
   const reports: ImportFileReport[] = [];
   let bars: DailyBars | null = null;
-  if (daily !== undefined) bars = await readDailyBarsCsv(daily.file, { ...(daily.options ?? {}), ...sig(options) });
+  if (daily !== undefined)
+    bars = await readDailyBarsCsv(daily.file, { ...(daily.options ?? {}), ...sig(options) });
   const dates = bars === null ? undefined : Array.from(bars.close.dates);
   const assets = bars === null ? undefined : [...bars.close.assets];
   const levels = ticks?.mapping?.levels?.count ?? 10;
@@ -689,9 +715,14 @@ export async function importFiles(
   const anyWritten = reports.some((r) => r.rows > 0);
   const manifest = anyWritten ? writer.finish() : null;
   const rejectedShare = seen === 0 ? 0 : rejected / seen;
-  const metaRejected = reports.some((r) => r.kind !== 'minute' && r.kind !== 'ticks' && r.rejected.length > 0);
+  const metaRejected = reports.some(
+    (r) => r.kind !== 'minute' && r.kind !== 'ticks' && r.rejected.length > 0,
+  );
   const report: ImportReport = {
-    ok: reports.every((r) => r.error === null) && rejectedShare <= maxReject && !(metaRejected && maxReject === 0),
+    ok:
+      reports.every((r) => r.error === null) &&
+      rejectedShare <= maxReject &&
+      !(metaRejected && maxReject === 0),
     rejectedShare,
     files: reports,
     manifest,

@@ -31,10 +31,16 @@ export {
 } from './factor-output.js';
 export {
   IMPORT_MAPPINGS,
+  IMPORT_TICK_MAPPINGS,
   type ImportFileReport,
+  type ImportIssue,
+  type ImportLayout,
   type ImportOptions,
   type ImportReport,
+  type ImportSources,
+  type IntradayImport,
   importDailyFiles,
+  importFiles,
   type RejectedStockDay,
 } from './import.js';
 export {

@@ -288,21 +288,35 @@ async function dataImport(args: string[], io: CliIo, onProgress: Progress): Prom
       throw new UsageError(`--max-reject must be a share in [0, 1], got ${String(values['max-reject'])}`);
   }
   const details = values.details === undefined ? 10 : (intOption(values.details, 'details') ?? 10);
-  const indexFlags = ['index-membership', 'index-name', 'index-daily', 'index-symbol', 'index-weights'] as const;
+  const indexFlags = [
+    'index-membership',
+    'index-name',
+    'index-daily',
+    'index-symbol',
+    'index-weights',
+  ] as const;
   const anyIndex = indexFlags.some((k) => values[k] !== undefined);
   if (anyIndex && (values['index-membership'] === undefined || values['index-name'] === undefined))
     throw new UsageError('an index needs --index-membership and --index-name');
   const weights = (values['index-weights'] as string | undefined) ?? 'nan';
   if (weights !== 'nan' && weights !== 'equal')
     throw new UsageError(`--index-weights must be nan or equal, got ${weights}`);
-  const [assetColumn, industryColumn] = ((values['industry-columns'] as string | undefined) ?? 'symbol,industry').split(',');
+  const [assetColumn, industryColumn] = (
+    (values['industry-columns'] as string | undefined) ?? 'symbol,industry'
+  ).split(',');
   if (minuteFiles.length === 0 && tickFiles.length === 0 && values.daily === undefined)
     throw new UsageError('data import needs files (minute bars, --ticks files or --daily)');
   const report = await importFiles(
     dir,
     {
       ...(minuteFiles.length > 0
-        ? { minute: { files: minuteFiles, ...common, mapping: pick(IMPORT_MAPPINGS, values.mapping, 'mapping', 'canonical') } }
+        ? {
+            minute: {
+              files: minuteFiles,
+              ...common,
+              mapping: pick(IMPORT_MAPPINGS, values.mapping, 'mapping', 'canonical'),
+            },
+          }
         : {}),
       ...(tickFiles.length > 0
         ? {
@@ -321,7 +335,9 @@ async function dataImport(args: string[], io: CliIo, onProgress: Progress): Prom
               membership: values['index-membership'] as string,
               weights,
               ...(values['index-daily'] !== undefined ? { indexDaily: values['index-daily'] as string } : {}),
-              ...(values['index-symbol'] !== undefined ? { indexSymbol: values['index-symbol'] as string } : {}),
+              ...(values['index-symbol'] !== undefined
+                ? { indexSymbol: values['index-symbol'] as string }
+                : {}),
             },
           }
         : {}),
@@ -377,7 +393,10 @@ async function dataImport(args: string[], io: CliIo, onProgress: Progress): Prom
   }
   if (values.report !== undefined) {
     const { writeFileAtomicSync } = await import('@hfq/core');
-    writeFileAtomicSync(values.report as string, `${JSON.stringify({ ...report, manifest: undefined }, null, 1)}\n`);
+    writeFileAtomicSync(
+      values.report as string,
+      `${JSON.stringify({ ...report, manifest: undefined }, null, 1)}\n`,
+    );
   }
   io.stdout.write(
     `${report.files.length} files: ${stockDays} written, ${repairs} repairs, ${rejected} rejected (${(100 * report.rejectedShare).toFixed(2)}% of stock-days; --max-reject ${maxReject})\n`,
