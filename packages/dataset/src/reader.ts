@@ -37,6 +37,38 @@ export interface OpenDatasetOptions {
   loadOnDemand?: boolean;
 }
 
+/** Options of `DatasetReader.backtestMarket`. */
+export interface BacktestMarketOptions<S = unknown> {
+  /**
+   * Industry names in index order: `industry[a]` is the position of asset a's industry (from
+   * `meta/assets.json`) in this list. Default: the distinct names of the metadata, sorted.
+   * @throws `DATASET_CONTENT` (from `backtestMarket`) when an asset's industry is not in the list.
+   */
+  industryNames?: readonly string[];
+  /**
+   * The name given to assets whose metadata has no industry (null). Without it such an asset is an
+   * error: the optimizer's industry constraints need every asset's industry.
+   */
+  missingIndustry?: string;
+  /** Style exposures, passed through as `styles` (the dataset holds none; absent: the optimizer computes them). */
+  styles?: S;
+}
+
+/**
+ * What `@hfq/optimizer`'s `backtestEnhancedIndex` reads about the market (`BacktestMarket`), from a
+ * dataset: the daily panels and the index as stored (a `DailyBars` and an `IndexData` pass as
+ * the optimizer's inputs as they are) and each asset's industry index.
+ */
+export interface DatasetBacktestMarket<S = unknown> {
+  daily: DailyBars;
+  index: IndexData;
+  /** Industry index per asset (into `industryNames`). */
+  industry: Int32Array;
+  industryNames: readonly string[];
+  /** Present when given in the options. */
+  styles?: S;
+}
+
 /** Which intraday kinds `loadDay` reads. */
 export interface LoadDayOptions {
   /** Minute bars (default true). */
@@ -388,6 +420,59 @@ export class DatasetReader {
       weight: w.weight!,
       close: l.close!.values,
       ret: l.ret!.values,
+    };
+  }
+
+  /**
+   * The daily panels, the index and the industries as the optimizer's `BacktestMarket` (daily
+   * panels and the index are small and read whole).
+   * @throws `DATASET_NOT_FOUND` when the dataset has no daily data, index or meta;
+   * `DATASET_CONTENT` for an asset without an industry (and no `missingIndustry`) or with one
+   * not in `industryNames`.
+   */
+  async backtestMarket<S = unknown>(
+    options: BacktestMarketOptions<S> = {},
+  ): Promise<DatasetBacktestMarket<S>> {
+    const daily = await this.daily();
+    const index = await this.index();
+    const meta = this.meta();
+    const names = meta.map((m, a) => {
+      const n = m.industry ?? options.missingIndustry;
+      if (n === undefined)
+        throw datasetError(
+          'DATASET_CONTENT',
+          `asset ${m.asset} has no industry in the metadata (see missingIndustry)`,
+          {
+            source: join(this.dir, this.manifest.meta!.file),
+            asset: m.asset,
+            row: a,
+            field: 'industry',
+          },
+        );
+      return n;
+    });
+    const list = options.industryNames ?? [...new Set(names)].sort();
+    const at = new Map(list.map((n, i) => [n, i]));
+    const industry = new Int32Array(names.length);
+    names.forEach((n, a) => {
+      const i = at.get(n);
+      if (i === undefined)
+        throw datasetError(
+          'DATASET_CONTENT',
+          `asset ${this.assets[a]}'s industry ${n} is not in industryNames`,
+          {
+            asset: this.assets[a]!,
+            field: 'industry',
+          },
+        );
+      industry[a] = i;
+    });
+    return {
+      daily,
+      index,
+      industry,
+      industryNames: Object.freeze([...list]),
+      ...(options.styles !== undefined ? { styles: options.styles } : {}),
     };
   }
 
