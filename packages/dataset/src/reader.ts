@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -191,9 +192,16 @@ export class DatasetReader {
 
   /**
    * Reads and checks one partition (not cached). Used by `loadDay` and by `checkDataset`.
+   * `validate`: `'unless-unchanged'` (default) skips `@hfq/bars`' frame validation of a minute
+   * file whose SHA-256 is the manifest's `validatedSha256` (and no custom `validation` rules were
+   * given); `'always'` validates every frame (`hfq data check`).
    * @returns the frames of the day by asset index (empty when the day has no partition).
    */
-  async readPartition(kind: PartitionKind, date: number): Promise<Map<number, MinuteBars | TickSnapshots>> {
+  async readPartition(
+    kind: PartitionKind,
+    date: number,
+    options: { validate?: 'always' | 'unless-unchanged' } = {},
+  ): Promise<Map<number, MinuteBars | TickSnapshots>> {
     const out = new Map<number, MinuteBars | TickSnapshots>();
     const part = this.parts[kind].get(date);
     if (part === undefined) return out;
@@ -202,7 +210,7 @@ export class DatasetReader {
       validate: 'throw' as const,
       ...(this.options.validation ? { validation: this.options.validation } : {}),
     };
-    for (const rel of part.files) {
+    for (const [k, rel] of part.files.entries()) {
       const path = join(this.dir, rel);
       if (!existsSync(path)) {
         throw datasetError('DATASET_MISSING_PARTITION', `${kind} partition of ${date}: ${rel} is missing`, {
@@ -213,10 +221,18 @@ export class DatasetReader {
       }
       // minute files as the writer wrote them are sliced from their columns; anything else (and
       // any file with a problem) goes through the general reader, which names what is wrong
-      const fast =
-        kind === 'minute'
-          ? await readCanonicalMinute(path, date, this.assetIndex, this.options.validation)
-          : null;
+      let fast: MinuteBars[] | null = null;
+      if (kind === 'minute') {
+        const bytes = readFileSync(path);
+        // the file the writer validated (same bytes, default rules): no second validation
+        const sum = part.validatedSha256?.[k];
+        const trusted =
+          sum !== undefined &&
+          (options.validate ?? 'unless-unchanged') === 'unless-unchanged' &&
+          this.options.validation === undefined &&
+          createHash('sha256').update(bytes).digest('hex') === sum;
+        fast = await readCanonicalMinute(bytes, date, this.assetIndex, this.options.validation, trusted);
+      }
       const frames =
         fast ??
         (kind === 'minute'
