@@ -87,7 +87,8 @@ export async function checkDataset(
         }
       }
     }
-    for (const p of m[kind]) await attempt(join(dir, p.files[0]!), () => ds.readPartition(kind, p.date));
+    for (const p of m[kind])
+      await attempt(join(dir, p.files[0]!), () => ds.readPartition(kind, p.date, { validate: 'always' }));
   }
   await attempt(m.daily ? join(dir, m.daily.file) : null, () => (m.daily ? ds.daily() : undefined));
   await attempt(m.index ? join(dir, m.index.weights.file) : null, () => (m.index ? ds.index() : undefined));

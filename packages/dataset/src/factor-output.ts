@@ -348,60 +348,80 @@ export async function readFactorOutput(out: string): Promise<FactorOutputTable> 
   const nA = m.assets.length;
   const panels: Record<string, Panel<Float64Array>> = {};
   for (const f of m.factors) panels[f] = Panel.alloc(m.dates, m.assets, 'float64');
-  const ext = m.fileFormat;
   for (let t = 0; t < m.dates.length; t++) {
-    const d = m.dates[t]!;
-    const dir = join(out, `date=${d}`);
-    const files = existsSync(dir)
-      ? readdirSync(dir).filter((f) => /^part-\d+\./.test(f) && f.endsWith(`.${ext}`))
-      : [];
-    if (files.length !== 1)
-      throw datasetError(
-        'DATASET_FACTORS',
-        files.length === 0
-          ? `date ${d} has no file in ${out}: a shard did not finish`
-          : `date ${d} has ${files.length} files (${files.join(', ')}): written by more than one shard`,
-        { source: dir, date: d },
-      );
-    const path = join(dir, files[0]!);
-    const wrong = (what: string, extra: Record<string, unknown> = {}): never => {
-      throw datasetError('DATASET_FACTORS', `${path}: ${what}`, { source: path, date: d, ...extra });
-    };
-    if (ext === 'parquet') {
-      const got = await readPanelsParquet(path);
-      const names = Object.keys(got);
-      if (names.join('\0') !== m.factors.join('\0'))
-        wrong(`factor columns ${names.join(',')} are not the run's ${m.factors.join(',')}`);
-      for (const f of m.factors) {
-        const p = got[f]!;
-        if (p.nDates !== 1 || p.dates[0] !== d) wrong(`holds dates ${p.dates.join(',')}, expected ${d}`);
-        if (p.nAssets !== nA || p.assets.some((a, i) => a !== m.assets[i]))
-          wrong(`assets are not the run's ${nA} assets in order`);
-        panels[f]!.values.set(p.values, t * nA);
-      }
-    } else {
-      const lines = readFileSync(path, 'utf8')
-        .split('\n')
-        .filter((l) => l !== '');
-      const header = ['date', 'asset', ...m.factors].join(',');
-      if (lines[0] !== header) wrong(`header ${JSON.stringify(lines[0])} is not ${JSON.stringify(header)}`);
-      if (lines.length - 1 !== nA) wrong(`${lines.length - 1} rows, expected ${nA} (one per asset)`);
-      for (let a = 0; a < nA; a++) {
-        const cells = lines[a + 1]!.split(',');
-        if (cells.length !== m.factors.length + 2) wrong(`${cells.length} cells`, { row: a + 1 });
-        if (cells[0] !== String(d) || cells[1] !== m.assets[a])
-          wrong(`row is (${cells[0]}, ${cells[1]}), expected (${d}, ${m.assets[a]})`, { row: a + 1 });
-        m.factors.forEach((f, k) => {
-          const c = cells[k + 2]!;
-          const v = c === '' ? Number.NaN : Number(c);
-          if (c !== '' && Number.isNaN(v))
-            wrong(`${JSON.stringify(c)} is not a number`, { row: a + 1, field: f });
-          panels[f]!.values[t * nA + a] = v;
-        });
-      }
-    }
+    const day = await readFactorDate(out, m, m.dates[t]!);
+    for (const [k, f] of m.factors.entries()) panels[f]!.values.set(day[k]!, t * nA);
   }
   return { dates: [...m.dates], assets: [...m.assets], factors: [...m.factors], panels };
+}
+
+/** The `_factors.json` of a factor output directory, checked. @throws `DATASET_FACTORS`. */
+export function readFactorOutputManifest(out: string): FactorOutputManifest {
+  return readManifestOf(out);
+}
+
+/**
+ * Reads the one file of `date` of a factor output: per factor (in the manifest's order) the values
+ * of the manifest's assets (in order). @throws as `readFactorOutput`.
+ */
+export async function readFactorDate(
+  out: string,
+  m: FactorOutputManifest,
+  d: number,
+): Promise<Float64Array[]> {
+  const nA = m.assets.length;
+  const ext = m.fileFormat;
+  const dir = join(out, `date=${d}`);
+  const files = existsSync(dir)
+    ? readdirSync(dir).filter((f) => /^part-\d+\./.test(f) && f.endsWith(`.${ext}`))
+    : [];
+  if (files.length !== 1)
+    throw datasetError(
+      'DATASET_FACTORS',
+      files.length === 0
+        ? `date ${d} has no file in ${out}: a shard did not finish`
+        : `date ${d} has ${files.length} files (${files.join(', ')}): written by more than one shard`,
+      { source: dir, date: d },
+    );
+  const path = join(dir, files[0]!);
+  const wrong = (what: string, extra: Record<string, unknown> = {}): never => {
+    throw datasetError('DATASET_FACTORS', `${path}: ${what}`, { source: path, date: d, ...extra });
+  };
+  const cols = m.factors.map(() => new Float64Array(nA));
+  if (ext === 'parquet') {
+    const got = await readPanelsParquet(path);
+    const names = Object.keys(got);
+    if (names.join('\0') !== m.factors.join('\0'))
+      wrong(`factor columns ${names.join(',')} are not the run's ${m.factors.join(',')}`);
+    m.factors.forEach((f, k) => {
+      const p = got[f]!;
+      if (p.nDates !== 1 || p.dates[0] !== d) wrong(`holds dates ${p.dates.join(',')}, expected ${d}`);
+      if (p.nAssets !== nA || p.assets.some((a, i) => a !== m.assets[i]))
+        wrong(`assets are not the run's ${nA} assets in order`);
+      cols[k]!.set(p.values);
+    });
+  } else {
+    const lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    const header = ['date', 'asset', ...m.factors].join(',');
+    if (lines[0] !== header) wrong(`header ${JSON.stringify(lines[0])} is not ${JSON.stringify(header)}`);
+    if (lines.length - 1 !== nA) wrong(`${lines.length - 1} rows, expected ${nA} (one per asset)`);
+    for (let a = 0; a < nA; a++) {
+      const cells = lines[a + 1]!.split(',');
+      if (cells.length !== m.factors.length + 2) wrong(`${cells.length} cells`, { row: a + 1 });
+      if (cells[0] !== String(d) || cells[1] !== m.assets[a])
+        wrong(`row is (${cells[0]}, ${cells[1]}), expected (${d}, ${m.assets[a]})`, { row: a + 1 });
+      m.factors.forEach((f, k) => {
+        const c = cells[k + 2]!;
+        const v = c === '' ? Number.NaN : Number(c);
+        if (c !== '' && Number.isNaN(v))
+          wrong(`${JSON.stringify(c)} is not a number`, { row: a + 1, field: f });
+        cols[k]![a] = v;
+      });
+    }
+  }
+  return cols;
 }
 
 /** One cell where two factor outputs differ. */

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CANONICAL_MINUTE, type MinuteBars, readMinuteBarsParquet } from '@hfq/bars';
+import { CANONICAL_MINUTE, type MinuteBars, readMinuteBarsParquet, writeMinuteBarsParquet } from '@hfq/bars';
 import { createMarket } from '@hfq/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCanonicalMinute } from './fast-minute.js';
@@ -25,7 +25,7 @@ describe('readCanonicalMinute', () => {
     let frames = 0;
     for (const p of ds.manifest.minute) {
       const path = join(dir, p.files[0]!);
-      const fast = await readCanonicalMinute(path, p.date, assets, undefined);
+      const fast = await readCanonicalMinute(readFileSync(path), p.date, assets, undefined);
       const general: MinuteBars[] = [];
       for await (const f of readMinuteBarsParquet(path, CANONICAL_MINUTE, { validate: 'throw' }))
         general.push(f);
@@ -46,11 +46,36 @@ describe('readCanonicalMinute', () => {
     const p = ds.manifest.minute[0]!;
     const path = join(dir, p.files[0]!);
     const assets = new Map(ds.assets.map((a, i) => [a, i]));
-    // another date than the partition's, an asset outside the dataset, a file that is not there
-    expect(await readCanonicalMinute(path, p.date + 1, assets, undefined)).toBeNull();
-    expect(await readCanonicalMinute(path, p.date, new Map([[ds.assets[0]!, 0]]), undefined)).toBeNull();
-    expect(await readCanonicalMinute(join(dir, 'nope.parquet'), p.date, assets, undefined)).toBeNull();
+    const bytes = readFileSync(path);
+    // another date than the partition's, an asset outside the dataset, bytes that are not Parquet
+    expect(await readCanonicalMinute(bytes, p.date + 1, assets, undefined)).toBeNull();
+    expect(await readCanonicalMinute(bytes, p.date, new Map([[ds.assets[0]!, 0]]), undefined)).toBeNull();
+    expect(await readCanonicalMinute(new Uint8Array([1, 2, 3]), p.date, assets, undefined)).toBeNull();
     // a frame that breaks a validation rule (every price must be on a 1-yuan grid here)
-    expect(await readCanonicalMinute(path, p.date, assets, { tickSize: 1 })).toBeNull();
+    expect(await readCanonicalMinute(bytes, p.date, assets, { tickSize: 1 })).toBeNull();
+    // ... unless trusted (the caller checked the writer's checksum): then no validation
+    expect(await readCanonicalMinute(bytes, p.date, assets, { tickSize: 1 }, true)).toHaveLength(5);
+  });
+});
+
+describe('the validated checksum', () => {
+  it('is recorded for every partition the writer validated, and a changed file is validated again', async () => {
+    const ds = openDataset(dir);
+    for (const p of [...ds.manifest.minute, ...ds.manifest.ticks])
+      expect(p.validatedSha256?.[0]).toMatch(/^[0-9a-f]{64}$/);
+    // a file changed after writing (a bar broken: high < low) no longer matches its checksum, so
+    // it is validated again and the broken frame is found
+    const p = ds.manifest.minute[1]!;
+    const path = join(dir, p.files[0]!);
+    const frames: MinuteBars[] = [];
+    for await (const f of readMinuteBarsParquet(path, CANONICAL_MINUTE)) frames.push(f);
+    const original = readFileSync(path);
+    const broken = { ...frames[0]!, high: frames[0]!.high.slice() };
+    broken.high[3] = frames[0]!.low[3]! - 1;
+    await writeMinuteBarsParquet(path, [broken, ...frames.slice(1)]);
+    await expect(openDataset(dir).readPartition('minute', p.date)).rejects.toMatchObject({
+      code: 'BARS_HIGH_BELOW_LOW',
+    });
+    writeFileSync(path, original);
   });
 });

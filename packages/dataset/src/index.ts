@@ -22,19 +22,28 @@ export {
   type FactorShardResult,
   type FactorVerifyResult,
   parseShard,
+  readFactorDate,
   readFactorOutput,
+  readFactorOutputManifest,
   resolveFactorSet,
   type Shard,
   shardDays,
   verifyFactorOutput,
   writeFactorShard,
 } from './factor-output.js';
+export { FactorOutputSource, type FactorSourceOptions, openFactorSource } from './factor-source.js';
 export {
   IMPORT_MAPPINGS,
+  IMPORT_TICK_MAPPINGS,
   type ImportFileReport,
+  type ImportIssue,
+  type ImportLayout,
   type ImportOptions,
   type ImportReport,
+  type ImportSources,
+  type IntradayImport,
   importDailyFiles,
+  importFiles,
   type RejectedStockDay,
 } from './import.js';
 export {
@@ -49,6 +58,8 @@ export {
   readManifest,
 } from './manifest.js';
 export {
+  type BacktestMarketOptions,
+  type DatasetBacktestMarket,
   DatasetReader,
   type LoadDayOptions,
   type OpenDatasetOptions,

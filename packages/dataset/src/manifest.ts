@@ -22,6 +22,13 @@ export interface PartitionInfo {
   rows: number;
   /** Stock-days over all files (assets with data that day). */
   stockDays: number;
+  /**
+   * SHA-256 (hex) of each file as written, in `files` order, present when the writer validated
+   * every frame it wrote (`@hfq/bars` rules). A reader whose file still has this hash skips the
+   * frame validation (the counts, dates and assets are still checked); `hfq data check` always
+   * validates. Absent: every read validates.
+   */
+  validatedSha256?: string[];
 }
 
 /** A single-file part of a dataset (daily panels, index weights or levels). */
@@ -111,7 +118,21 @@ function checkPartitions(x: unknown, field: string, dates: Set<number>, source: 
         source,
       );
     }
-    out.push({ date: o.date, files, rows: o.rows, stockDays: o.stockDays });
+    const sums = o.validatedSha256;
+    if (
+      sums !== undefined &&
+      (!Array.isArray(sums) ||
+        sums.length !== files.length ||
+        sums.some((h) => typeof h !== 'string' || !/^[0-9a-f]{64}$/.test(h)))
+    )
+      throw bad(`${f}.validatedSha256 must hold one hex SHA-256 per file`, `${f}.validatedSha256`, source);
+    out.push({
+      date: o.date,
+      files,
+      rows: o.rows,
+      stockDays: o.stockDays,
+      ...(sums !== undefined ? { validatedSha256: sums as string[] } : {}),
+    });
   });
   return out;
 }

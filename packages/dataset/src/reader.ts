@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -35,6 +36,38 @@ export interface OpenDatasetOptions {
    * days works with bounded memory. Without it, call `loadDay` first.
    */
   loadOnDemand?: boolean;
+}
+
+/** Options of `DatasetReader.backtestMarket`. */
+export interface BacktestMarketOptions<S = unknown> {
+  /**
+   * Industry names in index order: `industry[a]` is the position of asset a's industry (from
+   * `meta/assets.json`) in this list. Default: the distinct names of the metadata, sorted.
+   * @throws `DATASET_CONTENT` (from `backtestMarket`) when an asset's industry is not in the list.
+   */
+  industryNames?: readonly string[];
+  /**
+   * The name given to assets whose metadata has no industry (null). Without it such an asset is an
+   * error: the optimizer's industry constraints need every asset's industry.
+   */
+  missingIndustry?: string;
+  /** Style exposures, passed through as `styles` (the dataset holds none; absent: the optimizer computes them). */
+  styles?: S;
+}
+
+/**
+ * What `@hfq/optimizer`'s `backtestEnhancedIndex` reads about the market (`BacktestMarket`), from a
+ * dataset: the daily panels and the index as stored (a `DailyBars` and an `IndexData` pass as
+ * the optimizer's inputs as they are) and each asset's industry index.
+ */
+export interface DatasetBacktestMarket<S = unknown> {
+  daily: DailyBars;
+  index: IndexData;
+  /** Industry index per asset (into `industryNames`). */
+  industry: Int32Array;
+  industryNames: readonly string[];
+  /** Present when given in the options. */
+  styles?: S;
 }
 
 /** Which intraday kinds `loadDay` reads. */
@@ -159,9 +192,16 @@ export class DatasetReader {
 
   /**
    * Reads and checks one partition (not cached). Used by `loadDay` and by `checkDataset`.
+   * `validate`: `'unless-unchanged'` (default) skips `@hfq/bars`' frame validation of a minute
+   * file whose SHA-256 is the manifest's `validatedSha256` (and no custom `validation` rules were
+   * given); `'always'` validates every frame (`hfq data check`).
    * @returns the frames of the day by asset index (empty when the day has no partition).
    */
-  async readPartition(kind: PartitionKind, date: number): Promise<Map<number, MinuteBars | TickSnapshots>> {
+  async readPartition(
+    kind: PartitionKind,
+    date: number,
+    options: { validate?: 'always' | 'unless-unchanged' } = {},
+  ): Promise<Map<number, MinuteBars | TickSnapshots>> {
     const out = new Map<number, MinuteBars | TickSnapshots>();
     const part = this.parts[kind].get(date);
     if (part === undefined) return out;
@@ -170,7 +210,7 @@ export class DatasetReader {
       validate: 'throw' as const,
       ...(this.options.validation ? { validation: this.options.validation } : {}),
     };
-    for (const rel of part.files) {
+    for (const [k, rel] of part.files.entries()) {
       const path = join(this.dir, rel);
       if (!existsSync(path)) {
         throw datasetError('DATASET_MISSING_PARTITION', `${kind} partition of ${date}: ${rel} is missing`, {
@@ -181,10 +221,18 @@ export class DatasetReader {
       }
       // minute files as the writer wrote them are sliced from their columns; anything else (and
       // any file with a problem) goes through the general reader, which names what is wrong
-      const fast =
-        kind === 'minute'
-          ? await readCanonicalMinute(path, date, this.assetIndex, this.options.validation)
-          : null;
+      let fast: MinuteBars[] | null = null;
+      if (kind === 'minute') {
+        const bytes = readFileSync(path);
+        // the file the writer validated (same bytes, default rules): no second validation
+        const sum = part.validatedSha256?.[k];
+        const trusted =
+          sum !== undefined &&
+          (options.validate ?? 'unless-unchanged') === 'unless-unchanged' &&
+          this.options.validation === undefined &&
+          createHash('sha256').update(bytes).digest('hex') === sum;
+        fast = await readCanonicalMinute(bytes, date, this.assetIndex, this.options.validation, trusted);
+      }
       const frames =
         fast ??
         (kind === 'minute'
@@ -388,6 +436,59 @@ export class DatasetReader {
       weight: w.weight!,
       close: l.close!.values,
       ret: l.ret!.values,
+    };
+  }
+
+  /**
+   * The daily panels, the index and the industries as the optimizer's `BacktestMarket` (daily
+   * panels and the index are small and read whole).
+   * @throws `DATASET_NOT_FOUND` when the dataset has no daily data, index or meta;
+   * `DATASET_CONTENT` for an asset without an industry (and no `missingIndustry`) or with one
+   * not in `industryNames`.
+   */
+  async backtestMarket<S = unknown>(
+    options: BacktestMarketOptions<S> = {},
+  ): Promise<DatasetBacktestMarket<S>> {
+    const daily = await this.daily();
+    const index = await this.index();
+    const meta = this.meta();
+    const names = meta.map((m, a) => {
+      const n = m.industry ?? options.missingIndustry;
+      if (n === undefined)
+        throw datasetError(
+          'DATASET_CONTENT',
+          `asset ${m.asset} has no industry in the metadata (see missingIndustry)`,
+          {
+            source: join(this.dir, this.manifest.meta!.file),
+            asset: m.asset,
+            row: a,
+            field: 'industry',
+          },
+        );
+      return n;
+    });
+    const list = options.industryNames ?? [...new Set(names)].sort();
+    const at = new Map(list.map((n, i) => [n, i]));
+    const industry = new Int32Array(names.length);
+    names.forEach((n, a) => {
+      const i = at.get(n);
+      if (i === undefined)
+        throw datasetError(
+          'DATASET_CONTENT',
+          `asset ${this.assets[a]}'s industry ${n} is not in industryNames`,
+          {
+            asset: this.assets[a]!,
+            field: 'industry',
+          },
+        );
+      industry[a] = i;
+    });
+    return {
+      daily,
+      index,
+      industry,
+      industryNames: Object.freeze([...list]),
+      ...(options.styles !== undefined ? { styles: options.styles } : {}),
     };
   }
 

@@ -5,9 +5,15 @@ import { datasetError } from './errors.js';
 import type { OpenDatasetOptions, PartitionKind } from './reader.js';
 
 type Frames = Map<number, MinuteBars | TickSnapshots>;
+/** What the worker reads: a dataset's partitions, or a factor output's date files. */
+export type LoaderMode = 'dataset' | 'factors';
+type RequestKind = PartitionKind | 'factors';
+
 interface Response {
   id: number;
   frames?: [number, MinuteBars | TickSnapshots][];
+  /** `factors` mode: the assets x factors matrix of the date. */
+  matrix?: Float32Array;
   error?: { code: string | null; message: string; context: Record<string, unknown> };
 }
 
@@ -29,26 +35,26 @@ export class SyncPartitionLoader {
   /** The one prefetch outstanding (at most one, so memory holds at most one extra day). */
   private inflight: { key: string; id: number } | undefined;
 
-  constructor(dir: string, options: OpenDatasetOptions) {
+  constructor(dir: string, options: OpenDatasetOptions, mode: LoaderMode = 'dataset') {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
     const { loadOnDemand: _l, ...rest } = options;
     this.worker = spawnWorker(import.meta.url, './partition-worker', {
-      workerData: { dir, options: rest, port: port2, flag: this.state.buffer },
+      workerData: { dir, mode, options: rest, port: port2, flag: this.state.buffer },
       transferList: [port2],
     });
     this.worker.unref();
     this.port.unref();
   }
 
-  private post(kind: PartitionKind, date: number): number {
+  private post(kind: RequestKind, date: number): number {
     const id = this.nextId++;
     this.port.postMessage({ id, kind, date });
     return id;
   }
 
   /** Asks for a partition without waiting (ignored while another prefetch is outstanding). */
-  prefetch(kind: PartitionKind, date: number): void {
+  prefetch(kind: RequestKind, date: number): void {
     if (this.inflight !== undefined) return;
     this.inflight = { key: `${kind}:${date}`, id: this.post(kind, date) };
   }
@@ -58,6 +64,15 @@ export class SyncPartitionLoader {
    * another partition is dropped when it arrives). @throws the reader's errors, rebuilt as `HfqError`s.
    */
   read(kind: PartitionKind, date: number): Frames {
+    return new Map(this.wait(kind, date).frames);
+  }
+
+  /** `factors` mode: the assets x factors matrix of `date`, waiting for the worker. */
+  readMatrix(date: number): Float32Array {
+    return this.wait('factors', date).matrix!;
+  }
+
+  private wait(kind: RequestKind, date: number): Response {
     const key = `${kind}:${date}`;
     const id = this.inflight?.key === key ? this.inflight.id : this.post(kind, date);
     const deadline = Date.now() + WAIT_MS;
@@ -88,7 +103,7 @@ export class SyncPartitionLoader {
       Object.defineProperty(e, 'message', { value: got.error.message });
       throw e;
     }
-    return new Map(got.frames);
+    return got;
   }
 
   /** Stops the worker. */

@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type DailyBars,
+  findMinuteBarIssues,
+  findTickIssues,
   type IndexData,
   type MinuteBars,
   type TickSnapshots,
@@ -55,6 +58,11 @@ export interface DatasetWriterOptions {
   rowGroupRows?: number;
 }
 
+/** SHA-256 (hex) of a file's bytes. */
+export function sha256(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
 export const DAILY_FILE = 'daily/daily.parquet';
 export const INDEX_WEIGHTS_FILE = 'index/weights.parquet';
 export const INDEX_LEVEL_FILE = 'index/level.parquet';
@@ -67,7 +75,10 @@ export const META_FILE = 'meta/assets.json';
  *
  * Every frame written is checked to belong where it goes (its date, an asset of the dataset, not
  * twice in a partition); the bars writer stores it as given (validate before, or import through
- * `importDailyFiles`).
+ * `importFiles`). Each frame is also validated here by `@hfq/bars` with the default rules: when
+ * every frame of a partition passes, the manifest records the file's SHA-256
+ * (`PartitionInfo.validatedSha256`), so readers skip validating it again while the file is
+ * unchanged; otherwise readers validate it (and reject what breaks a rule).
  */
 export class DatasetWriter {
   private readonly minute: PartitionInfo[] = [];
@@ -154,6 +165,7 @@ export class DatasetWriter {
     date: number,
     frames: AsyncIterable<F> | Iterable<F>,
     info: PartitionInfo,
+    valid: { ok: boolean },
   ): AsyncGenerator<F> {
     const seen = new Set<string>();
     for await (const f of frames) {
@@ -177,6 +189,11 @@ export class DatasetWriter {
           asset,
         });
       }
+      // validated here with the default rules, so that readers need not do it again (a frame that
+      // breaks one is stored as given, and the partition gets no checksum: readers validate it)
+      const issues =
+        kind === 'minute' ? findMinuteBarIssues(f as MinuteBars) : findTickIssues(f as TickSnapshots);
+      if (issues.length > 0) valid.ok = false;
       if (seen.has(asset))
         throw datasetError('DATASET_CONTENT', `asset ${asset} twice in the ${kind} partition of ${date}`, {
           field: kind,
@@ -198,12 +215,14 @@ export class DatasetWriter {
     this.checkDate(date, 'minute', this.minute);
     const file = `${partitionDir('minute', date)}/part-0.parquet`;
     const info: PartitionInfo = { date, files: [file], rows: 0, stockDays: 0 };
+    const valid = { ok: true };
     mkdirSync(join(this.dir, partitionDir('minute', date)), { recursive: true });
     await writeMinuteBarsParquet(
       join(this.dir, file),
-      this.counted('minute', date, frames, info),
+      this.counted('minute', date, frames, info, valid),
       this.rowGroup(),
     );
+    if (valid.ok) info.validatedSha256 = [sha256(join(this.dir, file))];
     this.minute.push(info);
     return info;
   }
@@ -216,6 +235,7 @@ export class DatasetWriter {
     this.checkDate(date, 'ticks', this.ticks);
     const file = `${partitionDir('ticks', date)}/part-0.parquet`;
     const info: PartitionInfo = { date, files: [file], rows: 0, stockDays: 0 };
+    const valid = { ok: true };
     mkdirSync(join(this.dir, partitionDir('ticks', date)), { recursive: true });
     const levels = this.levels;
     async function* checkedLevels(src: AsyncIterable<TickSnapshots>) {
@@ -236,12 +256,13 @@ export class DatasetWriter {
     }
     await writeTickSnapshotsParquet(
       join(this.dir, file),
-      checkedLevels(this.counted('ticks', date, frames, info)),
+      checkedLevels(this.counted('ticks', date, frames, info, valid)),
       {
         ...this.rowGroup(),
         levels,
       },
     );
+    if (valid.ok) info.validatedSha256 = [sha256(join(this.dir, file))];
     this.ticks.push(info);
     return info;
   }

@@ -30,8 +30,8 @@ Usage: hfq <verb> [options]    (hfq <verb> --help for each)
 
 Verbs:
   sim export <dir>        write the built-in simulated market as a dataset
-  data import <dir> <file...>
-                          import one CSV/Parquet file of minute bars per day into a new dataset
+  data import <dir> <file...> [--ticks <file...>] [--daily F] [--index-...] [--industries F]
+                          import your files (per day, per stock-day or per stock) into a new dataset
   data check <dir>        validate every partition of a dataset
   factors --data <dir> --set <name|file> --out <dir>
                           evaluate factors over a dataset, one file per date
@@ -51,17 +51,48 @@ minute and tick partitions per day, daily panels, the index and per-asset metada
   --seed S        seed (number or text; default 1)
   --daily-only    no minute or tick partitions (daily, index and meta only)
   --no-ticks      no tick partitions (they are ~20x the size of the minute bars)`,
-  'data import': `Usage: hfq data import <dir> <file...> [--mapping canonical|vendor|derived] [--strict]
+  'data import': `Usage: hfq data import <dir> [<file>...] [--ticks <file>...] [options]
 
-Imports minute bars from one file per trading day holding all stocks (.csv or .parquet) into a
-new dataset in <dir>. Files are taken in name order (name them by date). Every repaired row and
-every rejected stock-day (with the rule, row and field it broke) is reported per file, on stdout
-and in <dir>/${IMPORT_REPORT_FILE}. Exit 1 when anything was rejected.
+Imports your own data into a new dataset in <dir>. Intraday files (CSV, .csv.gz or Parquet) come in
+one of three layouts (--layout, the same for minute bars and ticks):
 
-  --mapping NAME  column names of the files: canonical (hfq's own, default), vendor
-                  (symbol/exchange/tradingDay/time/.../turnover), derived (bars from trades)
-  --strict        reject every stock-day that breaks a rule instead of repairing what is
-                  unambiguous (sort, exact duplicate rows, float artefacts off the tick grid)`,
+  day         one file per trading day holding all stocks (default). Files are taken in date order
+              (from {date} in --pattern, else by name: name them 20240102.csv, ...).
+              e.g.  hfq data import ds bars/*.csv
+  stock-day   one file per stock and day; needs --pattern with {date} (and usually {asset}).
+              e.g.  hfq data import ds bars/*/*.csv --layout stock-day --pattern '{asset}/{date}.csv'
+  stock       one file per stock holding all its days in date order; all files are read together.
+              e.g.  hfq data import ds bars/*.parquet --layout stock --pattern '{asset}.parquet'
+
+A pattern ({asset}, {date} = yyyymmdd or yyyy-mm-dd, * = any text in one path segment) is matched
+against the end of each path; what it captures is checked against the rows and fills a column the
+file lacks (a file per stock without a symbol column). A file that does not match is rejected.
+
+Every stock-day is validated (by @hfq/bars) on the way in: every repaired row and every rejected
+stock-day (with the rule, row and field it broke) is reported per file. A summary is printed; the
+full report goes to <dir>/${IMPORT_REPORT_FILE} (and --report FILE). Exit 1 when a file could not
+be read or more than --max-reject of the stock-days were rejected.
+
+  --ticks FILE...     the files after it are Level-2/tick snapshots (files before it: minute bars)
+  --layout L          day, stock-day or stock
+  --pattern P         file-name pattern (above)
+  --mapping NAME      column names of the minute files: canonical (hfq's own, default), vendor
+                      (symbol/exchange/tradingDay/time/.../turnover), derived (bars from trades)
+  --tick-mapping NAME column names of the tick files: canonical (default), sse-l2
+                      (SecurityID/DateTime/LastPx/BidPrice0..9/...), szse-l2 (MDDate/MDTime/...)
+  --daily FILE        daily bars (date,symbol,open,high,low,close,volume,factor): their days and
+                      assets become the dataset's; intraday stock-days outside them are rejected
+  --index-membership FILE --index-name NAME
+                      a benchmark index: membership intervals (symbol,start_date,end_date)
+  --index-daily FILE --index-symbol SYMBOL
+                      the index's daily closes (date,symbol,...,close,...)
+  --index-weights W   nan (default) or equal
+  --industries FILE   industries per stock (columns symbol,industry; --industry-columns A,B)
+  --strict            reject every stock-day that breaks a rule instead of repairing what is
+                      unambiguous (sort, exact duplicate rows, float artefacts off the tick grid)
+  --max-reject SHARE  share of stock-days (0..1) that may be rejected with exit 0 (default 0)
+  --report FILE       also write the full report (JSON) to FILE
+  --details N         rejections and repairs printed per file (default 10; all are in the report)`,
   'data check': `Usage: hfq data check <dir>
 
 Validates a dataset: dataset.json, every minute and tick partition (every frame, its date,
@@ -210,42 +241,166 @@ async function simExport(args: string[], io: CliIo, onProgress: Progress): Promi
 }
 
 async function dataImport(args: string[], io: CliIo, onProgress: Progress): Promise<number> {
-  const { values, positionals } = parse(args, { mapping: { type: 'string' }, strict: { type: 'boolean' } });
-  if (values.help) return help(io, 'data import');
-  if (positionals.length < 2) throw new UsageError('data import needs <dir> and at least one <file>');
-  const { IMPORT_MAPPINGS, importDailyFiles } = await import('../import.js');
-  const name = (values.mapping as string | undefined) ?? 'canonical';
-  const mapping = Object.hasOwn(IMPORT_MAPPINGS, name) ? IMPORT_MAPPINGS[name] : undefined;
-  if (mapping === undefined)
-    throw new UsageError(`--mapping must be one of ${Object.keys(IMPORT_MAPPINGS).join(', ')}, got ${name}`);
-  const [dir, ...files] = positionals as [string, ...string[]];
-  const report = await importDailyFiles(dir, files, {
-    mapping,
-    mode: values.strict ? 'strict' : 'repair',
-    onProgress,
+  const { values, positionals } = parse(args, {
+    ticks: { type: 'boolean' },
+    layout: { type: 'string' },
+    pattern: { type: 'string' },
+    mapping: { type: 'string' },
+    'tick-mapping': { type: 'string' },
+    daily: { type: 'string' },
+    'index-membership': { type: 'string' },
+    'index-name': { type: 'string' },
+    'index-daily': { type: 'string' },
+    'index-symbol': { type: 'string' },
+    'index-weights': { type: 'string' },
+    industries: { type: 'string' },
+    'industry-columns': { type: 'string' },
+    strict: { type: 'boolean' },
+    'max-reject': { type: 'string' },
+    report: { type: 'string' },
+    details: { type: 'string' },
   });
+  if (values.help) return help(io, 'data import');
+  const { IMPORT_MAPPINGS, IMPORT_TICK_MAPPINGS, importFiles } = await import('../import.js');
+  // files before --ticks are minute bars, after it tick snapshots
+  const ticksAt = args.indexOf('--ticks');
+  const before = ticksAt < 0 ? args : args.slice(0, ticksAt);
+  const isFile = (f: string) => positionals.includes(f);
+  const [dir, ...rest] = positionals;
+  if (dir === undefined) throw new UsageError('data import needs <dir>');
+  const tickFiles = ticksAt < 0 ? [] : rest.filter((f) => args.indexOf(f, ticksAt) > ticksAt);
+  const minuteFiles = rest.filter((f) => !tickFiles.includes(f) && before.includes(f) && isFile(f));
+  const pick = (table: Readonly<Record<string, unknown>>, v: unknown, flag: string, dflt: string) => {
+    const name = (v as string | undefined) ?? dflt;
+    if (!Object.hasOwn(table, name))
+      throw new UsageError(`--${flag} must be one of ${Object.keys(table).join(', ')}, got ${name}`);
+    return table[name] as (typeof IMPORT_MAPPINGS)[string];
+  };
+  const layout = (values.layout as string | undefined) ?? 'day';
+  if (layout !== 'day' && layout !== 'stock-day' && layout !== 'stock')
+    throw new UsageError(`--layout must be day, stock-day or stock, got ${layout}`);
+  const pattern = values.pattern as string | undefined;
+  const common = { layout, ...(pattern !== undefined ? { pattern } : {}) } as const;
+  let maxReject = 0;
+  if (values['max-reject'] !== undefined) {
+    maxReject = Number(values['max-reject']);
+    if (!/^\d*\.?\d+$/.test(String(values['max-reject'])) || !(maxReject >= 0 && maxReject <= 1))
+      throw new UsageError(`--max-reject must be a share in [0, 1], got ${String(values['max-reject'])}`);
+  }
+  const details = values.details === undefined ? 10 : (intOption(values.details, 'details') ?? 10);
+  const indexFlags = [
+    'index-membership',
+    'index-name',
+    'index-daily',
+    'index-symbol',
+    'index-weights',
+  ] as const;
+  const anyIndex = indexFlags.some((k) => values[k] !== undefined);
+  if (anyIndex && (values['index-membership'] === undefined || values['index-name'] === undefined))
+    throw new UsageError('an index needs --index-membership and --index-name');
+  const weights = (values['index-weights'] as string | undefined) ?? 'nan';
+  if (weights !== 'nan' && weights !== 'equal')
+    throw new UsageError(`--index-weights must be nan or equal, got ${weights}`);
+  const [assetColumn, industryColumn] = (
+    (values['industry-columns'] as string | undefined) ?? 'symbol,industry'
+  ).split(',');
+  if (minuteFiles.length === 0 && tickFiles.length === 0 && values.daily === undefined)
+    throw new UsageError('data import needs files (minute bars, --ticks files or --daily)');
+  const report = await importFiles(
+    dir,
+    {
+      ...(minuteFiles.length > 0
+        ? {
+            minute: {
+              files: minuteFiles,
+              ...common,
+              mapping: pick(IMPORT_MAPPINGS, values.mapping, 'mapping', 'canonical'),
+            },
+          }
+        : {}),
+      ...(tickFiles.length > 0
+        ? {
+            ticks: {
+              files: tickFiles,
+              ...common,
+              mapping: pick(IMPORT_TICK_MAPPINGS, values['tick-mapping'], 'tick-mapping', 'canonical'),
+            },
+          }
+        : {}),
+      ...(values.daily !== undefined ? { daily: { file: values.daily as string } } : {}),
+      ...(anyIndex
+        ? {
+            index: {
+              name: values['index-name'] as string,
+              membership: values['index-membership'] as string,
+              weights,
+              ...(values['index-daily'] !== undefined ? { indexDaily: values['index-daily'] as string } : {}),
+              ...(values['index-symbol'] !== undefined
+                ? { indexSymbol: values['index-symbol'] as string }
+                : {}),
+            },
+          }
+        : {}),
+      ...(values.industries !== undefined
+        ? {
+            industries: {
+              file: values.industries as string,
+              ...(assetColumn ? { assetColumn } : {}),
+              ...(industryColumn ? { industryColumn } : {}),
+            },
+          }
+        : {}),
+    },
+    { mode: values.strict ? 'strict' : 'repair', maxReject, onProgress },
+  );
+  let stockDays = 0;
+  let repairs = 0;
+  let rejected = 0;
   for (const f of report.files) {
+    stockDays += f.stockDays;
+    repairs += f.repaired.length;
+    rejected += f.rejected.length;
     const head = `${f.file}: `;
     if (f.error !== null) {
-      io.stdout.write(`${head}REJECTED whole file: ${f.error}\n`);
-      continue;
+      io.stdout.write(
+        f.readThrough === null
+          ? `${head}REJECTED whole file: ${f.error}\n`
+          : `${head}REJECTED after ${f.readThrough}: ${f.error}\n`,
+      );
+      if (f.readThrough === null) continue;
     }
+    const what = f.kind === 'minute' || f.kind === 'ticks' ? 'stock-days' : 'assets';
     io.stdout.write(
-      `${head}${f.date}: ${f.stockDays} stock-days, ${f.rows} rows written, ${f.repaired.length} repairs, ${f.rejected.length} stock-days rejected\n`,
+      `${head}${f.kind}${f.date !== null ? ` ${f.date}` : ''}: ${f.stockDays} ${what}, ${f.rows} rows written, ${f.repaired.length} repairs, ${f.rejected.length} ${what} rejected\n`,
     );
+    let shown = 0;
     for (const c of f.repaired) {
+      if (shown++ >= details) break;
       io.stdout.write(
         `  repaired ${c.asset} ${c.action} ${c.code}${c.row !== undefined ? ` row ${c.row}` : ''}${c.field ? ` field ${c.field}` : ''}${c.before !== undefined ? ` ${c.before} -> ${c.after}` : ''}\n`,
       );
     }
     for (const r of f.rejected) {
       for (const i of r.issues) {
+        if (shown++ >= details) break;
         io.stdout.write(
-          `  rejected ${r.asset} ${r.date}: ${i.code}${i.row !== undefined ? ` row ${i.row}` : ''}${i.field ? ` field ${i.field}` : ''}: ${i.message}\n`,
+          `  rejected ${r.asset}${r.date !== null ? ` ${r.date}` : ''}: ${i.code}${i.row !== undefined ? ` row ${i.row}` : ''}${i.field ? ` field ${i.field}` : ''}: ${i.message}\n`,
         );
       }
     }
+    const all = f.repaired.length + f.rejected.reduce((n, r) => n + r.issues.length, 0);
+    if (all > details) io.stdout.write(`  ... ${all - details} more in the report\n`);
   }
+  if (values.report !== undefined) {
+    const { writeFileAtomicSync } = await import('@hfq/core');
+    writeFileAtomicSync(
+      values.report as string,
+      `${JSON.stringify({ ...report, manifest: undefined }, null, 1)}\n`,
+    );
+  }
+  io.stdout.write(
+    `${report.files.length} files: ${stockDays} written, ${repairs} repairs, ${rejected} rejected (${(100 * report.rejectedShare).toFixed(2)}% of stock-days; --max-reject ${maxReject})\n`,
+  );
   io.stdout.write(
     report.ok
       ? `imported into ${dir}\n`
