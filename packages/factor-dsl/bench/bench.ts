@@ -48,6 +48,7 @@ async function alpha158Part() {
     stocks: arg('alpha158-stocks', 1000),
     days: arg('alpha158-days', 800),
     reps: arg('alpha158-reps', 3),
+    warmup: arg('alpha158-warmup', 1),
     log: (line) => console.log(line),
   });
 }
