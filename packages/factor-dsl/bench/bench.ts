@@ -4,7 +4,12 @@
  *     against a hand-fused TypeScript loop (`hand-fused.ts`) run in the same process, interleaved;
  *     the DSL on one thread and on worker threads over shared memory; values checked bit for bit;
  *  2. the whole 327-factor library per stock-day (minute, equal-volume and tick programs).
- * Data: the default synthetic market of @hfq/sim. Writes bench/results/bench-<date>.json and latest.json.
+ *  3. qlib's Alpha158 on daily data (`alpha158.ts`): nodejs-polars against the hfq daily engine,
+ *     both first checked against the numpy fixture (`--alpha158-stocks 1000 --alpha158-days 800
+ *     --alpha158-reps 3`).
+ * `--only intraday` runs parts 1-2, `--only alpha158` part 3.
+ * Data: the default synthetic market of @hfq/sim. Writes bench/results/bench-<date>.json and latest.json
+ * (`alpha158-latest.json` for `--only alpha158`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -21,6 +26,7 @@ import {
   FACTOR_LIBRARY,
   FactorWorkerPool,
 } from '../src/index.js';
+import { runAlpha158Bench } from './alpha158.js';
 import { HAND_FUSED_NAMES, handFused, type MinuteColumns } from './hand-fused.js';
 import { REFERENCE_FACTORS } from './reference-factors.js';
 
@@ -35,6 +41,17 @@ const THREADS = arg('threads', availableParallelism());
 const TICK_STOCKS = arg('tick-stocks', 20);
 const TICK_DAYS = arg('tick-days', 3);
 const FIRST_DAY = 10;
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : 'all';
+
+async function alpha158Part() {
+  return runAlpha158Bench({
+    stocks: arg('alpha158-stocks', 1000),
+    days: arg('alpha158-days', 800),
+    reps: arg('alpha158-reps', 3),
+    warmup: arg('alpha158-warmup', 1),
+    log: (line) => console.log(line),
+  });
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,6 +70,20 @@ async function measure(f: () => unknown | Promise<unknown>): Promise<{ wall: num
 
 async function main() {
   const started = new Date().toISOString();
+  if (ONLY === 'alpha158') {
+    const result = {
+      started,
+      node: process.version,
+      cpuModel: cpus()[0]?.model,
+      alpha158: await alpha158Part(),
+    };
+    const dir = new URL('./results/', import.meta.url);
+    mkdirSync(dir, { recursive: true });
+    const json = `${JSON.stringify(result, null, 2)}\n`;
+    writeFileSync(new URL('alpha158-latest.json', dir), json);
+    console.log(json);
+    return;
+  }
   const load0 = loadavg();
   console.log(
     `[bench] node ${process.version}, ${cpus().length} cpus, loadavg ${load0.map((x) => x.toFixed(2)).join(' ')}`,
@@ -202,6 +233,7 @@ async function main() {
       usPerStockDayOneThread: perStockDayUs,
       tickGenerationMsPerStockDay: tickGenMs / tickFrames.length,
     },
+    alpha158: ONLY === 'intraday' ? 'skipped (--only intraday)' : await alpha158Part(),
   };
   const dir = new URL('./results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
