@@ -39,6 +39,7 @@ export { canonicalize, hashFactor } from './language/hash.js';
 export { DEFAULT_LIMITS, type FactorLimits, resolveLimits } from './language/limits.js';
 export { type ParseOptions, parseFactor } from './language/parser.js';
 export { printFactor } from './language/printer.js';
+export { ALPHA158, ALPHA158_WINDOWS } from './library/alpha158.js';
 // The shipped factor library.
 export {
   BASELINE_FACTORS,

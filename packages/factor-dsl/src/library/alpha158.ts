@@ -10,11 +10,7 @@
  * implementation the values are checked against.
  */
 
-/** A named daily formula (the daily level's definition of one factor). */
-export interface DailyFactorDef {
-  readonly name: string;
-  readonly formula: string;
-}
+import type { DailyFactorDef } from '../daily/evaluate.js';
 
 /** The rolling windows of qlib's default Alpha158 config, in trading days. */
 export const ALPHA158_WINDOWS: readonly number[] = Object.freeze([5, 10, 20, 30, 60]);
