@@ -38,6 +38,7 @@ Verbs:
   factors --verify <out> [--against <dir>]
                           check that a factor output has every date exactly once (and
                           equals another run value for value)
+  run <workflow.yaml>     the whole study from one workflow file, cached by stage (@hfq/workflow)
 
 Exit codes: 0 ok, 1 data or check failed, 2 usage error.
 Docs: docs/cli.md, docs/dataset.md`,
@@ -159,6 +160,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       key = 'factors';
       return await factors(rest, io, progress);
     }
+    if (verb === 'run') return await (await import('./run.js')).runWorkflowCli(rest, io, progress);
     throw new UsageError(`unknown verb: ${verb}`);
   } catch (e) {
     if (e instanceof UsageError) {
