@@ -51,7 +51,9 @@ minute and tick partitions per day, daily panels, the index and per-asset metada
   --days D        number of trading days (simulator default 500)
   --seed S        seed (number or text; default 1)
   --daily-only    no minute or tick partitions (daily, index and meta only)
-  --no-ticks      no tick partitions (they are ~20x the size of the minute bars)`,
+  --no-ticks      no tick partitions (they are ~20x the size of the minute bars)
+  --start-date D  first calendar day, yyyymmdd (simulator default 20200102)
+  --tick-interval-ms MS  tick snapshot cadence in ms, 3000..60000 (simulator default 3000)`,
   'data import': `Usage: hfq data import <dir> <file...> [--mapping canonical|vendor|derived] [--strict]
 
 Imports minute bars from one file per trading day holding all stocks (.csv or .parquet) into a
@@ -185,6 +187,8 @@ async function simExport(args: string[], io: CliIo, onProgress: Progress): Promi
     seed: { type: 'string' },
     'daily-only': { type: 'boolean' },
     'no-ticks': { type: 'boolean' },
+    'start-date': { type: 'string' },
+    'tick-interval-ms': { type: 'string' },
   });
   if (values.help) return help(io, 'sim export');
   if (positionals.length !== 1) throw new UsageError('sim export needs exactly one <dir>');
@@ -196,6 +200,12 @@ async function simExport(args: string[], io: CliIo, onProgress: Progress): Promi
     ...(stocks !== undefined ? { nStocks: stocks } : {}),
     ...(days !== undefined ? { nDays: days } : {}),
     ...(seedText !== undefined ? { seed: /^-?\d+$/.test(seedText) ? Number(seedText) : seedText } : {}),
+    ...(values['start-date'] !== undefined
+      ? { startDate: intOption(values['start-date'], 'start-date') }
+      : {}),
+    ...(values['tick-interval-ms'] !== undefined
+      ? { tickIntervalMs: intOption(values['tick-interval-ms'], 'tick-interval-ms') }
+      : {}),
   };
   const dir = positionals[0]!;
   const m = await exportSimMarket(dir, {

@@ -60,7 +60,11 @@ function usage(message: string): never {
 }
 
 /** Runs `hfq run` (`args` after the verb). Returns the exit code. */
-export async function runWorkflowCli(args: string[], io: CliIo, onProgress: ProgressCallback): Promise<number> {
+export async function runWorkflowCli(
+  args: string[],
+  io: CliIo,
+  onProgress: ProgressCallback,
+): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
   let positionals: string[];
   try {
