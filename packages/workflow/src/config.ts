@@ -4,7 +4,7 @@
  * JSON or YAML files that override any subset. `KNOBS` documents each knob once; `--help` prints it.
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { HfqError } from '@hfq/core';
 import { parse as parseYaml } from 'yaml';
 
@@ -23,7 +23,7 @@ export interface SimDataConfig {
 /**
  * Where the market comes from: exactly one of `sim` (the built-in market in memory) or `dir` (a
  * dataset directory written by `hfq sim export` or `hfq data import`, read through `@hfq/dataset`;
- * a relative path is relative to the workflow file's folder).
+ * a relative path is relative to the current directory, like `out`).
  */
 export interface WorkflowData {
   sim?: SimDataConfig;
@@ -307,7 +307,7 @@ export function loadWorkflowConfig(path: string): WorkflowConfig {
       },
     );
   }
-  return mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, parsed ?? {}, path, dirname(resolve(path)));
+  return mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, parsed ?? {}, path);
 }
 
 function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {

@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { DEFAULT_WORKFLOW_CONFIG, mergeWorkflowConfig, type WorkflowConfig } from './config.js';
+import {
+  DEFAULT_WORKFLOW_CONFIG,
+  loadWorkflowConfig,
+  mergeWorkflowConfig,
+  type WorkflowConfig,
+} from './config.js';
 import { runWorkflow, type WorkflowRunResult } from './run.js';
 
 const BIN = fileURLToPath(new URL('../../dataset/bin/hfq.js', import.meta.url));
@@ -157,6 +162,35 @@ describe('hfq run', () => {
 });
 
 describe('the same study from a dataset directory', () => {
+  it("examples/workflows/demo.yaml is the demo's default config on a dataset directory", () => {
+    const file = fileURLToPath(new URL('../../../examples/workflows/demo.yaml', import.meta.url));
+    const { data, out, ...rest } = loadWorkflowConfig(file);
+    const { data: simData, out: _out, ...defaults } = DEFAULT_WORKFLOW_CONFIG;
+    expect(rest).toEqual(defaults);
+    expect(data).toEqual({ dir: join(process.cwd(), 'out/demo-market') });
+    expect(out).toBe('out/workflow-demo');
+    expect(simData.sim).toEqual({
+      seed: 1,
+      nStocks: 200,
+      nDays: 480,
+      startDate: 20230103,
+      indexSize: 80,
+      tickIntervalMs: 60_000,
+    });
+  });
+
+  it('refuses a data section that names both or neither clearly', () => {
+    expect(() => mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, { data: { dir: 'x', sim: {} } })).toThrow(
+      'data takes sim or dir, not both',
+    );
+    expect(() => mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, { data: { url: 'x' } })).toThrow(
+      'unknown knob data.url',
+    );
+    expect(() => mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, { data: { sim: { nStocks: 5 } } })).toThrow(
+      'data.sim.nStocks must be an integer in [20',
+    );
+  });
+
   it('hfq sim export, then data.dir: the RankIC table and the scores equal the in-memory run', async () => {
     const dir = join(root, 'market');
     const e = hfq([
