@@ -28,6 +28,7 @@ export function stageHash(parts: unknown): string {
 
 /** Stage outputs on disk under `root` (`<out>/cache`). */
 export class StageCache {
+  /** @param root - the cache folder (`<out>/cache`); created on the first save. */
   constructor(readonly root: string) {}
 
   /** The folder of an entry (it exists only once the entry is complete). */
@@ -35,6 +36,7 @@ export class StageCache {
     return join(this.root, stage, hash);
   }
 
+  /** Whether a complete entry is stored. */
   has(stage: string, hash: string): boolean {
     return existsSync(join(this.dir(stage, hash), 'value.json'));
   }
@@ -57,7 +59,12 @@ export class StageCache {
       extra?.(tmp);
       writeValue(tmp, value);
       if (this.has(stage, hash)) return;
-      renameSync(tmp, this.dir(stage, hash));
+      try {
+        renameSync(tmp, this.dir(stage, hash));
+      } catch (e) {
+        // another process renamed the same entry into place first (ENOTEMPTY / EEXIST)
+        if (!this.has(stage, hash)) throw e;
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

@@ -16,10 +16,13 @@ import type { WorkflowData } from './config.js';
 
 /** What the study reads of its market. */
 export interface StudyMarket {
+  /** Asset ids, the column order of every panel. */
   assets: readonly string[];
   /** Trading days (yyyymmdd). */
   dates: Int32Array;
+  /** Daily panels (dates x assets). */
   daily: DailyBars;
+  /** The benchmark index. */
   index: IndexData;
   /** Industry code per asset (0-based). */
   industry: Int32Array;

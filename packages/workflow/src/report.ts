@@ -24,6 +24,7 @@ import type { WorkflowConfig } from './config.js';
 import type { SignalTest } from './stage-evaluate.js';
 import type { ModelResult } from './stage-models.js';
 
+/** Everything the report shows: the config, every stage's results, timings and versions. */
 export interface WorkflowOutcome {
   config: WorkflowConfig;
   marketSummary: {
@@ -72,6 +73,7 @@ const FACTOR_ROWS = [
 ];
 const MODEL_ROWS = ['all-transformer', 'all-itransformer', 'all-crossformer', 'composite'];
 const LABEL_ROWS = ['all-transformer', 'all-seq2seq:sum', 'all-seq2seq:validIC', 'composite-prediction'];
+/** The scores whose enhanced index is backtested (those that were trained). */
 export const PORTFOLIO_SIGNALS = ['baseline-gru', 'all-transformer', 'composite', 'composite-prediction'];
 
 function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = []): ReportTable {

@@ -54,14 +54,19 @@ export interface RunWorkflowOptions {
 
 /** The headline numbers (`summary.json`). RankICs are means of the weekly series (fractions). */
 export interface WorkflowSummary {
+  /** Mean weekly RankIC of the planted alpha. */
   oracleRankIC: number;
+  /** Mean weekly RankIC of every score panel, by name. */
   rankIC: Record<string, number>;
+  /** The factor with the highest past |RankIC| (sign flipped when negative) and its RankIC. */
   bestSingleFactor: { name: string; rankIC: number };
   /** The composite's RankIC over the oracle's (NaN when the composite was not trained). */
   compositeShareOfOracle: number;
+  /** The all-300 Transformer's RankIC over the oracle's. */
   transformerShareOfOracle: number;
   /** Annualised excess return of each score's top group (fraction). */
   topExcess: Record<string, number>;
+  /** Per signal and scenario: the enhanced-index summary (`@hfq/optimizer`'s). */
   enhancedIndex: Record<string, Record<string, unknown>>;
   /** Seconds per stage of this run (a loaded stage: its load time). */
   timings: Array<{ stage: string; seconds: number }>;
@@ -79,6 +84,7 @@ export interface WorkflowRunResult {
   complete: boolean;
   /** The report's inputs and the summary (complete runs only). */
   outcome?: WorkflowOutcome;
+  /** `summary.json`'s content (complete runs only). */
   summary?: WorkflowSummary;
 }
 

@@ -9,4 +9,5 @@ export const FEATURE_SETS = {
   tick: TICK_FACTORS.map((f) => f.id),
   all: [...MINUTE_FACTORS, ...VBAR_FACTORS, ...TICK_FACTORS].map((f) => f.id),
 } as const;
+/** A feature set's name. */
 export type FeatureSetName = keyof typeof FEATURE_SETS;

@@ -41,12 +41,15 @@ export interface ModelResult {
   ms: number;
 }
 
+/** The models stage's outputs (what its cache entry holds). */
 export interface ModelStage {
   /** Out-of-sample score panels by name (models, variants, composites), float32, weekly dates. */
   scores: Record<string, Panel<Float32Array>>;
+  /** One entry per model, in training order. */
   results: ModelResult[];
   /** Factors fed to iTransformer / Crossformer (top-K by past |RankIC|), or all. */
   variableFactors: string[];
+  /** First out-of-sample date (yyyymmdd). */
   testStart: number;
 }
 
