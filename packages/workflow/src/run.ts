@@ -198,6 +198,8 @@ export async function runWorkflow(
     // 3. Models (each training cached on its own).
     const { threads: _threads, ...modelKnobs } = cfg.models;
     const hModels = stageHash({ base, stage: 'models', factors: hFactors, models: modelKnobs });
+    const { include: _i, seeds: _s, every5thDaySampled: _e, ...jobKnobs } = modelKnobs;
+    const hJobs = stageHash({ base, stage: 'model-jobs', factors: hFactors, models: jobKnobs });
     const modelsTitle = 'models: walk-forward training, out-of-sample scores';
     let stage: ModelStage;
     const hit = cache.load<ModelStage>('models', hModels);
@@ -210,7 +212,7 @@ export async function runWorkflow(
         () =>
           trainModels(cube, market.daily, cfg, {
             cache,
-            hash: hModels,
+            hash: hJobs,
             onnxDir: join(out, 'models'),
             ...(options.shard ? { shard: options.shard } : {}),
             onProgress: bar,

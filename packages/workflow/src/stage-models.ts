@@ -141,7 +141,11 @@ function featuresOf(name: ModelName, variable: string[]): string[] {
 /** How `trainModels` runs: where jobs are cached, which share of them, and what it tells. */
 export interface TrainModelsOptions {
   cache: StageCache;
-  /** Hash of everything the jobs depend on (config, factors, data, version). */
+  /**
+   * Hash of what every training depends on (the data, the factors, the version, the model knobs
+   * except `include`, `seeds`, `every5thDaySampled` and `threads`); each training's key adds its
+   * model, seed, fold and sample stride, so adding a model or a seed reuses the trainings done.
+   */
   hash: string;
   /** Folder the last fold's first-seed model of each model is copied to as `<name>.onnx`. */
   onnxDir: string;
@@ -203,7 +207,7 @@ export async function trainModels(
     for (let fold = 0; fold < folds; fold++) {
       for (const seed of seeds) {
         jobs.push({
-          key: stageHash({ models: options.hash, name, seed, fold }),
+          key: stageHash({ jobs: options.hash, name, seed, fold, stride }),
           order,
           name,
           seed,

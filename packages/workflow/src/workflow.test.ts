@@ -99,6 +99,22 @@ describe('stage cache', () => {
     expect(again.summary!.enhancedIndex).toEqual(one.summary!.enhancedIndex);
     expect(scores(again.out).equals(scores(one.out))).toBe(true);
   }, 120_000);
+
+  it('a third seed trains only the new seed: the trainings done are reused', async () => {
+    const lines: string[] = [];
+    const out = join(root, 'seeds3');
+    cpSync(join(one.out, 'cache'), join(out, 'cache'), { recursive: true });
+    const r = await runWorkflow(config({ models: { seeds: 3 } }), {
+      out,
+      log: (l) => lines.push(l),
+    });
+    expect(r.executed).toEqual(['models', 'evaluate', 'portfolio', 'report']);
+    expect(lines).toContain('  4 of 6 trainings found in the cache');
+    expect(lines.filter((l) => /fold \d seed \d:/.test(l))).toEqual([
+      expect.stringMatching(/^ {2}all-transformer fold 1 seed 2:/),
+      expect.stringMatching(/^ {2}all-transformer fold 2 seed 2:/),
+    ]);
+  }, 120_000);
 });
 
 describe('hfq run', () => {
