@@ -131,7 +131,7 @@ export async function runWorkflowCli(
   });
   io.stdout.write(
     `${r.complete ? 'done' : `stopped after ${shard ? `shard ${shard.index}/${shard.count} of the models` : stage}`}: ` +
-      `${r.executed.length > 0 ? `ran ${r.executed.join(', ')}` : 'ran nothing new'}` +
+      `${r.executed.length > 0 ? `ran ${r.executed.join(', ')}` : shard ? "the share's trainings are in the cache" : 'ran nothing new'}` +
       `${r.loaded.length > 0 ? `; loaded ${r.loaded.join(', ')} from the cache` : ''}; output in ${r.out}\n`,
   );
   if (r.summary) {
