@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPanelsParquet } from '@hfq/bars';
+import { KNOBS, MODEL_NAMES } from '@hfq/workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, screenshot } from '../../test-support/chromium.js';
 import { decodePng, pixelStats } from '../../test-support/png.js';
-import { KNOBS, MODEL_NAMES } from './config.js';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const dir = mkdtempSync(join(tmpdir(), 'hfq-demo-'));

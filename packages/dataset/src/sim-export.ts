@@ -1,4 +1,7 @@
-import { ProgressReporter, type TaskOptions, throwIfAborted } from '@hfq/core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writePanelsParquet } from '@hfq/bars';
+import { ProgressReporter, type TaskOptions, throwIfAborted, writeFileAtomicSync } from '@hfq/core';
 import { createMarket, type Market, type MarketConfig } from '@hfq/sim';
 import type { DatasetManifest } from './manifest.js';
 import { type AssetMeta, DatasetWriter } from './writer.js';
@@ -22,7 +25,10 @@ export interface SimExportOptions extends TaskOptions {
  * minute and one tick partition per day, the daily panels, the index, and per-asset metadata
  * (industry, board, listing and delisting dates). Read back with `openDataset`, every frame equals
  * the market's own `minuteBars(asset, t)` / `ticks(asset, t)` value for value: the known truth
- * that the dataset code paths are tested on.
+ * that the dataset code paths are tested on. The simulator's own truth goes to the sim-only part
+ * `sim/`: `sim/truth.parquet` (panels `alpha`, the planted signal, and `expectedReturn`) and
+ * `sim/market.json` (the full simulator config and its industry names in code order), which
+ * `@hfq/workflow` reads for the oracle row; readers of real data ignore `sim/`.
  *
  * Progress: stage `export`, unit `days`.
  * @throws `DATASET_EXISTS` when `dir` is not empty; `ABORTED`.
@@ -62,7 +68,18 @@ export async function exportSimMarket(dir: string, options: SimExportOptions = {
     delistDate: truth.delistDay[a]! < dates.length ? dayOf(truth.delistDay[a]! - 1) : null,
   }));
   writer.writeMeta(meta);
-  return writer.finish();
+  const manifest = await writer.finish();
+  mkdirSync(join(dir, 'sim'), { recursive: true });
+  writePanelsParquet(
+    join(dir, 'sim', 'truth.parquet'),
+    { alpha: truth.alpha, expectedReturn: truth.expectedReturn },
+    { metadata: { 'hfq.kind': 'simulator truth' } },
+  );
+  writeFileAtomicSync(
+    join(dir, 'sim', 'market.json'),
+    `${JSON.stringify({ config: cfg, industryNames: market.industryNames }, null, 2)}\n`,
+  );
+  return manifest;
 }
 
 function* minuteFrames(market: Market, t: number, nA: number) {

@@ -38,10 +38,12 @@ Verbs:
   factors --verify <out> [--against <dir>]
                           check that a factor output has every date exactly once (and
                           equals another run value for value)
+  run <workflow.yaml>     the whole study from one workflow file, cached by stage (@hfq/workflow)
 
 Exit codes: 0 ok, 1 data or check failed, 2 usage error.
 Docs: docs/cli.md, docs/dataset.md`,
   'sim export': `Usage: hfq sim export <dir> [--stocks N] [--days D] [--seed S] [--daily-only] [--no-ticks]
+                      [--start-date D] [--tick-interval-ms MS]
 
 Writes the deterministic simulated market of @hfq/sim as a dataset in <dir> (new or empty):
 minute and tick partitions per day, daily panels, the index and per-asset metadata.
@@ -50,7 +52,9 @@ minute and tick partitions per day, daily panels, the index and per-asset metada
   --days D        number of trading days (simulator default 500)
   --seed S        seed (number or text; default 1)
   --daily-only    no minute or tick partitions (daily, index and meta only)
-  --no-ticks      no tick partitions (they are ~20x the size of the minute bars)`,
+  --no-ticks      no tick partitions (they are ~20x the size of the minute bars)
+  --start-date D  first calendar day, yyyymmdd (simulator default 20200102)
+  --tick-interval-ms MS  tick snapshot cadence in ms, 3000..60000 (simulator default 3000)`,
   'data import': `Usage: hfq data import <dir> [<file>...] [--ticks <file>...] [options]
 
 Imports your own data into a new dataset in <dir>. Intraday files (CSV, .csv.gz or Parquet) come in
@@ -190,6 +194,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       key = 'factors';
       return await factors(rest, io, progress);
     }
+    if (verb === 'run') return await (await import('./run.js')).runWorkflowCli(rest, io, progress);
     throw new UsageError(`unknown verb: ${verb}`);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -214,6 +219,8 @@ async function simExport(args: string[], io: CliIo, onProgress: Progress): Promi
     seed: { type: 'string' },
     'daily-only': { type: 'boolean' },
     'no-ticks': { type: 'boolean' },
+    'start-date': { type: 'string' },
+    'tick-interval-ms': { type: 'string' },
   });
   if (values.help) return help(io, 'sim export');
   if (positionals.length !== 1) throw new UsageError('sim export needs exactly one <dir>');
@@ -225,6 +232,12 @@ async function simExport(args: string[], io: CliIo, onProgress: Progress): Promi
     ...(stocks !== undefined ? { nStocks: stocks } : {}),
     ...(days !== undefined ? { nDays: days } : {}),
     ...(seedText !== undefined ? { seed: /^-?\d+$/.test(seedText) ? Number(seedText) : seedText } : {}),
+    ...(values['start-date'] !== undefined
+      ? { startDate: intOption(values['start-date'], 'start-date') }
+      : {}),
+    ...(values['tick-interval-ms'] !== undefined
+      ? { tickIntervalMs: intOption(values['tick-interval-ms'], 'tick-interval-ms') }
+      : {}),
   };
   const dir = positionals[0]!;
   const m = await exportSimMarket(dir, {

@@ -1,22 +1,22 @@
 /**
- * Runs model jobs on a few worker threads (tfjs's wasm backend is single-threaded, so two
- * workers use both cores), biggest jobs first, and reports progress per training step.
+ * Runs training jobs on a few worker threads (tfjs's wasm backend is single-threaded, so two
+ * workers use both cores), in the order given, and reports progress per training step.
  */
 import type { Worker } from 'node:worker_threads';
 import { HfqError, type ProgressEvent, spawnWorker } from '@hfq/core';
-import type { FromModelWorker, ModelJob, ModelJobResult, ModelWorkerInit } from './model-jobs.js';
+import type { FromModelWorker, ModelJob, ModelJobOutput, ModelWorkerInit } from './model-jobs.js';
 
+/** Runs `jobs` on `threads` workers; `onDone` sees each output as it arrives (e.g. to cache it). */
 export async function runModelJobs(
   init: ModelWorkerInit,
-  jobs: ModelJob[],
+  jobs: readonly ModelJob[],
   threads: number,
   onProgress: (job: ModelJob, event: ProgressEvent) => void,
-  onDone: (result: ModelJobResult) => void,
-): Promise<ModelJobResult[]> {
+  onDone: (job: ModelJob, output: ModelJobOutput) => void,
+): Promise<void> {
   const queue = [...jobs];
-  const results: ModelJobResult[] = [];
   const workers: Worker[] = [];
-  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const byKey = new Map(jobs.map((j) => [j.key, j]));
   try {
     const n = Math.max(1, Math.min(threads, jobs.length));
     await Promise.all(
@@ -30,11 +30,14 @@ export async function runModelJobs(
         });
         w.on('message', (m: FromModelWorker) => {
           if (m.kind === 'ready') ready();
-          else if (m.kind === 'progress') onProgress(byId.get(m.id)!, m.event);
+          else if (m.kind === 'progress') onProgress(byKey.get(m.key)!, m.event);
           else if (m.kind === 'done') {
-            results.push(m.result);
-            onDone(m.result);
-            current?.resolve();
+            try {
+              onDone(byKey.get(m.key)!, m.output);
+              current?.resolve();
+            } catch (e) {
+              current?.reject(e as Error);
+            }
           } else if (m.kind === 'error') {
             current?.reject(new HfqError(m.code, m.message.replace(/^\[[A-Z_]+\] /, ''), m.context));
           }
@@ -53,5 +56,4 @@ export async function runModelJobs(
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results.sort((a, b) => a.id - b.id);
 }

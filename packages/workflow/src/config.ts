@@ -1,13 +1,43 @@
 /**
- * The demo's configuration: one object with every knob, defaults sized so the whole study runs in
- * about 15 minutes on 2 CPU cores, and a loader for JSON or YAML files that override any subset.
- * `KNOBS` documents each knob once; `--help` prints it.
+ * The workflow's configuration (the demo's, plus where the data comes from): one object with every
+ * knob, defaults sized so the whole study runs in about 15 minutes on 2 CPU cores, and a loader for
+ * JSON or YAML files that override any subset. `KNOBS` documents each knob once; `--help` prints it.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { HfqError } from '@hfq/core';
 import { parse as parseYaml } from 'yaml';
 
-export interface DemoConfig {
+/** The built-in simulated market, generated in memory (`data.sim`). */
+export interface SimDataConfig {
+  /** Simulator seed (same seed, same market, byte for byte). */
+  seed: number;
+  /** Stocks in the universe. */
+  nStocks: number;
+  /** Trading days simulated. */
+  nDays: number;
+  /** First calendar day (yyyymmdd). */
+  startDate: number;
+  /** Constituents of the CSI-1000-like benchmark index. */
+  indexSize: number;
+  /** Snapshot cadence of the tick frames the tick factors read (ms). */
+  tickIntervalMs: number;
+}
+
+/**
+ * Where the market comes from: exactly one of `sim` (the built-in market in memory) or `dir` (a
+ * dataset directory written by `hfq sim export` or `hfq data import`, read through `@hfq/dataset`;
+ * a relative path is relative to the current directory, like `out`).
+ */
+export interface WorkflowData {
+  /** The built-in market in memory. */
+  sim?: SimDataConfig;
+  /** A dataset directory (absolute once loaded). */
+  dir?: string;
+}
+
+/** Every knob of a workflow run (see `KNOBS`). */
+export interface WorkflowConfig {
   /** Output folder (report, models, scores). */
   out: string;
   /**
@@ -16,19 +46,14 @@ export interface DemoConfig {
    * markets are too noisy for it).
    */
   checkOracleShare: number;
-  market: {
-    seed: number;
-    nStocks: number;
-    nDays: number;
-    startDate: number;
-    indexSize: number;
-    /** Snapshot cadence of the tick frames the tick factors read (ms). */
-    tickIntervalMs: number;
-  };
+  /** Where the market comes from. */
+  data: WorkflowData;
+  /** Stage 2, the factors. */
   factors: {
     /** Worker threads evaluating factors (each simulates its own stocks). */
     threads: number;
   };
+  /** Stage 3, the models and their training. */
   models: {
     /** tfjs backend: auto, wasm, cpu, webgpu, tensorflow, tensorflow-gpu. */
     backend: string;
@@ -63,6 +88,7 @@ export interface DemoConfig {
     /** Which models to train (names in MODEL_NAMES). */
     include: string[];
   };
+  /** Stage 5, the enhanced-index backtest. */
   backtest: {
     /** Cost per side, fraction of traded value (0.002 = the study's 0.4% two-sided). */
     costPerSide: number;
@@ -86,12 +112,16 @@ export const MODEL_NAMES = [
   'all-crossformer',
   'all-seq2seq',
 ] as const;
+/** A model the workflow can train (see `MODEL_NAMES`). */
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export const DEFAULT_DEMO_CONFIG: DemoConfig = {
+/** The defaults of every knob: `npm run demo`'s study (200 stocks x 480 days, about 9 minutes on 2 cores). */
+export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
   out: 'out/demo',
   checkOracleShare: 0.5,
-  market: { seed: 1, nStocks: 200, nDays: 480, startDate: 20230103, indexSize: 80, tickIntervalMs: 60_000 },
+  data: {
+    sim: { seed: 1, nStocks: 200, nDays: 480, startDate: 20230103, indexSize: 80, tickIntervalMs: 60_000 },
+  },
   factors: { threads: 2 },
   models: {
     backend: 'auto',
@@ -120,12 +150,16 @@ export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
     'checkOracleShare',
     'fail unless the composite and the all-300 Transformer each reach this share of the oracle RankIC (0 = off)',
   ],
-  ['market.seed', 'simulator seed (same seed, same market, byte for byte)'],
-  ['market.nStocks', 'stocks in the synthetic universe'],
-  ['market.nDays', 'trading days simulated'],
-  ['market.startDate', 'first calendar day (yyyymmdd)'],
-  ['market.indexSize', 'constituents of the CSI-1000-like benchmark index'],
-  ['market.tickIntervalMs', 'snapshot cadence of tick frames (ms; 3000 = exchange cadence, slow)'],
+  [
+    'data.dir',
+    'a dataset directory (hfq sim export / hfq data import) instead of data.sim; relative to the workflow file',
+  ],
+  ['data.sim.seed', 'simulator seed (same seed, same market, byte for byte)'],
+  ['data.sim.nStocks', 'stocks in the synthetic universe'],
+  ['data.sim.nDays', 'trading days simulated'],
+  ['data.sim.startDate', 'first calendar day (yyyymmdd)'],
+  ['data.sim.indexSize', 'constituents of the CSI-1000-like benchmark index'],
+  ['data.sim.tickIntervalMs', 'snapshot cadence of tick frames (ms; 3000 = exchange cadence, slow)'],
   ['factors.threads', 'worker threads for factor evaluation'],
   ['models.backend', 'tfjs backend: auto | wasm | cpu | webgpu | tensorflow | tensorflow-gpu'],
   ['models.threads', 'worker threads training models in parallel'],
@@ -160,32 +194,46 @@ export function knobValue(obj: unknown, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
 }
 
-/** `--help` text: usage, then every knob with its default. */
-export function helpText(): string {
+/** `--help` text: `usage` lines, then what a config file is and every knob with its default. */
+export function workflowHelpText(
+  usage = 'npm run demo -- [--config <file.json|file.yaml>] [--out <dir>] [--quiet]',
+): string {
   const width = Math.max(...KNOBS.map(([p]) => p.length));
   const lines = KNOBS.map(
-    ([p, doc]) => `  ${p.padEnd(width)}  ${doc} [${JSON.stringify(knobValue(DEFAULT_DEMO_CONFIG, p))}]`,
+    ([p, doc]) =>
+      `  ${p.padEnd(width)}  ${doc} [${JSON.stringify(knobValue(DEFAULT_WORKFLOW_CONFIG, p)) ?? 'none'}]`,
   );
   return [
-    'npm run demo -- [--config <file.json|file.yaml>] [--out <dir>] [--quiet]',
+    usage,
     '',
-    'Runs the whole study on the built-in synthetic market: factors (327), models (walk-forward,',
-    'out of sample), single-factor tests, the CSI-1000-like enhanced-index backtest, and a report.',
+    'Runs the whole study: factors (327), models (walk-forward, out of sample), single-factor tests,',
+    'the CSI-1000-like enhanced-index backtest, and a report; on the built-in synthetic market',
+    '(data.sim) or a dataset directory (data.dir). Each stage is cached under <out>/cache.',
     'A config file overrides any subset of these knobs (nested as in the paths), e.g.',
-    '  { "market": { "nStocks": 1000, "nDays": 1500 }, "models": { "seeds": 3, "variableTokens": 0 } }',
+    '  { "data": { "sim": { "nStocks": 1000, "nDays": 1500 } }, "models": { "seeds": 3 } }',
     '',
     'Knobs [default]:',
     ...lines,
   ].join('\n');
 }
 
-/** Deep-merges `override` into `base` (arrays replaced); rejects unknown keys with their path. */
-export function mergeConfig(base: DemoConfig, override: unknown, source = 'config'): DemoConfig {
+/**
+ * Deep-merges `override` into `base` (arrays replaced) and validates the result; rejects unknown
+ * keys with their path. `data` is taken whole when it names `dir` (no `sim` then); a relative
+ * `data.dir` is resolved against `baseDir` (default: the current directory).
+ * @throws HfqError `WORKFLOW_CONFIG` (context `field`, `source`) naming the knob that is wrong.
+ */
+export function mergeWorkflowConfig(
+  base: WorkflowConfig,
+  override: unknown,
+  source = 'config',
+  baseDir = '.',
+): WorkflowConfig {
   const merge = (b: unknown, o: unknown, path: string): unknown => {
     if (o === undefined) return b;
     if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
       if (o === null || typeof o !== 'object' || Array.isArray(o)) {
-        throw new HfqError('DEMO_CONFIG', `${path || 'the config'} must be an object`, {
+        throw new HfqError('WORKFLOW_CONFIG', `${path || 'the config'} must be an object`, {
           field: path,
           source,
         });
@@ -193,7 +241,7 @@ export function mergeConfig(base: DemoConfig, override: unknown, source = 'confi
       const out: Record<string, unknown> = { ...(b as Record<string, unknown>) };
       for (const [k, v] of Object.entries(o as Record<string, unknown>)) {
         if (!Object.hasOwn(b as object, k)) {
-          throw new HfqError('DEMO_CONFIG', `unknown knob ${path ? `${path}.` : ''}${k} (see --help)`, {
+          throw new HfqError('WORKFLOW_CONFIG', `unknown knob ${path ? `${path}.` : ''}${k} (see --help)`, {
             field: path ? `${path}.${k}` : k,
             source,
           });
@@ -204,48 +252,81 @@ export function mergeConfig(base: DemoConfig, override: unknown, source = 'confi
     }
     if (Array.isArray(b)) {
       if (!Array.isArray(o))
-        throw new HfqError('DEMO_CONFIG', `${path} must be a list`, { field: path, source });
+        throw new HfqError('WORKFLOW_CONFIG', `${path} must be a list`, { field: path, source });
       return o;
     }
     if (typeof o !== typeof b) {
-      throw new HfqError('DEMO_CONFIG', `${path} must be a ${typeof b}, got ${JSON.stringify(o)}`, {
+      throw new HfqError('WORKFLOW_CONFIG', `${path} must be a ${typeof b}, got ${JSON.stringify(o)}`, {
         field: path,
         source,
       });
     }
     return o;
   };
-  return validateConfig(merge(base, override, '') as DemoConfig, source);
+  if (override === null || typeof override !== 'object' || Array.isArray(override))
+    throw new HfqError('WORKFLOW_CONFIG', 'the config must be an object', { field: '', source });
+  const { data, ...rest } = override as Record<string, unknown>;
+  const merged = merge({ ...base, data: undefined }, rest, '') as WorkflowConfig;
+  merged.data = mergeData(base.data, data, source, baseDir);
+  return validateConfig(merged, source);
+
+  function mergeData(b: WorkflowData, o: unknown, source: string, baseDir: string): WorkflowData {
+    if (o === undefined) return b;
+    if (o === null || typeof o !== 'object' || Array.isArray(o))
+      throw new HfqError('WORKFLOW_CONFIG', 'data must be an object: { sim: {...} } or { dir: <dataset> }', {
+        field: 'data',
+        source,
+      });
+    for (const k of Object.keys(o))
+      if (k !== 'sim' && k !== 'dir')
+        throw new HfqError('WORKFLOW_CONFIG', `unknown knob data.${k} (data takes sim or dir)`, {
+          field: `data.${k}`,
+          source,
+        });
+    const d = o as { sim?: unknown; dir?: unknown };
+    if (d.dir !== undefined) {
+      if (d.sim !== undefined)
+        throw new HfqError('WORKFLOW_CONFIG', 'data takes sim or dir, not both', { field: 'data', source });
+      if (typeof d.dir !== 'string' || d.dir === '')
+        throw new HfqError('WORKFLOW_CONFIG', `data.dir must be a path, got ${JSON.stringify(d.dir)}`, {
+          field: 'data.dir',
+          source,
+        });
+      return { dir: resolve(baseDir, d.dir) };
+    }
+    const sim = DEFAULT_WORKFLOW_CONFIG.data.sim!;
+    return { sim: merge(b.sim ?? sim, d.sim, 'data.sim') as SimDataConfig };
+  }
 }
 
 /** Reads a JSON or YAML file of overrides and merges it over the defaults. */
-export function loadConfig(path: string): DemoConfig {
+export function loadWorkflowConfig(path: string): WorkflowConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new HfqError('DEMO_CONFIG', `cannot read config file ${path}`, { source: path }, { cause: e });
+    throw new HfqError('WORKFLOW_CONFIG', `cannot read config file ${path}`, { source: path }, { cause: e });
   }
   let parsed: unknown;
   try {
     parsed = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
     throw new HfqError(
-      'DEMO_CONFIG',
+      'WORKFLOW_CONFIG',
       `config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`,
       {
         source: path,
       },
     );
   }
-  return mergeConfig(DEFAULT_DEMO_CONFIG, parsed ?? {}, path);
+  return mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, parsed ?? {}, path);
 }
 
-function validateConfig(c: DemoConfig, source: string): DemoConfig {
+function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
   const int = (path: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
     const v = knobValue(c, path) as number;
     if (!Number.isInteger(v) || v < min || v > max) {
-      throw new HfqError('DEMO_CONFIG', `${path} must be an integer in [${min}, ${max}], got ${v}`, {
+      throw new HfqError('WORKFLOW_CONFIG', `${path} must be an integer in [${min}, ${max}], got ${v}`, {
         field: path,
         source,
       });
@@ -254,16 +335,18 @@ function validateConfig(c: DemoConfig, source: string): DemoConfig {
   const frac = (path: string, lo: number, hi: number) => {
     const v = knobValue(c, path) as number;
     if (!Number.isFinite(v) || v < lo || v > hi) {
-      throw new HfqError('DEMO_CONFIG', `${path} must be in [${lo}, ${hi}], got ${v}`, {
+      throw new HfqError('WORKFLOW_CONFIG', `${path} must be in [${lo}, ${hi}], got ${v}`, {
         field: path,
         source,
       });
     }
   };
-  int('market.nStocks', 20);
-  int('market.nDays', 120);
-  int('market.indexSize', 10, c.market.nStocks);
-  int('market.tickIntervalMs', 3000, 600_000);
+  if (c.data.sim !== undefined) {
+    int('data.sim.nStocks', 20);
+    int('data.sim.nDays', 120);
+    int('data.sim.indexSize', 10, c.data.sim.nStocks);
+    int('data.sim.tickIntervalMs', 3000, 600_000);
+  }
   int('factors.threads', 1, 64);
   int('models.threads', 1, 64);
   int('models.window', 5, 250);
@@ -287,7 +370,7 @@ function validateConfig(c: DemoConfig, source: string): DemoConfig {
     for (const m of c.models[field]) {
       if (!(MODEL_NAMES as readonly string[]).includes(m)) {
         throw new HfqError(
-          'DEMO_CONFIG',
+          'WORKFLOW_CONFIG',
           `models.${field}: unknown model ${m} (known: ${MODEL_NAMES.join(', ')})`,
           { field: `models.${field}`, source },
         );

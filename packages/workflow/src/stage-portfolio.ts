@@ -6,14 +6,14 @@
 import type { DailyBars, IndexData } from '@hfq/bars';
 import type { Panel, TaskOptions } from '@hfq/core';
 import { backtestEnhancedIndex, type EnhancedIndexBacktest, STUDY_SCENARIOS } from '@hfq/optimizer';
-import type { DemoConfig } from './config.js';
+import type { WorkflowConfig } from './config.js';
 
 export function enhancedIndex(
   score: Panel,
   daily: DailyBars,
   index: IndexData,
   industry: Int32Array,
-  cfg: DemoConfig['backtest'],
+  cfg: WorkflowConfig['backtest'],
   options: TaskOptions,
 ): Promise<EnhancedIndexBacktest> {
   const dates = daily.close.dates;

@@ -22,6 +22,7 @@ import {
 } from '@hfq/metrics';
 import { styleExposures } from '@hfq/optimizer';
 
+/** A score's single-factor test: weekly RankIC, its summary, the 10-group backtest. */
 export interface SignalTest {
   name: string;
   /** Weekly RankIC series (one per score date). */

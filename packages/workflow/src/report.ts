@@ -20,12 +20,13 @@ import {
   type ReportTable,
   topRelativeNavChart,
 } from '@hfq/report';
-import type { DemoConfig } from './config.js';
-import type { ModelJobResult } from './model-jobs.js';
+import type { WorkflowConfig } from './config.js';
 import type { SignalTest } from './stage-evaluate.js';
+import type { ModelResult } from './stage-models.js';
 
-export interface DemoOutcome {
-  config: DemoConfig;
+/** Everything the report shows: the config, every stage's results, timings and versions. */
+export interface WorkflowOutcome {
+  config: WorkflowConfig;
   marketSummary: {
     stocks: number;
     days: number;
@@ -39,7 +40,7 @@ export interface DemoOutcome {
   oracle: SignalTest;
   bestFactor: { name: string; sign: number; test: SignalTest };
   variableFactors: string[];
-  results: ModelJobResult[];
+  results: ModelResult[];
   correlations: { factors: CorrelationTable; risk: CorrelationTable };
   portfolios: Record<string, EnhancedIndexBacktest>;
   timings: Array<{ stage: string; seconds: number }>;
@@ -72,9 +73,10 @@ const FACTOR_ROWS = [
 ];
 const MODEL_ROWS = ['all-transformer', 'all-itransformer', 'all-crossformer', 'composite'];
 const LABEL_ROWS = ['all-transformer', 'all-seq2seq:sum', 'all-seq2seq:validIC', 'composite-prediction'];
+/** The scores whose enhanced index is backtested (those that were trained). */
 export const PORTFOLIO_SIGNALS = ['baseline-gru', 'all-transformer', 'composite', 'composite-prediction'];
 
-function testRows(o: DemoOutcome, keys: string[], extra: SignalTest[] = []): ReportTable {
+function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = []): ReportTable {
   const entries = [
     ...keys
       .filter((k) => o.tests[k])
@@ -84,7 +86,7 @@ function testRows(o: DemoOutcome, keys: string[], extra: SignalTest[] = []): Rep
   return factorTestTable(entries);
 }
 
-async function icChart(o: DemoOutcome, keys: string[], title: string) {
+async function icChart(o: WorkflowOutcome, keys: string[], title: string) {
   const present = keys.filter((k) => o.tests[k]);
   const dates =
     o.oracle.groups.rebalanceDates.length > 0
@@ -100,7 +102,7 @@ async function icChart(o: DemoOutcome, keys: string[], title: string) {
   );
 }
 
-function scenarioSection(o: DemoOutcome, scenario: string, title: string): Promise<ReportSection> {
+function scenarioSection(o: WorkflowOutcome, scenario: string, title: string): Promise<ReportSection> {
   return (async () => {
     const signals = PORTFOLIO_SIGNALS.filter((k) => o.portfolios[k]);
     const rows = signals.map((k) => ({
@@ -142,7 +144,7 @@ function scenarioSection(o: DemoOutcome, scenario: string, title: string): Promi
   })();
 }
 
-export async function buildReport(o: DemoOutcome): Promise<ReportDocument> {
+export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
   const comp = o.tests.composite ?? o.tests['all-transformer'];
   const compName = o.tests.composite ? 'composite' : 'all-transformer';
   const ratio = comp ? comp.summary.mean / o.oracle.summary.mean : Number.NaN;
