@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseManifest } from '@hfq/dataset';
+import { loadWorkflowConfig } from '@hfq/workflow';
 import { describe, expect, test } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../../examples/demo/config.js';
 import {
   type CodeBlock,
   classifyCommand,
@@ -162,19 +162,22 @@ async function runShell(b: CodeBlock): Promise<void> {
 
 /**
  * Data blocks that a validator of the repo reads, by file: a block there must pass it, not only
- * parse. The demo config goes through the demo's own loader (defaults merged, every knob checked).
+ * parse. The demo's and workflow pages' configs go through the workflow's own loader (defaults merged, every knob checked).
  */
+function checkWorkflowConfig(_value: unknown, b: CodeBlock): void {
+  const dir = mkdtempSync(join(tmpdir(), 'hfq-docs-'));
+  try {
+    const path = join(dir, 'config.yaml');
+    writeFileSync(path, b.code);
+    loadWorkflowConfig(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const VALIDATORS: Record<string, (value: unknown, b: CodeBlock) => void> = {
-  'docs/demo.md': (_value, b) => {
-    const dir = mkdtempSync(join(tmpdir(), 'hfq-docs-'));
-    try {
-      const path = join(dir, 'config.yaml');
-      writeFileSync(path, b.code);
-      loadConfig(path);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
+  'docs/demo.md': checkWorkflowConfig,
+  'docs/workflow.md': checkWorkflowConfig,
   'docs/dataset.md': (value, b) => {
     parseManifest(value, where(b));
   },

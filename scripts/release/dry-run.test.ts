@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   type DryRunResult,
@@ -8,7 +6,7 @@ import {
   registryUnreachable,
   releaseDryRun,
 } from './dry-run.js';
-import { packageDirs, repoRoot } from './package-meta.js';
+import { packageDirs } from './package-meta.js';
 
 describe('dry-run helpers', () => {
   it('takes the first ts block and sees a fragment marker on the line before it', () => {
@@ -38,32 +36,6 @@ describe('dry-run helpers', () => {
   });
 });
 
-/**
- * Packages that cannot pass yet on this branch, each for a reason that another change removes.
- * The condition is read from the tree, so the check turns itself back on once that change lands.
- */
-function pendingReason(dir: string): { reason: string; skip: boolean } | undefined {
-  const pkg = JSON.parse(readFileSync(join(repoRoot, 'packages', dir, 'package.json'), 'utf8')) as {
-    dependencies?: Record<string, string>;
-  };
-  if (dir === 'models' && pkg.dependencies?.['onnxruntime-node']) {
-    return {
-      reason:
-        'onnxruntime-node is a hard dependency whose postinstall fetches CUDA binaries from api.nuget.org (ENOTFOUND); skipped (a 3-minute failing install) until it becomes an optional peer',
-      skip: true,
-    };
-  }
-  const block = firstTsBlock(readFileSync(join(repoRoot, 'packages', dir, 'README.md'), 'utf8'));
-  if (dir === 'bars' && block && !block.fragment && block.code.includes("'bars.csv.gz'")) {
-    return {
-      reason:
-        "the README's first example reads bars.csv.gz, which the package does not ship, and is not yet marked <!-- fragment -->",
-      skip: false,
-    };
-  }
-  return undefined;
-}
-
 const unreachable = await registryUnreachable();
 if (unreachable) console.warn(`release dry run skipped: ${unreachable}`);
 
@@ -71,19 +43,14 @@ describe.skipIf(unreachable !== undefined)(
   'release dry run: each package installed alone from a local registry',
   () => {
     const dirs = packageDirs();
-    const pending = new Map(dirs.flatMap((d) => (pendingReason(d) ? [[d, pendingReason(d)!] as const] : [])));
     let result: DryRunResult;
 
     beforeAll(async () => {
-      for (const [d, p] of pending)
-        console.warn(`release dry run: @hfq/${d} ${p.skip ? 'skipped' : 'expected to fail'}: ${p.reason}`);
-      result = await releaseDryRun({ packages: dirs.filter((d) => !pending.get(d)?.skip), concurrency: 3 });
+      result = await releaseDryRun({ packages: dirs, concurrency: 3 });
     });
 
     for (const dir of dirs) {
-      const p = pending.get(dir);
-      const test = p?.skip ? it.skip : p ? it.fails : it;
-      test(`@hfq/${dir}: npm install by name, then its README's first example (or an import)`, () => {
+      it(`@hfq/${dir}: npm install by name, then its README's first example (or an import)`, () => {
         const r = result.packages.find((x) => x.name === `@hfq/${dir}`)!;
         expect(r.install, `npm install @hfq/${dir}`).toMatchObject({ ok: true });
         expect(r.install.nodeModulesBytes).toBeGreaterThan(0);

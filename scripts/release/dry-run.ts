@@ -3,13 +3,14 @@
  * 127.0.0.1 (proxying the public registry for third-party packages), then installed **by name,
  * alone**, in a fresh project per package, as a stranger would (the project's `.npmrc` holds only
  * `registry=`; no user config), and smoke-tested there: the first ```ts block of the README it
- * ships runs as written (or, for a block marked `<!-- fragment -->`, the package is only
+ * ships runs as written (or, for a block with a marker (`<!-- fragment -->`, `<!-- no-run: ... -->`), the package is only
  * imported); `@hfq/dataset` also runs `npx hfq --help`.
  *
  * `npm run release:dry-run` runs it on every package, writes `scripts/release/results/latest.json`
  * and the install table of `docs/install.md`. `dry-run.test.ts` runs it in CI (and skips, with a
  * warning, when the public registry is unreachable).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -28,6 +29,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProgressBar, type ProgressCallback } from '@hfq/core';
 import { transform } from 'esbuild';
+import { extractCodeBlocks, SCRIPT_LANGS } from '../docs/code-blocks.js';
 import { packageDirs, repoRoot } from './package-meta.js';
 
 /** The Verdaccio release the dry run installs (into a cached temp folder, not the workspace): the last 6.x that runs on Node 20 (6.9 and later need Node 22). */
@@ -114,19 +116,13 @@ export async function registryUnreachable(
 }
 
 /**
- * The first ```ts (or ```typescript) block of a README, and whether the line before it (blank
- * lines skipped) is the `<!-- fragment -->` marker.
+ * The first ```ts/```js block of a README (the docs test's parser, `scripts/docs/code-blocks.ts`),
+ * and whether it runs as written: any marker (`<!-- fragment -->`, `<!-- no-run: why -->`) means
+ * the package is only imported.
  */
 export function firstTsBlock(markdown: string): { code: string; fragment: boolean } | undefined {
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => /^```(?:ts|typescript)\s*$/.test(l.trim()));
-  if (start < 0) return undefined;
-  const end = lines.findIndex((l, i) => i > start && l.trim().startsWith('```'));
-  if (end < 0) return undefined;
-  let before = start - 1;
-  while (before >= 0 && lines[before]!.trim() === '') before--;
-  const fragment = before >= 0 && /^<!--\s*fragment\s*-->$/.test(lines[before]!.trim());
-  return { code: lines.slice(start + 1, end).join('\n'), fragment };
+  const block = extractCodeBlocks(markdown, 'README.md').find((b) => SCRIPT_LANGS.has(b.lang));
+  return block && { code: block.code, fragment: block.marker !== undefined };
 }
 
 /** The `@hfq/<name>` packages (not subpaths) that `code` imports statically or dynamically. */
