@@ -193,6 +193,17 @@ describe('example scripts', () => {
     expect(html).not.toMatch(/<script/);
     expect(readFileSync(join(OUT, '09-report', 'report.md'), 'utf8')).toContain('## Enhanced index');
   });
+
+  it('10 writes an alphalens-style tear sheet from plain panels', async () => {
+    rmSync(join(OUT, '10-tear-sheet'), { recursive: true, force: true });
+    await ok('10-tear-sheet.ts', ['--stocks', '60', '--days', '120']);
+    const s = json(join(OUT, '10-tear-sheet', 'summary.json'));
+    // a planted signal: positive mean IC at every horizon, the drop report adds up
+    for (const p of ['1D', '5D', '10D']) expect(s.ic[p].mean).toBeGreaterThan(0);
+    expect(s.loss.kept).toBeGreaterThan(0);
+    const html = readFileSync(join(OUT, '10-tear-sheet', 'tear-sheet.html'), 'utf8');
+    expect(html).toContain('<table');
+  });
 });
 
 const real = sharedData('the real-data example (examples/real-data.ts --quick)', 'data', 'real');
