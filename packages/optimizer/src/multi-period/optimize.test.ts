@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { HfqError, Rng } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { createEnhancedIndexOptimizer } from '../enhanced-index/optimize.js';
@@ -181,5 +182,35 @@ describe('multiPeriodEnhancedIndex', { timeout: 60_000 }, () => {
       expect((err as HfqError).code, field).toBe(code);
       expect((err as HfqError).context.field, field).toBe(field);
     }
+  });
+});
+
+describe('multiPeriodEnhancedIndex against scipy linprog(highs)', () => {
+  it('plans the same three steps as an independent weight-space model (mpo_fixture.py)', async () => {
+    const doc = JSON.parse(
+      readFileSync(new URL('../__fixtures__/mpo-fixture.json', import.meta.url), 'utf8'),
+    );
+    const p = doc.problem;
+    const f64 = (a: number[]) => Float64Array.from(a);
+    const res = await multiPeriodEnhancedIndex({
+      path: p.path.map(f64),
+      benchmark: f64(p.benchmark),
+      previous: f64(p.previous),
+      constituent: Uint8Array.from(p.constituent),
+      industry: Int32Array.from(p.industry),
+      styles: p.styles.map(f64),
+      canBuy: Uint8Array.from(p.canBuy),
+      canSell: Uint8Array.from(p.canSell),
+      limits: p.limits,
+      costs: p.costs,
+    });
+    expect(res.status).toBe('optimal');
+    expect(Math.abs(res.objective - doc.reference.objective)).toBeLessThan(1e-9);
+    res.plan.forEach((w, h) => {
+      const ref: number[] = doc.reference.plan[h];
+      let worst = 0;
+      for (let i = 0; i < ref.length; i++) worst = Math.max(worst, Math.abs(w[i]! - ref[i]!));
+      expect(worst, `step ${h + 1}`).toBeLessThan(1e-7);
+    });
   });
 });
