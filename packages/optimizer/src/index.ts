@@ -9,6 +9,7 @@ export {
   backtestEnhancedIndex,
   type EnhancedIndexBacktest,
   type EnhancedIndexBacktestInput,
+  type MultiPeriodBacktestOptions,
   type RebalanceLog,
   type ScenarioResult,
   STUDY_BASE_LIMITS,
@@ -24,7 +25,9 @@ export type {
 export { type PreparedBacktest, prepareBacktest, type RebalanceSchedule } from './backtest/prepare.js';
 export {
   REBALANCE_STATUS,
+  type RebalanceDecision,
   type RebalanceRecords,
+  type RebalanceSolver,
   runScenario,
   type ScenarioRaw,
   type TransactionCosts,
@@ -58,3 +61,12 @@ export { createLpSolver, type LpEngineOptions } from './lp/engines.js';
 export { createHighsSolver, type HighsEngineOptions } from './lp/highs.js';
 export { createJsLpSolver, type JsLpSolverEngineOptions } from './lp/js-lp-solver.js';
 export type { LinearProgram, LpEngineName, LpSolution, LpSolver } from './lp/types.js';
+export {
+  createMultiPeriodOptimizer,
+  MAX_PLAN_STEPS,
+  MultiPeriodOptimizer,
+  type MultiPeriodOptions,
+  type MultiPeriodProblem,
+  type MultiPeriodResult,
+  multiPeriodEnhancedIndex,
+} from './multi-period/optimize.js';

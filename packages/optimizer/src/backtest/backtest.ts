@@ -8,8 +8,9 @@ import {
   throwIfAborted,
 } from '@hfq/core';
 import { type PortfolioStats, portfolioStats } from '@hfq/metrics';
-import { createEnhancedIndexOptimizer, type EnhancedIndexOptions } from '../enhanced-index/optimize.js';
+import type { EnhancedIndexOptions } from '../enhanced-index/optimize.js';
 import { type EnhancedIndexLimits, validateLimits } from '../enhanced-index/problem.js';
+import { preparePath } from '../multi-period/backtest-step.js';
 import type { BacktestMarket } from './market.js';
 import { type PreparedBacktest, prepareBacktest, type RebalanceSchedule } from './prepare.js';
 import {
@@ -19,6 +20,7 @@ import {
   type ScenarioRaw,
   type TransactionCosts,
 } from './run-scenario.js';
+import { createScenarioSolver, type MultiPeriodJob } from './scenario-solver.js';
 import { runScenarioInWorker } from './workers.js';
 
 /** Stock-rebalances (N x R) from which scenarios go to worker threads by default. */
@@ -37,6 +39,24 @@ export const STUDY_SCENARIOS: Readonly<Record<string, Partial<EnhancedIndexLimit
   floor80: { minConstituentWeight: 0.8 },
   noFloor: { minConstituentWeight: undefined },
 });
+
+/**
+ * Multi-period rebalancing (`multiPeriodEnhancedIndex`): at each signal date T the backtest plans
+ * the next H rebalance steps from the predicted return path of T and trades to the plan's first
+ * step, under the scenario's limits at every step.
+ */
+export interface MultiPeriodBacktestOptions {
+  /**
+   * H panels (dates x the market's assets, in order), `path[s]` at date T = the return predicted at
+   * the close of T for step s + 1 (the s-th rebalance interval after T), a fraction per step in the
+   * units of `costs`. Only the rows of the signal dates are read. NaN = no prediction: filled with
+   * the step's mean at T (neutral); the backtest's `signal` still decides the rebalance dates and
+   * which stocks may be bought.
+   */
+  path: readonly Panel[];
+  /** Costs the plans price, per side (default: the backtest's `costs`, which are charged at the fills). */
+  costs?: TransactionCosts;
+}
 
 /** Input of `backtestEnhancedIndex`. */
 export interface EnhancedIndexBacktestInput {
@@ -63,6 +83,12 @@ export interface EnhancedIndexBacktestInput {
    * Results are identical either way.
    */
   parallel?: boolean;
+  /**
+   * Plan over a predicted return path instead of solving the single-period LP on `signal` (see
+   * `MultiPeriodBacktestOptions`); absent = single-period. The logs' `objective` is then the plan's
+   * objective (predicted excess return minus priced costs, summed over its steps).
+   */
+  multiPeriod?: MultiPeriodBacktestOptions;
 }
 
 /** The study's 11 portfolio columns (fractions; ratios unitless): ten of `portfolioStats`, and turnover. */
@@ -178,6 +204,10 @@ export async function backtestEnhancedIndex(
     (names.length > 1 && availableParallelism() > 1 && prep.n * prep.r >= PARALLEL_MIN_WORK);
   const progress = new ProgressReporter(task, 'backtest', prep.r * names.length, 'rebalances');
   const optimizerOptions: EnhancedIndexOptions = { ...input.optimizer, numIndustries: prep.k };
+  const multiPeriod: MultiPeriodJob | undefined = input.multiPeriod && {
+    path: preparePath(input.multiPeriod.path, prep, input.parallel !== false),
+    costs: input.multiPeriod.costs ?? costs,
+  };
 
   let raws: ScenarioRaw[];
   if (parallel) {
@@ -189,7 +219,7 @@ export async function backtestEnhancedIndex(
         const j = nextJob++;
         let seen = 0;
         raws[j] = await runScenarioInWorker(
-          { prep, limits: limitsOf.get(names[j]!)!, costs, optimizer: optimizerOptions },
+          { prep, limits: limitsOf.get(names[j]!)!, costs, optimizer: optimizerOptions, multiPeriod },
           (done) => {
             progress.tick(done - seen, names[j]);
             seen = done;
@@ -203,7 +233,7 @@ export async function backtestEnhancedIndex(
     // One optimiser (engine state, warm-start basis) per scenario, exactly as in the workers.
     raws = [];
     for (const name of names) {
-      const optimizer = await createEnhancedIndexOptimizer(optimizerOptions);
+      const optimizer = await createScenarioSolver(prep.n, optimizerOptions, multiPeriod);
       raws.push(runScenario(prep, limitsOf.get(name)!, optimizer, costs, () => progress.tick(1, name)));
     }
   }

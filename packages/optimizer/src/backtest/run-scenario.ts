@@ -1,5 +1,5 @@
 import { HfqError } from '@hfq/core';
-import type { EnhancedIndexOptimizer } from '../enhanced-index/optimize.js';
+import type { EnhancedIndexResult } from '../enhanced-index/optimize.js';
 import type { EnhancedIndexLimits, EnhancedIndexProblem } from '../enhanced-index/problem.js';
 import type { PreparedBacktest } from './prepare.js';
 
@@ -9,6 +9,22 @@ export interface TransactionCosts {
   buy?: number;
   /** Cost of selling, per unit of value sold (default 0.002 = 0.2%). The study: 0.4% two-sided. */
   sell?: number;
+}
+
+/** What the backtest loop reads from one rebalance's optimisation. */
+export type RebalanceDecision = Pick<
+  EnhancedIndexResult,
+  'status' | 'weights' | 'objective' | 'relaxed' | 'heldStocks' | 'solveMs' | 'solves'
+>;
+
+/**
+ * The pluggable step of the backtest loop: picks the target weights of rebalance `rebalance`
+ * (0-based) from that rebalance's single-period problem (scores, benchmark, w0, exposures of the
+ * signal date T and the tradability of T+1). `EnhancedIndexOptimizer` is one; the multi-period
+ * backtest wraps `MultiPeriodOptimizer` to read the predicted path of T instead of the scores.
+ */
+export interface RebalanceSolver {
+  solve(problem: EnhancedIndexProblem, rebalance: number): RebalanceDecision;
 }
 
 /** Rebalance status codes in `ScenarioRaw.status`. */
@@ -62,7 +78,7 @@ export interface ScenarioRaw extends RebalanceRecords {
 export function runScenario(
   prep: PreparedBacktest,
   limits: EnhancedIndexLimits,
-  optimizer: EnhancedIndexOptimizer,
+  optimizer: RebalanceSolver,
   costs: TransactionCosts = {},
   onRebalance?: (done: number, total: number) => void,
 ): ScenarioRaw {
@@ -153,9 +169,9 @@ export function runScenario(
       canSell: prep.canSell.subarray(o, o + n),
       limits,
     };
-    let res: ReturnType<EnhancedIndexOptimizer['solve']>;
+    let res: RebalanceDecision;
     try {
-      res = optimizer.solve(problem);
+      res = optimizer.solve(problem, j);
     } catch (e) {
       if (e instanceof HfqError) {
         throw new HfqError(e.code, `${e.message} (rebalance on ${days[prep.signalDay[j]!]})`, {

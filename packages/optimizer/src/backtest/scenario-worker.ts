@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { HfqError } from '@hfq/core';
-import { createEnhancedIndexOptimizer } from '../enhanced-index/optimize.js';
 import { runScenario, type ScenarioRaw } from './run-scenario.js';
+import { createScenarioSolver } from './scenario-solver.js';
 import type { ScenarioJob } from './workers.js';
 
 const port = parentPort;
@@ -13,7 +13,7 @@ if (!port) throw new Error('scenario-worker.ts must run as a worker thread');
 
 const job = workerData as ScenarioJob;
 try {
-  const optimizer = await createEnhancedIndexOptimizer(job.optimizer);
+  const optimizer = await createScenarioSolver(job.prep.n, job.optimizer, job.multiPeriod);
   const raw: ScenarioRaw = runScenario(job.prep, job.limits, optimizer, job.costs, (done, total) => {
     port.postMessage({ type: 'progress', done, total });
   });

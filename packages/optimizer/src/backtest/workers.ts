@@ -3,6 +3,7 @@ import type { EnhancedIndexOptions } from '../enhanced-index/optimize.js';
 import type { EnhancedIndexLimits } from '../enhanced-index/problem.js';
 import type { PreparedBacktest } from './prepare.js';
 import type { ScenarioRaw, TransactionCosts } from './run-scenario.js';
+import type { MultiPeriodJob } from './scenario-solver.js';
 
 /** What a worker needs for one scenario (structured-cloned; `prep` should sit on SharedArrayBuffers). */
 export interface ScenarioJob {
@@ -10,6 +11,8 @@ export interface ScenarioJob {
   limits: EnhancedIndexLimits;
   costs: TransactionCosts;
   optimizer: EnhancedIndexOptions;
+  /** Plan over the predicted path instead of the single-period LP (the path on shared memory). */
+  multiPeriod?: MultiPeriodJob | undefined;
 }
 
 /** Runs one scenario in a worker thread. Rejects with the worker's `HfqError`, or `ABORTED`. */
