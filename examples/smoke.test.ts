@@ -204,6 +204,16 @@ describe('example scripts', () => {
     const html = readFileSync(join(OUT, '10-tear-sheet', 'tear-sheet.html'), 'utf8');
     expect(html).toContain('<table');
   });
+
+  it('11 compares single-period and multi-period enhanced index on the same path', async () => {
+    await ok('11-multi-period.ts', ['--stocks', '100', '--days', '150']);
+    const s = json(join(OUT, '11-multi-period', 'summary.json'));
+    expect(s.runs).toHaveLength(3);
+    for (const r of s.runs as Array<{ turnover: number; annualCost: number }>) {
+      expect(r.turnover).toBeLessThanOrEqual(0.3 + 1e-6);
+      expect(r.annualCost).toBeGreaterThan(0);
+    }
+  });
 });
 
 const real = sharedData('the real-data example (examples/real-data.ts --quick)', 'data', 'real');
