@@ -40,7 +40,7 @@ export async function loadDanfo(importer?: () => Promise<unknown>): Promise<Danf
     } catch (e) {
       throw reportError(
         'REPORT_MISSING_DEPENDENCY',
-        `the DataFrame adapters need the optional peer dependency danfojs-node (npm install danfojs-node): ${(e as Error).message}`,
+        `the DataFrame adapters need the optional peer dependency danfojs-node (npm install danfojs-node, with the overrides in @hfq/report's README: danfojs-node 1.2.0 pulls @tensorflow/tfjs-node and xlsx from hosts outside the npm registry): ${(e as Error).message}`,
         { field: 'danfojs-node' },
         e,
       );
