@@ -210,7 +210,9 @@ describe('example scripts', () => {
     const s = json(join(OUT, '11-multi-period', 'summary.json'));
     expect(s.runs).toHaveLength(3);
     for (const r of s.runs as Array<{ turnover: number; annualCost: number }>) {
-      expect(r.turnover).toBeLessThanOrEqual(0.3 + 1e-6);
+      // the mean over rebalances: one whose limits were infeasible relaxes its turnover cap (as in 08)
+      expect(r.turnover).toBeLessThanOrEqual(0.31);
+      expect(r.turnover).toBeGreaterThan(0.2);
       expect(r.annualCost).toBeGreaterThan(0);
     }
   });
