@@ -1,0 +1,31 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { screenshot } from '../../../../test-support/chromium.js';
+import { type DecodedPng, decodePng, pixelStats } from '../../../../test-support/png.js';
+
+/** What a screenshot of a rendered page shows (see {@link shootPage}). */
+export interface PageShot {
+  /** Whether Chromium wrote the PNG. */
+  exists: boolean;
+  img: DecodedPng;
+  stats: ReturnType<typeof pixelStats>;
+  /** Pixels within L1 distance 40 of the charts' blue #1f77b4 (31, 119, 180). */
+  blue: number;
+}
+
+/**
+ * Renders `htmlPath` in headless Chromium at 1200 x 3000 CSS pixels into `pngPath` and reads the
+ * image back, for the report tests' "does it look drawn" checks (the tests make the assertions).
+ */
+export async function shootPage(chromium: string, htmlPath: string, pngPath: string): Promise<PageShot> {
+  await screenshot(chromium, htmlPath, pngPath, 1200, 3000);
+  const exists = existsSync(pngPath);
+  const img = decodePng(readFileSync(pngPath));
+  let blue = 0;
+  for (let i = 0; i < img.width * img.height; i++) {
+    const o = i * img.channels;
+    const d =
+      Math.abs(img.pixels[o]! - 31) + Math.abs(img.pixels[o + 1]! - 119) + Math.abs(img.pixels[o + 2]! - 180);
+    if (d < 40) blue++;
+  }
+  return { exists, img, stats: pixelStats(img), blue };
+}
