@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import { screenshot } from '../../../../test-support/chromium.js';
 import { type DecodedPng, decodePng, pixelStats } from '../../../../test-support/png.js';
 
@@ -14,7 +15,7 @@ export interface PageShot {
 
 /**
  * Renders `htmlPath` in headless Chromium at 1200 x 3000 CSS pixels into `pngPath` and reads the
- * image back, for the report tests' "does it look drawn" checks (the tests make the assertions).
+ * image back, for the report tests' "does it look drawn" checks ({@link expectDrawn}).
  */
 export async function shootPage(chromium: string, htmlPath: string, pngPath: string): Promise<PageShot> {
   await screenshot(chromium, htmlPath, pngPath, 1200, 3000);
@@ -28,4 +29,16 @@ export async function shootPage(chromium: string, htmlPath: string, pngPath: str
     if (d < 40) blue++;
   }
   return { exists, img, stats: pixelStats(img), blue };
+}
+
+/**
+ * Asserts that the screenshot exists and shows a drawn page: over 3% non-white pixels, luminance
+ * variance over 100, over 100 distinct colours, and more than `minBlue` pixels of the charts' blue.
+ */
+export function expectDrawn(shot: PageShot, minBlue: number): void {
+  expect(shot.exists).toBe(true);
+  expect(shot.stats.nonWhiteShare).toBeGreaterThan(0.03);
+  expect(shot.stats.lumaVariance).toBeGreaterThan(100);
+  expect(shot.stats.distinctColors).toBeGreaterThan(100);
+  expect(shot.blue).toBeGreaterThan(minBlue);
 }
