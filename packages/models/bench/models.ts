@@ -22,23 +22,11 @@ import {
   Model,
   type ModelKind,
   OnnxScorer,
+  timeIt,
   useBackend,
 } from './support.js';
 
 const quick = process.env.HFQ_BENCH_QUICK === '1';
-
-/** Median wall milliseconds of `reps` runs after one warm-up. */
-async function timeIt(f: () => unknown | Promise<unknown>, reps: number): Promise<number> {
-  await f();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await f();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 async function baselineMs(): Promise<number> {
   await useBackend('wasm');

@@ -22,6 +22,7 @@ import {
   Model,
   type ModelKind,
   OnnxScorer,
+  timeIt,
   useBackend,
 } from './support.js';
 
@@ -29,19 +30,6 @@ const quick = process.env.HFQ_BENCH_QUICK === '1';
 const STOCKS = 200;
 const WINDOW = 40;
 const D = 32;
-
-/** Median wall milliseconds of `reps` runs after one warm-up. */
-async function timeIt(f: () => Promise<unknown>, reps: number): Promise<number> {
-  await f();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await f();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)]!;
-}
 
 function config(kind: ModelKind, F: number) {
   if (kind === 'gru') return defaultConfig(kind, F, { window: WINDOW, hidden: 2 * D });

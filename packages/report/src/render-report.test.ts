@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError } from '@hfq/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, screenshot } from '../../../test-support/chromium.js';
-import { decodePng, pixelStats } from '../../../test-support/png.js';
+import { findChromium } from '../../../test-support/chromium.js';
 import { type ReportDocument, renderReport, reportHtml, reportMarkdown } from './html.js';
 import { sampleReport } from './test-utils/sample-report.js';
+import { expectDrawn, shootPage } from './test-utils/screenshot.js';
 
 const chromium = findChromium();
 const dir = mkdtempSync(join(tmpdir(), 'hfq-metrics-report-'));
@@ -107,26 +107,10 @@ describe('renderReport', () => {
     async () => {
       const path = join(dir, 'shot', 'report.html');
       await renderReport(path, doc);
-      const png = join(dir, 'shot', 'report.png');
-      await screenshot(chromium!, path, png, 1200, 3000);
-      expect(existsSync(png)).toBe(true);
-      const img = decodePng(readFileSync(png));
-      expect([img.width, img.height]).toEqual([1200, 3000]);
-      const s = pixelStats(img);
-      expect(s.nonWhiteShare).toBeGreaterThan(0.03);
-      expect(s.lumaVariance).toBeGreaterThan(100);
-      expect(s.distinctColors).toBeGreaterThan(100);
-      // The IC chart's blue line (#1f77b4) is on screen.
-      let blue = 0;
-      for (let i = 0; i < img.width * img.height; i++) {
-        const o = i * img.channels;
-        const d =
-          Math.abs(img.pixels[o]! - 31) +
-          Math.abs(img.pixels[o + 1]! - 119) +
-          Math.abs(img.pixels[o + 2]! - 180);
-        if (d < 40) blue++;
-      }
-      expect(blue).toBeGreaterThan(200);
+      const shot = await shootPage(chromium!, path, join(dir, 'shot', 'report.png'));
+      expect([shot.img.width, shot.img.height]).toEqual([1200, 3000]);
+      // Drawn, with the IC chart's blue line (#1f77b4) on screen.
+      expectDrawn(shot, 200);
     },
     120_000,
   );

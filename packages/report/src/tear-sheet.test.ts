@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HfqError, Panel } from '@hfq/core';
 import { type AlignedFactor, alignFactor, factorTearSheet } from '@hfq/metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findChromium, screenshot } from '../../../test-support/chromium.js';
-import { decodePng, pixelStats } from '../../../test-support/png.js';
+import { findChromium } from '../../../test-support/chromium.js';
 import { formatNumber } from './format.js';
 import { renderTearSheet, tearSheetTables, writeTearSheet } from './tear-sheet.js';
+import { expectDrawn, shootPage } from './test-utils/screenshot.js';
 
 // The metrics fixture (numpy/scipy, alphalens' definitions): the tables must show its numbers.
 const ref = JSON.parse(
@@ -84,25 +84,9 @@ describe('tear sheet', () => {
       const path = join(dir, 'tear.html');
       const res = await writeTearSheet(path, aligned, { generatedAt: 'fixed' });
       expect(res.bytes).toBeGreaterThan(10_000);
-      const png = join(dir, 'tear.png');
-      await screenshot(chromium!, path, png, 1200, 3000);
-      expect(existsSync(png)).toBe(true);
-      const img = decodePng(readFileSync(png));
-      const s = pixelStats(img);
-      expect(s.nonWhiteShare).toBeGreaterThan(0.03);
-      expect(s.lumaVariance).toBeGreaterThan(100);
-      expect(s.distinctColors).toBeGreaterThan(100);
-      // the histogram bars and Q-Q points (#1f77b4) are on screen
-      let blue = 0;
-      for (let i = 0; i < img.width * img.height; i++) {
-        const o = i * img.channels;
-        const d =
-          Math.abs(img.pixels[o]! - 31) +
-          Math.abs(img.pixels[o + 1]! - 119) +
-          Math.abs(img.pixels[o + 2]! - 180);
-        if (d < 40) blue++;
-      }
-      expect(blue).toBeGreaterThan(2000);
+      const shot = await shootPage(chromium!, path, join(dir, 'tear.png'));
+      // drawn, with the histogram bars and Q-Q points (#1f77b4) on screen
+      expectDrawn(shot, 2000);
     },
     120_000,
   );

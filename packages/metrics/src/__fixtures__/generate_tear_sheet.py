@@ -16,27 +16,10 @@ import os
 import numpy as np
 from scipy import stats
 
+from fixture_json import enc
+
 rng = np.random.default_rng(20261207)
 NAN = float("nan")
-
-
-def enc(x):
-    if isinstance(x, dict):
-        return {k: enc(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [enc(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return [enc(v) for v in x.tolist()]
-    if isinstance(x, (np.integer,)):
-        return int(x)
-    if isinstance(x, (float, np.floating)):
-        x = float(x)
-        if math.isnan(x):
-            return "NaN"
-        if math.isinf(x):
-            return "Infinity" if x > 0 else "-Infinity"
-        return x
-    return x
 
 
 # ---------------------------------------------------------------- market

@@ -177,6 +177,26 @@ export function checkAligned(
   );
 }
 
+/**
+ * The finite values of `v` (NaN and +-Infinity not counted), those with |x| > `limit`, and the
+ * first of largest magnitude among them (0 when none): the one scan behind the return checks.
+ */
+function countBeyond(v: ArrayLike<number>, limit: number): { finite: number; big: number; worst: number } {
+  let finite = 0;
+  let big = 0;
+  let worst = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!Number.isFinite(x)) continue;
+    finite++;
+    if (Math.abs(x) > limit) {
+      big++;
+      if (Math.abs(x) > Math.abs(worst)) worst = x;
+    }
+  }
+  return { finite, big, worst };
+}
+
 /** |r| above which a "return" is taken for a price. */
 const PRICE_LIKE = 10;
 
@@ -191,14 +211,7 @@ export function checkNotPrices(returns: Panel | ArrayLike<number>, field: string
     'values' in returns && ArrayBuffer.isView(returns.values)
       ? returns.values
       : (returns as ArrayLike<number>);
-  let finite = 0;
-  let big = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    if (!Number.isFinite(x)) continue;
-    finite++;
-    if (Math.abs(x) > PRICE_LIKE) big++;
-  }
+  const { finite, big } = countBeyond(v, PRICE_LIKE);
   if (finite > 0 && big * 2 > finite) {
     throw metricsError(
       'METRICS_BAD_RETURN',
@@ -231,19 +244,7 @@ const ABSURD_RETURN = 1;
  * percent (2.5 for 2.5%) or of a few prices mixed in. Empty when nothing looks wrong. O(n).
  */
 export function returnWarnings(returns: Panel, field: string): string[] {
-  const v = returns.values;
-  let finite = 0;
-  let big = 0;
-  let worst = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i]!;
-    if (!Number.isFinite(x)) continue;
-    finite++;
-    if (Math.abs(x) > ABSURD_RETURN) {
-      big++;
-      if (Math.abs(x) > Math.abs(worst)) worst = x;
-    }
-  }
+  const { finite, big, worst } = countBeyond(returns.values, ABSURD_RETURN);
   if (big === 0) return [];
   return [
     `${field}: ${big} of ${finite} finite values have |r| > ${ABSURD_RETURN} (a 100% move; largest ${worst}): ` +

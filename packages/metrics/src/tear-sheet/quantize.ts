@@ -3,6 +3,8 @@
  * pandas `qcut` / `cut`). Labels are 1-based; 0 means "could not be binned" (a binning loss).
  */
 
+import { lowerBound } from '@hfq/core';
+
 /** How a cross-section is binned (see `AlignOptions`). */
 export interface BinSpec {
   /** Equal-count buckets (an integer >= 1), or quantile edges in [0, 1] (increasing). */
@@ -52,14 +54,7 @@ function cutByEdges(
   for (const k of idx) {
     const v = x[k]!;
     // first i with edges[i] >= v (numpy searchsorted side='left')
-    let lo = 0;
-    let hi = nE;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (edges[mid]! < v) lo = mid + 1;
-      else hi = mid;
-    }
-    let id = lo;
+    let id = lowerBound(edges, v);
     if (includeLowest && v === edges[0]) id = 1;
     out[k] = id === 0 || id === nE ? 0 : id + offset;
   }

@@ -187,16 +187,7 @@ export function prepareBacktest(
     const base = t * n;
     const fbase = tf * n;
     const o = j * n;
-    let sum = 0;
-    let cnt = 0;
-    for (let i = 0; i < n; i++) {
-      const s = sRow[i]!;
-      if (Number.isFinite(s)) {
-        sum += s;
-        cnt++;
-      }
-    }
-    const mean = sum / cnt;
+    const mean = neutralFill(sRow, n);
     let bSum = 0;
     for (let i = 0; i < n; i++) {
       // Fill-day tradability.
@@ -303,6 +294,24 @@ export function prepareBacktest(
     missingSignal,
     missingStyle,
   };
+}
+
+/**
+ * The neutral value a missing score (or predicted return) gets in the objective: the mean of the
+ * finite values among `row[0..n)`, summed in index order; NaN when there are none.
+ * @internal
+ */
+export function neutralFill(row: ArrayLike<number>, n: number): number {
+  let sum = 0;
+  let cnt = 0;
+  for (let i = 0; i < n; i++) {
+    const v = row[i]!;
+    if (Number.isFinite(v)) {
+      sum += v;
+      cnt++;
+    }
+  }
+  return sum / cnt;
 }
 
 function resolveStyles(market: BacktestMarket, dates: number[]): { names: string[]; panels: Panel[] } {

@@ -2,13 +2,13 @@ import { HfqError } from '@hfq/core';
 import { createLpSolver, type LpEngineOptions } from '../lp/engines.js';
 import type { LpEngineName, LpSolver } from '../lp/types.js';
 import {
-  checkIndustryCount,
   DEFAULT_RELAXATION_ORDER,
   type EnhancedIndexLimits,
   type EnhancedIndexProblem,
   type RelaxableLimit,
   validateProblem,
 } from './problem.js';
+import { activeLimits, collectHeld, resolveIndustryCount, TimedSolver } from './solve-support.js';
 import {
   type ActiveLimits,
   type StockBox,
@@ -78,30 +78,14 @@ export class EnhancedIndexOptimizer {
   /** Solves one rebalance. See `optimizeEnhancedIndex` for the model. */
   solve(problem: EnhancedIndexProblem): EnhancedIndexResult {
     const { k: kSeen } = validateProblem(problem);
-    const k = this.options.numIndustries ?? kSeen;
-    checkIndustryCount(k, 'numIndustries');
-    if (k < kSeen) {
-      throw new HfqError('OPT_BAD_OPTION', `numIndustries ${k} but industry index ${kSeen - 1} appears`, {
-        field: 'numIndustries',
-      });
-    }
+    const k = resolveIndustryCount(this.options.numIndustries, kSeen);
     const tol = this.options.tolerance ?? 1e-7;
     const n = problem.scores.length;
-    const l = problem.limits;
-    let w0Sum = 0;
-    for (let i = 0; i < n; i++) w0Sum += problem.previous[i]!;
-    const limits: ActiveLimits = {
-      maxDeviation: l.maxDeviation,
-      industryBand: l.industryBand,
-      styleBand: l.styleBand,
-      minConstituentWeight: l.minConstituentWeight,
-      maxTurnover: w0Sum > 0 ? l.maxTurnover : undefined,
-    };
+    const limits = activeLimits(problem.limits, problem.previous);
     let scoreScale = 0;
     for (let i = 0; i < n; i++) scoreScale = Math.max(scoreScale, Math.abs(problem.scores[i]!));
     if (scoreScale === 0) scoreScale = 1;
-    let solveMs = 0;
-    let solves = 0;
+    const timed = new TimedSolver(this.solver);
     const run = (lim: ActiveLimits, elastic: readonly RelaxableLimit[], minimise?: RelaxableLimit) => {
       const box = this.boxFor(problem, lim.maxDeviation);
       const { lp, layout } = this.builder.build(problem, k, box, {
@@ -110,18 +94,7 @@ export class EnhancedIndexOptimizer {
         minimise,
         scoreScale,
       });
-      const t0 = performance.now();
-      const sol = this.solver.solve(lp);
-      solveMs += performance.now() - t0;
-      solves++;
-      if (sol.status === 'error') {
-        throw new HfqError(
-          'OPT_SOLVER_FAILED',
-          `${this.solver.name} could not solve the LP: ${sol.detail}`,
-          {},
-        );
-      }
-      return { sol, layout, box };
+      return { sol: timed.solve(lp, 'the LP'), layout, box };
     };
 
     let first = run(limits, []);
@@ -159,8 +132,8 @@ export class EnhancedIndexOptimizer {
           maxAbsDeviation: Number.NaN,
         },
         turnover: Number.NaN,
-        solveMs,
-        solves,
+        solveMs: timed.solveMs,
+        solves: timed.solves,
         engine,
       };
     }
@@ -177,8 +150,8 @@ export class EnhancedIndexOptimizer {
       limits: outLimits,
       exposures,
       turnover,
-      solveMs,
-      solves,
+      solveMs: timed.solveMs,
+      solves: timed.solves,
       engine,
     };
   }
@@ -255,16 +228,6 @@ function applyWidening(l: ActiveLimits, g: RelaxableLimit, e: number): void {
   else if (g === 'industryBand') l.industryBand += e;
   else if (g === 'maxDeviation') l.maxDeviation += e;
   else l.minConstituentWeight = Math.max(0, l.minConstituentWeight! - e);
-}
-
-function collectHeld(held: Uint8Array): Int32Array | undefined {
-  let c = 0;
-  for (let i = 0; i < held.length; i++) c += held[i]!;
-  if (c === 0) return undefined;
-  const out = new Int32Array(c);
-  let j = 0;
-  for (let i = 0; i < held.length; i++) if (held[i] === 1) out[j++] = i;
-  return out;
 }
 
 /** Loads the engine named in `options` and returns an optimiser for repeated solves. */

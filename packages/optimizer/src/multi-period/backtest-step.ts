@@ -1,5 +1,5 @@
 import { HfqError, type Panel } from '@hfq/core';
-import type { PreparedBacktest } from '../backtest/prepare.js';
+import { neutralFill, type PreparedBacktest } from '../backtest/prepare.js';
 import type { RebalanceDecision, RebalanceSolver, TransactionCosts } from '../backtest/run-scenario.js';
 import type { EnhancedIndexProblem } from '../enhanced-index/problem.js';
 import { MAX_PLAN_STEPS, type MultiPeriodOptimizer } from './optimize.js';
@@ -60,22 +60,13 @@ export function preparePath(path: readonly Panel[], prep: PreparedBacktest, shar
         });
       }
       const row = p.row(t);
-      let sum = 0;
-      let cnt = 0;
-      for (let i = 0; i < n; i++) {
-        const v = row[i]!;
-        if (Number.isFinite(v)) {
-          sum += v;
-          cnt++;
-        }
-      }
-      if (cnt === 0) {
+      const mean = neutralFill(row, n);
+      if (Number.isNaN(mean)) {
         throw new HfqError('OPT_BAD_INPUT', `multiPeriod.path[${s}] has no finite prediction on ${date}`, {
           field: `multiPeriod.path[${s}]`,
           date,
         });
       }
-      const mean = sum / cnt;
       const o = (j * h + s) * n;
       for (let i = 0; i < n; i++) {
         const v = row[i]!;

@@ -2,11 +2,16 @@ import { HfqError } from '@hfq/core';
 import type { TransactionCosts } from '../backtest/run-scenario.js';
 import { EnhancedIndexOptimizer, type EnhancedIndexOptions } from '../enhanced-index/optimize.js';
 import {
-  checkIndustryCount,
   type EnhancedIndexLimits,
   type EnhancedIndexProblem,
   validateProblem,
 } from '../enhanced-index/problem.js';
+import {
+  activeLimits,
+  collectHeld,
+  resolveIndustryCount,
+  TimedSolver,
+} from '../enhanced-index/solve-support.js';
 import { type ActiveLimits, type StockBox, stockBox } from '../enhanced-index/trade-model.js';
 import { type EnhancedIndexExposures, verifyPortfolio } from '../enhanced-index/verify.js';
 import { createLpSolver } from '../lp/engines.js';
@@ -122,21 +127,14 @@ export class MultiPeriodOptimizer {
     }
     const costBuy = checkCost(problem.costs?.buy, 'buy');
     const costSell = checkCost(problem.costs?.sell, 'sell');
-    const k = this.options.numIndustries ?? kSeen;
-    checkIndustryCount(k, 'numIndustries');
-    if (k < kSeen) {
-      throw new HfqError('OPT_BAD_OPTION', `numIndustries ${k} but industry index ${kSeen - 1} appears`, {
-        field: 'numIndustries',
-      });
-    }
+    const k = resolveIndustryCount(this.options.numIndustries, kSeen);
     const tol = this.options.tolerance ?? 1e-7;
     const h = path.length;
     let scale = Math.max(costBuy, costSell);
     for (const row of path) for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(row[i]!));
     if (scale === 0) scale = 1;
 
-    let solveMs = 0;
-    let solves = 0;
+    const timed = new TimedSolver(this.solver);
     const attempt = (l: EnhancedIndexLimits) => {
       const { limits, boxes } = this.stepModel(problem, first, l, h);
       const lp = buildMultiPeriodLp({
@@ -154,18 +152,7 @@ export class MultiPeriodOptimizer {
         costSell,
         scale,
       });
-      const t0 = performance.now();
-      const sol = this.solver.solve(lp);
-      solveMs += performance.now() - t0;
-      solves++;
-      if (sol.status === 'error') {
-        throw new HfqError(
-          'OPT_SOLVER_FAILED',
-          `${this.solver.name} could not solve the plan's LP: ${sol.detail}`,
-          {},
-        );
-      }
-      return { sol, limits, boxes };
+      return { sol: timed.solve(lp, "the plan's LP"), limits, boxes };
     };
 
     let run = attempt(problem.limits);
@@ -175,8 +162,8 @@ export class MultiPeriodOptimizer {
       // Every step is feasible when step 1 is (hold w_1), so relax step 1 as the single-period
       // optimiser does (one home for relaxation) and apply its widened limits at every step.
       const one = this.single.solve(first);
-      solveMs += one.solveMs;
-      solves += one.solves;
+      timed.solveMs += one.solveMs;
+      timed.solves += one.solves;
       if (one.status !== 'infeasible') {
         outLimits = { ...one.limits };
         if (outLimits.maxTurnover === undefined) outLimits.maxTurnover = problem.limits.maxTurnover;
@@ -184,17 +171,17 @@ export class MultiPeriodOptimizer {
         run = attempt(outLimits);
       }
     }
-    const heldBox = run.boxes[0]!.held;
-    let heldCount = 0;
-    for (let i = 0; i < n; i++) heldCount += heldBox[i]!;
-    let heldStocks: Int32Array | undefined;
-    if (heldCount > 0) {
-      heldStocks = new Int32Array(heldCount);
-      let j = 0;
-      for (let i = 0; i < n; i++) if (heldBox[i] === 1) heldStocks[j++] = i;
-      relaxed.unshift('untradableBand');
-    }
-    const engine = this.solver.name;
+    const heldStocks = collectHeld(run.boxes[0]!.held);
+    if (heldStocks) relaxed.unshift('untradableBand');
+    // What both outcomes report after their own fields (the order of EnhancedIndexResult's).
+    const tail = {
+      ...(relaxed.length > 0 ? { relaxed } : {}),
+      ...(heldStocks ? { heldStocks } : {}),
+      limits: outLimits,
+      solveMs: timed.solveMs,
+      solves: timed.solves,
+      engine: this.solver.name,
+    };
     if (run.sol.status !== 'optimal') {
       const nan = () => new Float64Array(n).fill(Number.NaN);
       return {
@@ -206,12 +193,7 @@ export class MultiPeriodOptimizer {
         plannedCost: new Float64Array(h).fill(Number.NaN),
         turnover: new Float64Array(h).fill(Number.NaN),
         exposures: [],
-        ...(relaxed.length > 0 ? { relaxed } : {}),
-        ...(heldStocks ? { heldStocks } : {}),
-        limits: outLimits,
-        solveMs,
-        solves,
-        engine,
+        ...tail,
       };
     }
 
@@ -256,12 +238,7 @@ export class MultiPeriodOptimizer {
       plannedCost,
       turnover,
       exposures,
-      ...(relaxed.length > 0 ? { relaxed } : {}),
-      ...(heldStocks ? { heldStocks } : {}),
-      limits: outLimits,
-      solveMs,
-      solves,
-      engine,
+      ...tail,
     };
   }
 
@@ -278,17 +255,10 @@ export class MultiPeriodOptimizer {
     h: number,
   ): { limits: ActiveLimits[]; boxes: StockBox[] } {
     const n = first.scores.length;
-    let w0Sum = 0;
-    for (let i = 0; i < n; i++) w0Sum += problem.previous[i]!;
-    const base: ActiveLimits = {
-      maxDeviation: l.maxDeviation,
-      industryBand: l.industryBand,
-      styleBand: l.styleBand,
-      minConstituentWeight: l.minConstituentWeight,
-      maxTurnover: l.maxTurnover,
-    };
+    const step1 = activeLimits(l, problem.previous);
+    const base: ActiveLimits = { ...step1, maxTurnover: l.maxTurnover };
     const box1 = stockBox(first, l.maxDeviation);
-    const limits: ActiveLimits[] = [{ ...base, maxTurnover: w0Sum > 0 ? l.maxTurnover : undefined }];
+    const limits: ActiveLimits[] = [step1];
     const boxes: StockBox[] = [box1];
     if (h > 1) {
       const later: StockBox = { lo: new Float64Array(n), hi: new Float64Array(n), held: box1.held };
