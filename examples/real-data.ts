@@ -12,21 +12,26 @@
  *       the baseline's tick factors on real books; equal-volume bars from real vendor minutes.
  *   (b) 15-minute bars of 400 SSE stocks (2025-01 .. 2026-04): intraday factors written for 16
  *       bars a day (not 240), evaluated by daily RankIC against forward returns.
- *   (c) Daily bars of 1,283 stocks (2020-2026): reversal / liquidity / volatility factors on a
- *       point-in-time CSI 300 + CSI 500 universe (weekly RankIC, 10-group backtests), and a small
- *       Transformer trained walk-forward on them, out of sample from 2023.
+ *   (c) Daily bars of 1,283 stocks (2020-2026): reversal / liquidity / volatility factors and qlib's
+ *       Alpha158, all formulas of the factor language's daily level, on a point-in-time CSI 300 +
+ *       CSI 500 universe (weekly RankIC, 10-group backtests), and a small Transformer trained
+ *       walk-forward on Alpha158 plus the 15-minute factors, out of sample from 2023.
  *
- * It takes a few minutes on 2 cores: everything is read whole, except that each training step of
- * the model sees a random 256 of the day's stocks (`--max-stocks`). `--quick` subsamples stocks
- * and trains for one epoch (for the smoke test; its numbers mean little).
+ * The 15-minute bars, daily bars and index membership are imported once by `@hfq/dataset`'s
+ * `importFiles` (validated; every rejected or repaired row reported) into a dataset under `tmp/`
+ * (`--data-dir`), and read through its `DatasetReader` on every run. It takes a few minutes on 2
+ * cores (the first run also imports, about 2 minutes); each training step of the model sees a
+ * random 256 of the day's stocks (`--max-stocks`). `--quick` subsamples stocks and trains for one
+ * epoch (for the smoke test; its numbers mean little).
  *
  * Writes to out/real-data/ (`--out` to change): report.html, report.md, results.json.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { normalizeSymbol, readDailyBarsCsv } from '@hfq/bars';
+import { normalizeSymbol } from '@hfq/bars';
 import { FactorCube, formatYmd, Panel, ProgressReporter, rebalanceDates, ymdYear } from '@hfq/core';
-import { evaluateFactors } from '@hfq/factor-dsl';
+import { evaluateDatasetFactors } from '@hfq/dataset';
 import {
   cumulativeIC,
   dailyReturns,
@@ -51,8 +56,16 @@ import {
   renderReport,
   reportMarkdown,
 } from '@hfq/report';
-import { andMask, DAILY_FACTORS, dailyFactorPanels, readMembership } from './lib/real/daily.js';
-import { FIFTEEN_MINUTE_FACTORS, FifteenMinuteMarket } from './lib/real/intraday15.js';
+import {
+  alpha158Panels,
+  andMask,
+  carriedMembership,
+  DAILY_FACTORS,
+  dailyFactorPanels,
+  membershipCoverage,
+} from './lib/real/daily.js';
+import { importSummary, openRealDataset } from './lib/real/dataset.js';
+import { FIFTEEN_MINUTE_FACTORS } from './lib/real/intraday15.js';
 import { level2Study } from './lib/real/level2.js';
 import { realDataPaths } from './lib/real/paths.js';
 import { num, pct, REPO_ROOT, say, shown, startExample, writeJson, writeText } from './lib/script.js';
@@ -64,6 +77,10 @@ const { opts, clock, onProgress } = startExample('real-data', 'the hfq study on 
   },
   quick: { default: false, help: 'subsample stocks and train one epoch (smoke test; numbers mean little)' },
   out: { default: 'out/real-data', help: 'output folder (relative to the repository root or absolute)' },
+  'data-dir': {
+    default: '',
+    help: 'the imported dataset, made on the first run (default tmp/real-data/dataset-<stocks>)',
+  },
   'test-start': { default: 20230103, help: 'first out-of-sample date of the model (yyyymmdd)' },
   'retrain-every': { default: 250, help: 'trading days between refits of the walk-forward model' },
   'train-samples': { default: 150, help: 'weekly samples in each rolling training window (150 = 3 years)' },
@@ -76,15 +93,10 @@ const { opts, clock, onProgress } = startExample('real-data', 'the hfq study on 
     default: 0,
     help: 'use only this many daily stocks, evenly spread by symbol (0 = all 1,283)',
   },
-  'm15-stocks': {
-    default: 0,
-    help: 'use only this many 15-minute stocks (0 = all with an adjustment factor)',
-  },
   seed: { default: 0, help: 'training seed' },
 });
 if (opts.quick) {
   opts['daily-stocks'] ||= 160;
-  opts['m15-stocks'] ||= 60;
   opts.epochs = 1;
   opts['train-samples'] = 40;
   opts['retrain-every'] = 400;
@@ -111,28 +123,50 @@ const allSymbols = readFileSync(join(paths.root, 'cn-daily-universe', 'universe_
   .map((s) => normalizeSymbol(s))
   .sort();
 const L2_ASSETS = ['600519.SH', '000400.SZ', '300122.SZ', '300274.SZ', '300288.SZ', '300918.SZ'];
-// The 15-minute stocks that have an adjustment factor in the daily file (returns need it).
+const dailySet = new Set(allSymbols);
+// The 15-minute stocks: those with daily bars (returns need their adjustment factor; the importer
+// rejects the others' stock-days as unknown assets, and says so).
 const m15Symbols = readFileSync(join(paths.root, 'cn-intraday-15min', 'symbols.txt'), 'utf8')
   .trim()
   .split('\n')
   .map((s) => normalizeSymbol(s));
-const dailySet = new Set(allSymbols);
 const m15NoFactor = m15Symbols.filter((a) => !dailySet.has(a)).length;
-let m15Assets = m15Symbols.filter((a) => dailySet.has(a)).sort();
-if (opts['m15-stocks'] > 0) m15Assets = m15Assets.slice(0, opts['m15-stocks']);
 let dailyAssets = allSymbols;
 if (opts['daily-stocks'] > 0 && opts['daily-stocks'] < allSymbols.length) {
-  // Evenly spread by symbol, plus the Level-2 and 15-minute stocks (their checks need daily rows).
+  // Evenly spread by symbol, plus the Level-2 stocks and 60 15-minute stocks (their checks need daily rows).
   const step = allSymbols.length / opts['daily-stocks'];
   const picked = new Set(
     Array.from({ length: opts['daily-stocks'] }, (_, i) => allSymbols[Math.floor(i * step)]!),
   );
-  for (const a of [...L2_ASSETS, ...m15Assets]) if (dailySet.has(a)) picked.add(a);
+  const m15Picked = m15Symbols
+    .filter((a) => dailySet.has(a))
+    .sort()
+    .slice(0, 60);
+  for (const a of [...L2_ASSETS, ...m15Picked]) if (dailySet.has(a)) picked.add(a);
   dailyAssets = [...picked].sort();
 }
-say('reading the daily bars (a 30 MB gzip CSV, streamed: about 10 s; the reader reports no progress)');
+const dataDir = resolve(
+  REPO_ROOT,
+  opts['data-dir'] ||
+    join(
+      'tmp',
+      'real-data',
+      dailyAssets.length === allSymbols.length
+        ? 'dataset-all'
+        : `dataset-${dailyAssets.length}-${createHash('sha256').update(dailyAssets.join(',')).digest('hex').slice(0, 8)}`,
+    ),
+);
 const t0 = clock.ms();
-const daily = await readDailyBarsCsv(paths.daily, { assets: dailyAssets, limits: 'board-rules' });
+const imported = await openRealDataset(paths, dataDir, {
+  ...(dailyAssets === allSymbols ? {} : { dailyAssets }),
+  onProgress,
+});
+const { reader } = imported;
+const summary = importSummary(imported.report);
+say(
+  `dataset ${shown(dataDir)} (${imported.cached ? 'imported before' : 'imported now'}; ${reader.manifest.minute.length} days of 15-minute bars): ${summary.lines.join('; ')}`,
+);
+const daily = await reader.daily();
 const dates = daily.close.dates;
 const nA = dailyAssets.length;
 say(
@@ -175,16 +209,22 @@ say(
 // ---------------------------------------------------------------------------------------------
 // (b) 15-minute panel.
 // ---------------------------------------------------------------------------------------------
-const m15 = await FifteenMinuteMarket.load(paths.fifteenMinute, { assets: m15Assets, onProgress });
-const m15Dates = m15.calendar.dates;
+// 15-minute stocks and days: those the dataset holds minute bars of (suspended days were rejected)
+const m15Assets = m15Symbols.filter((a) => reader.assets.includes(a)).sort();
+const m15AssetIdx = m15Assets.map((a) => reader.assets.indexOf(a));
+const m15Days = reader.manifest.minute.map((p) => reader.calendar.indexOf(p.date));
+const m15Dates = Int32Array.from(m15Days, (t) => dates[t]!);
+const m15Report = imported.report.files.find((f) => f.kind === 'minute')!;
+const m15Suspended = m15Report.rejected.filter((r) => r.issues[0]?.code === 'BARS_NONPOSITIVE_PRICE').length;
 // Consistency with the daily file: the 16 bars should add up to the day.
 const volDiff: number[] = []; // relative |sum of 16 bars - daily volume| per stock-day
 const volYear: string[] = [];
 const closeSame: boolean[] = [];
-for (let a = 0; a < m15.assets.length; a++) {
-  for (let t = 0; t < m15Dates.length; t++) {
-    const f = m15.minuteBars(a, t);
-    const d = lookup(m15.assets[a]!, m15Dates[t]!);
+for (const [i, t] of m15Days.entries()) {
+  await reader.loadDay(t);
+  for (const a of m15AssetIdx) {
+    const f = reader.minuteBars(a, t);
+    const d = lookup(reader.assets[a]!, m15Dates[i]!);
     if (f === null || d === undefined || !Number.isFinite(d.close) || !(d.volume > 0)) continue;
     let v = 0;
     for (const x of f.volume) v += x;
@@ -192,7 +232,7 @@ for (let a = 0; a < m15.assets.length; a++) {
     volDiff.push(
       Math.abs(v - d.volume) <= Math.max(0, d.volume * 2 ** -23) ? 0 : Math.abs(v - d.volume) / d.volume,
     );
-    volYear.push(String(ymdYear(m15Dates[t]!)));
+    volYear.push(String(ymdYear(m15Dates[i]!)));
     closeSame.push(f.close[15] === d.close);
   }
 }
@@ -213,8 +253,8 @@ for (const y of new Set(volYear)) {
   closeByYear[y] = idx.filter((i) => closeSame[i]).length / idx.length;
 }
 say(
-  `(b) 15-min bars: ${m15.assets.length} stocks x ${m15Dates.length} days (${m15NoFactor} of the 400 have no adjustment ` +
-    `factor in the daily file and are left out); ${m15.stats.suspendedDays} suspended stock-days; vs the daily file: ` +
+  `(b) 15-min bars: ${m15Assets.length} stocks x ${m15Dates.length} days (${m15NoFactor} of the 400 have no adjustment ` +
+    `factor in the daily file and are left out); ${m15Suspended} suspended stock-days; vs the daily file: ` +
     `day volume equal (up to float32 rounding) on ${pct(volAgreement.exact, 1)} of ${compared} stock-days ` +
     `(${Object.entries(volumeByYear)
       .map(([y, v]) => `${y} ${pct(v, 1)}`)
@@ -224,13 +264,17 @@ say(
       .map(([y, v]) => `${y} ${pct(v, 1)}`)
       .join(', ')})`,
 );
-const m15Cube = await evaluateFactors(m15, FIFTEEN_MINUTE_FACTORS, { onProgress });
-const m15Tradable = tradable.alignTo(m15Dates, m15.assets);
+const m15Cube = await evaluateDatasetFactors(reader, FIFTEEN_MINUTE_FACTORS, {
+  days: m15Days,
+  onProgress,
+});
+const m15Tradable = tradable.alignTo(m15Dates, m15Assets);
 const m15Weekly = rebalanceDates(m15Dates, 'weekly');
 const m15Returns = returns.alignTo(
   dates.filter((d) => d >= m15Dates[0]! && d <= m15Dates.at(-1)!),
-  m15.assets,
+  m15Assets,
 );
+const m15Panels: Record<string, Panel> = {}; // one-day and 5-day-mean values, m15 dates x m15 stocks
 type Row = { name: string; ic1: IcSummary; ic5: IcSummary; weekly: IcSummary; groups?: GroupBacktestResult };
 const m15Rows: Row[] = [];
 const p15 = new ProgressReporter(
@@ -241,17 +285,18 @@ const p15 = new ProgressReporter(
 );
 for (const f of FIFTEEN_MINUTE_FACTORS) {
   p15.tick();
-  const oneDay = m15Cube.factorPanel(f.id);
+  const oneDay = m15Cube.factorPanel(f.id).alignTo(m15Dates, m15Assets);
   for (const [name, p] of [
     [f.id, oneDay],
     [`${f.id} (5-day mean)`, trailingMean(oneDay, 5, 3)],
   ] as const) {
+    m15Panels[name] = p;
     m15Rows.push({
       name,
       ic1: icSummary(rankICSeries(p, fwd1, { universe: m15Tradable, minAssets: 30 })),
       ic5: icSummary(rankICSeries(p, fwd5, { universe: m15Tradable, minAssets: 30 })),
       weekly: icSummary(
-        rankICSeries(p.alignTo(m15Weekly, m15.assets), fwd5, { universe: m15Tradable, minAssets: 30 }),
+        rankICSeries(p.alignTo(m15Weekly, m15Assets), fwd5, { universe: m15Tradable, minAssets: 30 }),
       ),
       groups: groupBacktest(p, m15Returns, { tradable: m15Tradable }),
     });
@@ -265,7 +310,15 @@ say(
 // ---------------------------------------------------------------------------------------------
 // (c) Daily study: point-in-time CSI 300 + CSI 500 universe, daily factors, a small model.
 // ---------------------------------------------------------------------------------------------
-const membership = readMembership([paths.csi300, paths.csi500], dates, dailyAssets, dailySet);
+const membership = {
+  ...carriedMembership(await reader.index()),
+  ...membershipCoverage(
+    [paths.csi300, paths.csi500].map((f) => readFileSync(f, 'utf8')),
+    dates,
+    dailySet,
+    normalizeSymbol,
+  ),
+};
 const universe = andMask(membership.member, tradable);
 const coverageByYear = yearly(dates, (t) =>
   dates[t]! <= membership.lastKnown ? membership.membersInData[t]! / membership.members[t]! : Number.NaN,
@@ -276,7 +329,7 @@ say(
       .map(([y, v]) => `${y} ${pct(v, 1)}`)
       .join(', ')}`,
 );
-const factors = dailyFactorPanels(daily);
+const factors = await dailyFactorPanels(daily);
 const weekly = rebalanceDates(dates, 'weekly');
 const dailyRows: Array<{
   name: string;
@@ -288,22 +341,35 @@ const dailyRows: Array<{
 const pDaily = new ProgressReporter({ onProgress }, 'daily factor tests', DAILY_FACTORS.length, 'factors');
 for (const f of DAILY_FACTORS) {
   pDaily.tick();
-  const w = factors[f.id]!.alignTo(weekly, dailyAssets);
+  const w = factors[f.name]!.alignTo(weekly, dailyAssets);
   const series = rankICSeries(w, fwd5, { universe, minAssets: 50 });
   dailyRows.push({
-    name: f.id,
+    name: f.name,
     ic: icSummary(series),
     icAll: icSummary(rankICSeries(w, fwd5, { universe: tradable, minAssets: 50 })),
     byYear: yearly(weekly, (k) => series[k]!),
-    groups: groupBacktest(factors[f.id]!, returns, { tradable: universe }),
+    groups: groupBacktest(factors[f.name]!, returns, { tradable: universe }),
   });
 }
 say(`    weekly RankIC 2020-2026: ${dailyRows.map((r) => `${r.name} ${pct(r.ic.mean)}`).join(', ')}`);
 
-// The model: a one-layer Transformer on 20-day windows of the 9 daily factors, label = rank of the
-// close T+1 -> T+11 return, walk-forward: refit every `retrain-every` days on a rolling window.
+// Alpha158 (qlib's 158 daily features) on the same panels.
+const tAlpha = clock.ms();
+const alpha = await alpha158Panels(daily);
+const alphaSeconds = (clock.ms() - tAlpha) / 1000;
+say(
+  `    Alpha158: ${Object.keys(alpha).length} factors x ${nA} stocks x ${dates.length} days in ${num(alphaSeconds, 0)} s`,
+);
+
+// The model: a one-layer Transformer on 20-day windows of Alpha158 and the 15-minute factors (NaN
+// before 2025 and for stocks without 15-minute bars: missing inputs are 0 after standardisation),
+// label = rank of the close T+1 -> T+11 return, walk-forward: refit every `retrain-every` days on
+// a rolling window.
 const backend = await useBackend('wasm');
-const cube = FactorCube.fromPanels(factors);
+const m15Inputs = Object.fromEntries(
+  Object.entries(m15Panels).map(([name, p]) => [name, p.alignTo(dates, dailyAssets)]),
+);
+const cube = FactorCube.fromPanels({ ...alpha, ...m15Inputs });
 const ds = new StockDataset(
   cube,
   { close: daily.close, adjFactor: daily.adjFactor },
@@ -343,11 +409,11 @@ say(
 const signCut = dates[Math.max(0, daily.close.dateIndex(oosDates[0]!) - 6)]!;
 const signs = Object.fromEntries(
   DAILY_FACTORS.map((f) => {
-    const w = factors[f.id]!.alignTo(
+    const w = factors[f.name]!.alignTo(
       weekly.filter((d) => d <= signCut),
       dailyAssets,
     );
-    return [f.id, Math.sign(icSummary(rankICSeries(w, fwd5, { universe, minAssets: 50 })).mean) || 1];
+    return [f.name, Math.sign(icSummary(rankICSeries(w, fwd5, { universe, minAssets: 50 })).mean) || 1];
   }),
 );
 const composite = Panel.alloc(oosDates, dailyAssets);
@@ -356,20 +422,28 @@ for (let k = 0; k < oosDates.length; k++) {
   const acc = new Float64Array(nA);
   const cnt = new Int32Array(nA);
   for (const f of DAILY_FACTORS) {
-    const z = crossSectionZ(factors[f.id]!.row(t), universe.row(t));
+    const z = crossSectionZ(factors[f.name]!.row(t), universe.row(t));
     for (let a = 0; a < nA; a++) {
       if (!Number.isFinite(z[a]!)) continue;
-      acc[a]! += signs[f.id]! * z[a]!;
+      acc[a]! += signs[f.name]! * z[a]!;
       cnt[a]!++;
     }
   }
   const row = composite.row(k);
   for (let a = 0; a < nA; a++) row[a] = cnt[a]! >= DAILY_FACTORS.length / 2 ? acc[a]! / cnt[a]! : Number.NaN;
 }
+// Each Alpha158 factor alone, out of sample (the strongest by |RankIC| joins the table below).
+const alphaOos = Object.entries(alpha)
+  .map(([name, p]) => ({
+    name,
+    ic5: icSummary(rankICSeries(p.alignTo(oosDates, dailyAssets), fwd5, { universe, minAssets: 50 })),
+  }))
+  .sort((x, y) => Math.abs(y.ic5.mean) - Math.abs(x.ic5.mean));
 const oosPanels: Array<[string, Panel]> = [
   ['transformer (walk-forward)', scores],
   ['linear composite (signs from before the test period)', composite],
-  ...DAILY_FACTORS.map((f) => [f.id, factors[f.id]!.alignTo(oosDates, dailyAssets)] as [string, Panel]),
+  ...DAILY_FACTORS.map((f) => [f.name, factors[f.name]!.alignTo(oosDates, dailyAssets)] as [string, Panel]),
+  [`${alphaOos[0]!.name} (Alpha158)`, alpha[alphaOos[0]!.name]!.alignTo(oosDates, dailyAssets)],
 ];
 const pOos = new ProgressReporter({ onProgress }, 'out-of-sample tests', oosPanels.length, 'signals');
 const oosRows = oosPanels.map(([name, p]) => {
@@ -389,6 +463,12 @@ const lin = oosRows[1]!;
 say(
   `    out of sample: transformer RankIC ${pct(model.ic5.mean)} (T+1..T+6, IR ${num(model.ic5.ir, 2)}), ${pct(model.ic10.mean)} (T+1..T+11); ` +
     `linear composite ${pct(lin.ic5.mean)}; TOP excess ${pct(model.groups.top.excessAnnualReturn)} vs ${pct(lin.groups.top.excessAnnualReturn)}`,
+);
+// The best single factor out of sample (by |RankIC|, sign as it is), among the daily factors and Alpha158.
+const bestSingle = oosRows.slice(2).sort((x, y) => Math.abs(y.ic5.mean) - Math.abs(x.ic5.mean))[0]!;
+say(
+  `    model vs the best single factor: transformer RankIC ${pct(model.ic5.mean)}, IR ${num(model.ic5.ir, 2)}; ` +
+    `${bestSingle.name} RankIC ${pct(bestSingle.ic5.mean)}, IR ${num(bestSingle.ic5.ir, 2)}`,
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -505,7 +585,7 @@ const m15Table = table(
     num(r.groups!.top.informationRatio, 2),
     pct(r.groups!.top.meanTurnover),
   ]),
-  `Daily RankIC uses every date (overlapping 5-day returns, so its IR and the share > 0 are smoother than independent draws); the weekly column samples week ends only (non-overlapping) and its t-statistic is the honest one. ${m15.assets.length} stocks, ${m15Dates.length} days; groups: 10, weekly, tradable stocks (not suspended or limit-up on T+1).`,
+  `Daily RankIC uses every date (overlapping 5-day returns, so its IR and the share > 0 are smoother than independent draws); the weekly column samples week ends only (non-overlapping) and its t-statistic is the honest one. ${m15Assets.length} stocks, ${m15Dates.length} days; groups: 10, weekly, tradable stocks (not suspended or limit-up on T+1).`,
 );
 const dailyTable = factorTestTable(
   dailyRows.map((r) => ({ name: r.name, ic: r.ic, top: r.groups })),
@@ -577,21 +657,21 @@ const foldTable = table(
     num(f.models[0]!.bestScores[0]!, 4),
   ]),
 );
-const bestSingle = oosRows.slice(2).sort((x, y) => Math.abs(y.ic5.mean) - Math.abs(x.ic5.mean))[0]!;
 const doc: ReportDocument = {
   title: 'hfq on real A-share data',
-  subtitle: `Level-2 days, 15-minute bars of ${m15.assets.length} stocks, daily bars of ${nA} stocks${opts.quick ? ' (QUICK MODE: subsampled, one epoch; the numbers mean little)' : ''}`,
+  subtitle: `Level-2 days, 15-minute bars of ${m15Assets.length} stocks, daily bars of ${nA} stocks${opts.quick ? ' (QUICK MODE: subsampled, one epoch; the numbers mean little)' : ''}`,
   generatedAt: `examples/real-data.ts, ${new Date().toISOString().slice(0, 10)}`,
   sections: [
     {
       title: 'Data',
       blocks: [
-        `Read in place from \`${paths.root}\` (not redistributable; see each PROVENANCE.md). Nothing was copied into the repository.`,
+        `Read in place from \`${paths.root}\` (not redistributable; see each PROVENANCE.md). Nothing was copied into the repository. The 15-minute bars, the daily bars and the CSI 300 + CSI 500 membership were imported by \`@hfq/dataset\`'s \`importFiles\` into a dataset under \`${shown(dataDir)}\` (a git-ignored cache, made on the first run) and read through its \`DatasetReader\`. What the import did, per file (every rejected stock-day with the rule it broke is in \`import-report.json\` there; ${summary.repaired} rows were repaired):`,
+        { kind: 'list', items: summary.lines },
         {
           kind: 'list',
           items: [
             `Level-2 (\`cn-l2-dolphindb\`): single days, 1-30 stocks each, 2018-2023.`,
-            `15-minute bars (\`cn-intraday-15min\`): ${m15.assets.length} of the 400 stocks (the others have no adjustment factor in the daily file, so no clean returns), ${formatYmd(m15Dates[0]!)} .. ${formatYmd(m15Dates.at(-1)!)}, ${m15.stats.rows} rows, ${m15.stats.suspendedDays} suspended stock-days (printed with zero prices, read as no trading). The 16 bars' volume equals the daily file's volume (up to its float32 rounding) on ${pct(volAgreement.exact, 1)} of ${compared} stock-days (${Object.entries(
+            `15-minute bars (\`cn-intraday-15min\`): ${m15Assets.length} of the 400 stocks (the others have no adjustment factor in the daily file, so no clean returns), ${formatYmd(m15Dates[0]!)} .. ${formatYmd(m15Dates.at(-1)!)}, ${m15Report.rows} rows imported, ${m15Suspended} suspended stock-days (printed with zero prices: rejected by the importer's validation as \`BARS_NONPOSITIVE_PRICE\`, i.e. no trading). The 16 bars' volume equals the daily file's volume (up to its float32 rounding) on ${pct(volAgreement.exact, 1)} of ${compared} stock-days (${Object.entries(
               volumeByYear,
             )
               .map(([y, v]) => `${pct(v, 1)} in ${y}`)
@@ -620,7 +700,7 @@ const doc: ReportDocument = {
     {
       title: '(b) Intraday factors on 15-minute bars',
       blocks: [
-        'The factor language runs unchanged on 16-bar days: a `FactorMarket` adapter serves each stock-day as a 16-row minute frame (bar end times 09:45 .. 15:00). Formulas were written for that resolution: 15 intraday returns a day, the opening auction inside the 09:45 bar, the closing auction inside the 15:00 bar, no trade counts, so no trade-size factors; equal-volume bars are not attempted (a bar would be whole 15-minute blocks, about 4 a day). Each factor is also averaged over its last 5 days (a one-day value is noisy).',
+        'The factor language runs unchanged on 16-bar days: the dataset reader serves each stock-day as a 16-row minute frame (bar end times 09:45 .. 15:00), and `evaluateDatasetFactors` evaluates the formulas on the days with 15-minute bars. Formulas were written for that resolution: 15 intraday returns a day, the opening auction inside the 09:45 bar, the closing auction inside the 15:00 bar, no trade counts, so no trade-size factors; equal-volume bars are not attempted (a bar would be whole 15-minute blocks, about 4 a day). Each factor is also averaged over its last 5 days (a one-day value is noisy).',
         {
           kind: 'list',
           items: FIFTEEN_MINUTE_FACTORS.map((f) => `\`${f.id}\` = \`${f.formula}\`: ${f.meaning}`),
@@ -632,12 +712,22 @@ const doc: ReportDocument = {
     {
       title: '(c) Daily factors and a small model',
       blocks: [
-        { kind: 'list', items: DAILY_FACTORS.map((f) => `\`${f.id}\`: ${f.meaning}`) },
+        { kind: 'list', items: DAILY_FACTORS.map((f) => `\`${f.name}\` = \`${f.formula}\`: ${f.meaning}`) },
         'Universe on each date: point-in-time CSI 300 or CSI 500 members (membership files end 2025-08-06; later dates keep that membership), tradable on T+1 (not suspended, not at the board-rule up limit). Weekly RankIC of the factor at the close of T against close T+1 -> close T+6, adjusted prices.',
         { kind: 'table', table: dailyTable },
         { kind: 'table', table: byYearTable },
         { kind: 'table', table: universeTable },
-        `The model: a one-layer Transformer (d_model 16, 2 heads) on 20-day windows of the ${DAILY_FACTORS.length} factors, standardised per day across the universe; label = rank of the close T+1 -> T+11 return; IC loss; trained walk-forward: refitted every ${opts['retrain-every']} trading days on the last ${opts['train-samples']} weekly samples whose labels had ended (4:1 train/validation, early stopping), each step on a random ${opts['max-stocks'] || 'all'} of the day's stocks; ${opts.epochs} epochs at most, seed ${opts.seed}, ${backend.name} backend, ${num(modelSeconds, 0)} s. It never sees a label that ends after the date it predicts.`,
+        `Alpha158: qlib's 158 daily features (\`ALPHA158\` of \`@hfq/factor-dsl\`, qlib's names and formulas, evaluated by the daily level of the factor language on adjusted prices; \`$vwap\` is the typical price (O+H+L+C)/4, as the data has no traded value), ${num(alphaSeconds, 0)} s for ${nA} stocks x ${dates.length} days. The ten strongest alone, out of sample:`,
+        {
+          kind: 'table',
+          table: table(
+            `Alpha158 factors alone, out of sample (${oosDates.length} dates): the ten largest |RankIC| of 158`,
+            ['factor', 'RankIC T+1..T+6', 'IR', '>0', 't'],
+            alphaOos.slice(0, 10).map((r) => [r.name, ...fmtIc(r.ic5)]),
+            'Chosen after the fact among 158: the best of them is flattered by the search.',
+          ),
+        },
+        `The model: a one-layer Transformer (d_model 16, 2 heads) on 20-day windows of the 158 Alpha158 factors and the ${Object.keys(m15Inputs).length} 15-minute factors (one-day and 5-day mean; they exist only from ${formatYmd(m15Dates[0]!)} and for the ${m15Assets.length} 15-minute stocks, elsewhere missing, i.e. 0 after standardisation), standardised per day across the universe; label = rank of the close T+1 -> T+11 return; IC loss; trained walk-forward: refitted every ${opts['retrain-every']} trading days on the last ${opts['train-samples']} weekly samples whose labels had ended (4:1 train/validation, early stopping), each step on a random ${opts['max-stocks'] || 'all'} of the day's stocks; ${opts.epochs} epochs at most, seed ${opts.seed}, ${backend.name} backend, ${num(modelSeconds, 0)} s. It never sees a label that ends after the date it predicts.`,
         { kind: 'table', table: foldTable },
         { kind: 'table', table: oosTable },
         { kind: 'table', table: oosByYear },
@@ -694,13 +784,14 @@ const summarize = (s: IcSummary) => ({
 writeJson(join(out, 'results.json'), {
   options: opts,
   dataRoot: paths.root,
+  dataset: { dir: dataDir, cached: imported.cached, import: summary },
   daily: { stocks: nA, days: dates.length, first: dates[0], last: dates.at(-1) },
   level2: l2,
   fifteenMinute: {
-    stocks: m15.assets.length,
+    stocks: m15Assets.length,
     days: m15Dates.length,
     leftOutNoAdjustmentFactor: m15NoFactor,
-    load: m15.stats,
+    import: { rows: m15Report.rows, stockDays: m15Report.stockDays, suspendedDays: m15Suspended },
     vsDaily: {
       compared,
       volume: volAgreement,
@@ -732,8 +823,14 @@ writeJson(join(out, 'results.json'), {
       backend: backend.name,
       seconds: modelSeconds,
       folds: wf.folds,
+      inputs: cube.factors,
       compositeSigns: signs,
     },
+    alpha158: {
+      seconds: alphaSeconds,
+      outOfSample: alphaOos.map((r) => ({ name: r.name, rankIC5: summarize(r.ic5) })),
+    },
+    bestSingle: { name: bestSingle.name, rankIC5: summarize(bestSingle.ic5) },
     outOfSample: oosRows.map((r) => ({
       name: r.name,
       rankIC5: summarize(r.ic5),

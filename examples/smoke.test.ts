@@ -220,11 +220,13 @@ describe('example scripts', () => {
 
 const real = sharedData('the real-data example (examples/real-data.ts --quick)', 'data', 'real');
 describe.runIf(real.available)('real-data example (../shared present)', () => {
-  it('runs on the real samples (quick mode) and writes its report', async () => {
+  // The first run imports the samples into tmp/real-data/ (about 2 minutes here); later runs reuse it.
+  it('runs on the real samples (quick mode) and writes its report', { timeout: 480_000 }, async () => {
     // its own folder, so that the report of a full run in out/real-data is not replaced
     const dir = join(REPO_ROOT, 'out', 'smoke', 'real-data');
     rmSync(dir, { recursive: true, force: true });
-    await ok('real-data.ts', ['--quick', '--data', real.path, '--out', dir]);
+    const run = await runExample('real-data.ts', ['--quick', '--data', real.path, '--out', dir], {}, 420_000);
+    if (run.code !== 0) throw new Error(`real-data.ts exited ${run.code}\n${run.stderr.slice(-4000)}`);
     for (const f of ['report.html', 'report.md', 'results.json']) expect(existsSync(join(dir, f))).toBe(true);
     const r = json(join(dir, 'results.json'));
     // (a) snapshots add up to the day's trades exactly; minutes agree within the snapshot cadence
@@ -239,6 +241,14 @@ describe.runIf(real.available)('real-data example (../shared present)', () => {
     expect(r.dailyStudy.coverageByYear['2020']).toBeGreaterThan(0.9);
     expect(r.dailyStudy.coverageByYear['2020']).toBeLessThan(1);
     expect(r.dailyStudy.outOfSample[0].rankIC5.count).toBeGreaterThan(50);
+    // read through the importer: the 15-minute stocks without daily bars and the suspended days
+    // (zero prices) are rejected and reported, not dropped silently
+    expect(r.dataset.import.rejected.DATASET_UNKNOWN_ASSET).toBeGreaterThan(0);
+    expect(r.dataset.import.rejected.BARS_NONPOSITIVE_PRICE).toBe(r.fifteenMinute.import.suspendedDays);
+    // Alpha158 on the real daily panels, and the model beside the best single factor
+    expect(r.dailyStudy.alpha158.outOfSample).toHaveLength(158);
+    expect(r.dailyStudy.model.inputs).toHaveLength(158 + 28);
+    expect(typeof r.dailyStudy.bestSingle.name).toBe('string');
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('What this data cannot tell');
   });
 });

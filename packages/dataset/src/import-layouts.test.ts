@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  CN_15MIN_BARS,
   type MinuteBars,
   readDailyBarsCsv,
   type TickSnapshots,
@@ -198,6 +199,76 @@ describe('importFiles: one file per stock', () => {
     expect(report.ok).toBe(false);
     expect(report.files[0]).toMatchObject({ stockDays: 2, readThrough: dates[2] });
     expect(report.files[0]!.error).toMatch(/date order/);
+  });
+});
+
+describe("importFiles: one file holding every stock and day ('all')", () => {
+  // The layout of the real 15-minute sample: `datetime,symbol,...`, sorted by stock, then time; 16
+  // bars a day (end times 09:45 .. 15:00); a suspended day printed as 16 zero-price, zero-volume rows.
+  const ENDS = ['09:45', '10:00', '10:15', '10:30', '10:45', '11:00', '11:15', '11:30'];
+  const PM = ['13:15', '13:30', '13:45', '14:00', '14:15', '14:30', '14:45', '15:00'];
+  const TIMES = [...ENDS, ...PM];
+  const price = (s: number, d: number, i: number) => Math.round((10 + s + d / 10 + i / 100) * 100) / 100;
+  function fifteenMinuteCsv(suspended: [string, string] | null): string {
+    const lines = ['datetime,symbol,open,high,low,close,volume,amount'];
+    for (const [s, sym] of ['SH600000', 'SH600004'].entries())
+      for (const [d, day] of ['2025-01-02', '2025-01-03'].entries())
+        TIMES.forEach((hm, i) => {
+          if (suspended !== null && suspended[0] === sym && suspended[1] === day)
+            lines.push(`${day} ${hm},${sym},0,0,0,0,0,0`);
+          else {
+            const p = price(s, d, i);
+            lines.push(`${day} ${hm},${sym},${p},${p},${p},${p},${100 * (i + 1)},${p * 100 * (i + 1)}`);
+          }
+        });
+    return `${lines.join('\n')}\n`;
+  }
+
+  it('imports a stock-major file with 16-bar days day by day, value for value', async () => {
+    const file = join(root, 'all-15m.csv');
+    writeFileSync(file, fifteenMinuteCsv(null));
+    const dir = join(root, 'all-ds');
+    const report = await importFiles(dir, {
+      minute: { files: [file], layout: 'all', mapping: CN_15MIN_BARS },
+    });
+    expect(report.ok).toBe(true);
+    expect(report.files[0]).toMatchObject({ stockDays: 4, rows: 64, error: null, date: null });
+    const ds = openDataset(dir);
+    expect([...ds.calendar.dates]).toEqual([20250102, 20250103]);
+    expect(ds.assets).toEqual(['600000.SH', '600004.SH']);
+    await ds.loadDay(1);
+    const f = ds.minuteBars(1, 1)!;
+    expect(f.time.length).toBe(16);
+    expect(f.time[0]).toBe((9 * 60 + 45) * 60_000);
+    expect(f.time[15]).toBe(15 * 3_600_000);
+    expect([...f.close]).toEqual(TIMES.map((_, i) => price(1, 1, i)));
+    expect([...f.volume]).toEqual(TIMES.map((_, i) => 100 * (i + 1)));
+  });
+
+  it("is what one file per stock cannot read: the 'stock' layout stops at the second stock", async () => {
+    const file = join(root, 'all-15m-b.csv');
+    writeFileSync(file, fifteenMinuteCsv(null));
+    const report = await importFiles(join(root, 'all-ds-b'), {
+      minute: { files: [file], layout: 'stock', mapping: CN_15MIN_BARS },
+    });
+    expect(report.ok).toBe(false);
+    expect(report.files[0]!.error).toMatch(/date order/);
+  });
+
+  it('rejects a suspended day printed with zero prices and reports it, writing the rest', async () => {
+    const file = join(root, 'all-15m-c.csv');
+    writeFileSync(file, fifteenMinuteCsv(['SH600004', '2025-01-02']));
+    const report = await importFiles(
+      join(root, 'all-ds-c'),
+      { minute: { files: [file], layout: 'all', mapping: CN_15MIN_BARS } },
+      { maxReject: 0.25 },
+    );
+    expect(report.ok).toBe(true);
+    expect(report.rejectedShare).toBe(0.25);
+    expect(report.files[0]!.stockDays).toBe(3);
+    expect(report.files[0]!.rejected).toHaveLength(1);
+    expect(report.files[0]!.rejected[0]).toMatchObject({ asset: '600004.SH', date: 20250102 });
+    expect(report.files[0]!.rejected[0]!.issues[0]!.code).toBe('BARS_NONPOSITIVE_PRICE');
   });
 });
 

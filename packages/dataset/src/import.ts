@@ -50,9 +50,12 @@ export const IMPORT_TICK_MAPPINGS: Readonly<Record<string, ColumnMapping>> = Obj
 
 /**
  * How intraday files are cut: `'day'` = one file per trading day holding all stocks, `'stock-day'` =
- * one file per stock and day, `'stock'` = one file per stock holding all its days (in date order).
+ * one file per stock and day, `'stock'` = one file per stock holding all its days (in date order),
+ * `'all'` = a file holding any stocks and days in any order (e.g. a vendor's one-file sample sorted
+ * by stock, then time). An `'all'` file is read whole into memory and then taken day by day, so it
+ * costs memory in proportion to its size: use it for files that fit (tens of millions of rows).
  */
-export type ImportLayout = 'day' | 'stock-day' | 'stock';
+export type ImportLayout = 'day' | 'stock-day' | 'stock' | 'all';
 
 /** One kind of intraday files to import (minute bars or tick snapshots). */
 export interface IntradayImport {
@@ -310,6 +313,35 @@ class FileStream {
         this.rep = this.reportOf(next.file);
         this.name = next.name;
         this.it = readFrames(this.kind, next.file, this.mapping, next.name);
+        if (this.layout === 'all') {
+          // any stocks and days: read it whole, then give its frames in date (then asset) order
+          const frames: Frame[] = [];
+          try {
+            for await (const f of this.it) frames.push(f);
+          } catch (e) {
+            if (!HfqError.is(e)) throw e;
+            this.fail(e.message, null);
+            continue;
+          }
+          this.it = null;
+          const other = frames.find(
+            (f) =>
+              (this.name.asset !== null && f.asset !== this.name.asset) ||
+              (this.name.date !== null && f.date !== this.name.date),
+          );
+          if (other !== undefined) {
+            this.fail(
+              `rows of ${other.asset} ${other.date} in the file of ${this.name.asset ?? ''} ${this.name.date ?? ''}`.trim(),
+              null,
+            );
+            continue;
+          }
+          frames.sort(
+            (x, y) => x.date! - y.date! || (x.asset! < y.asset! ? -1 : x.asset! > y.asset! ? 1 : 0),
+          );
+          this.buffered = frames;
+          continue;
+        }
         if (this.layout !== 'stock') {
           // one day per file: read it whole, so a file is written whole or not at all
           const frames: Frame[] = [];
@@ -454,10 +486,14 @@ async function importIntraday(
   for (const f of spec.files)
     if (!existsSync(f)) throw datasetError('DATASET_INPUT', `no file at ${f}`, { source: f, field: 'files' });
   const layout = spec.layout ?? 'day';
-  if (layout !== 'day' && layout !== 'stock-day' && layout !== 'stock')
-    throw datasetError('DATASET_INPUT', `layout must be day, stock-day or stock, got ${String(layout)}`, {
-      field: 'layout',
-    });
+  if (layout !== 'day' && layout !== 'stock-day' && layout !== 'stock' && layout !== 'all')
+    throw datasetError(
+      'DATASET_INPUT',
+      `layout must be day, stock-day, stock or all, got ${String(layout)}`,
+      {
+        field: 'layout',
+      },
+    );
   const mapping = spec.mapping ?? (kind === 'minute' ? CANONICAL_MINUTE : CANONICAL_TICK);
   const pattern = spec.pattern === undefined ? null : compilePattern(spec.pattern);
   if (layout === 'stock-day' && (pattern === null || pattern.date < 0))
@@ -486,7 +522,7 @@ async function importIntraday(
           : 1);
   let groups: { file: string; name: FileName }[][];
   if (layout === 'day') groups = [named.sort(byName)];
-  else if (layout === 'stock') groups = named.map((n) => [n]);
+  else if (layout === 'stock' || layout === 'all') groups = named.map((n) => [n]);
   else {
     const g = new Map<string, { file: string; name: FileName }[]>();
     for (const n of named) {
@@ -612,7 +648,8 @@ function readIndustries(
  * `import-report.json` beside `dataset.json`.
  *
  * Memory: one day of each file at a time (`'day'`, `'stock-day'`); with one file per stock, one
- * frame per open file (every stock's file is open at once, read in date order together).
+ * frame per open file (every stock's file is open at once, read in date order together); with
+ * `'all'`, each file whole (its frames are then given day by day).
  *
  * Progress: stage `import minute` / `import ticks`, unit `files`.
  * @throws `DATASET_EXISTS` when `dir` is not empty; `DATASET_INPUT` for nothing to import, a

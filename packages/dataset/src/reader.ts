@@ -70,6 +70,12 @@ export interface DatasetBacktestMarket<S = unknown> {
   styles?: S;
 }
 
+/** Where a stored panel's rows (dates) and columns (assets) go in the dataset's panels. */
+interface Placement {
+  rowOf: Int32Array;
+  colOf: Int32Array;
+}
+
 /** Which intraday kinds `loadDay` reads. */
 export interface LoadDayOptions {
   /** Minute bars (default true). */
@@ -344,6 +350,38 @@ export class DatasetReader {
     const raw = await readPanelsParquet(path);
     const out: Record<string, Panel<Float64Array>> = {};
     const dates = this.calendar.dates;
+    const calendar = this.calendar;
+    let layout: (Placement & { dates: Int32Array; assets: readonly string[] }) | undefined;
+    const placement = (
+      p: Panel,
+      assets: readonly string[],
+      what: string,
+      path: string,
+      name: string,
+    ): Placement & { dates: Int32Array; assets: readonly string[] } => {
+      const rowOf = Int32Array.from(p.dates, (d) => {
+        const t = calendar.indexOf(d);
+        if (t < 0)
+          throw datasetError('DATASET_CONTENT', `${what}: ${d} is not a day of the calendar`, {
+            source: path,
+            field: name,
+            date: d,
+          });
+        return t;
+      });
+      const ai = new Map(assets.map((a, i) => [a, i]));
+      const colOf = Int32Array.from(p.assets, (asset) => {
+        const a = ai.get(asset);
+        if (a === undefined)
+          throw datasetError('DATASET_CONTENT', `${what}: asset ${asset} is not an asset of the dataset`, {
+            source: path,
+            field: name,
+            asset,
+          });
+        return a;
+      });
+      return { rowOf, colOf, dates: p.dates, assets: p.assets };
+    };
     for (const [name, p] of Object.entries(raw)) {
       const n = p.dates.length * p.assets.length;
       if (n !== rows) {
@@ -356,27 +394,19 @@ export class DatasetReader {
           },
         );
       }
-      const ai = new Map(assets.map((a, i) => [a, i]));
+      // where each stored date and asset goes (computed once per layout: every field of a file
+      // has the same dates and assets, and a per-cell lookup cost ~30 s on 1,535 x 1,283 x 20)
+      if (p.dates !== layout?.dates || p.assets !== layout?.assets)
+        layout = placement(p, assets, what, path, name);
       const q = Panel.alloc(dates, assets, 'float64');
-      p.dates.forEach((d, ti) => {
-        const t = this.calendar.indexOf(d);
-        if (t < 0)
-          throw datasetError('DATASET_CONTENT', `${what}: ${d} is not a day of the calendar`, {
-            source: path,
-            field: name,
-            date: d,
-          });
-        p.assets.forEach((asset, k) => {
-          const a = ai.get(asset);
-          if (a === undefined)
-            throw datasetError('DATASET_CONTENT', `${what}: asset ${asset} is not an asset of the dataset`, {
-              source: path,
-              field: name,
-              asset,
-            });
-          q.values[t * assets.length + a] = p.values[ti * p.assets.length + k]!;
-        });
-      });
+      const { rowOf, colOf } = layout;
+      const nA = assets.length;
+      const nK = p.assets.length;
+      for (let ti = 0; ti < rowOf.length; ti++) {
+        const o = rowOf[ti]! * nA;
+        const src = ti * nK;
+        for (let k = 0; k < nK; k++) q.values[o + colOf[k]!] = p.values[src + k]!;
+      }
       out[name] = q;
     }
     return out;

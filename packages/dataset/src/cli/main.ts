@@ -31,7 +31,7 @@ Usage: hfq <verb> [options]    (hfq <verb> --help for each)
 Verbs:
   sim export <dir>        write the built-in simulated market as a dataset
   data import <dir> <file...> [--ticks <file...>] [--daily F] [--index-...] [--industries F]
-                          import your files (per day, per stock-day or per stock) into a new dataset
+                          import your files (per day, stock-day, stock or one file) into a new dataset
   data check <dir>        validate every partition of a dataset
   factors --data <dir> --set <name|file> --out <dir>
                           evaluate factors over a dataset, one file per date
@@ -58,7 +58,7 @@ minute and tick partitions per day, daily panels, the index and per-asset metada
   'data import': `Usage: hfq data import <dir> [<file>...] [--ticks <file>...] [options]
 
 Imports your own data into a new dataset in <dir>. Intraday files (CSV, .csv.gz or Parquet) come in
-one of three layouts (--layout, the same for minute bars and ticks):
+one of four layouts (--layout, the same for minute bars and ticks):
 
   day         one file per trading day holding all stocks (default). Files are taken in date order
               (from {date} in --pattern, else by name: name them 20240102.csv, ...).
@@ -67,6 +67,9 @@ one of three layouts (--layout, the same for minute bars and ticks):
               e.g.  hfq data import ds bars/*/*.csv --layout stock-day --pattern '{asset}/{date}.csv'
   stock       one file per stock holding all its days in date order; all files are read together.
               e.g.  hfq data import ds bars/*.parquet --layout stock --pattern '{asset}.parquet'
+  all         a file holding any stocks and days in any order (read whole into memory, then
+              taken day by day): a vendor's one-file sample.
+              e.g.  hfq data import ds bars15m.csv.gz --layout all
 
 A pattern ({asset}, {date} = yyyymmdd or yyyy-mm-dd, * = any text in one path segment) is matched
 against the end of each path; what it captures is checked against the rows and fills a column the
@@ -78,7 +81,7 @@ full report goes to <dir>/${IMPORT_REPORT_FILE} (and --report FILE). Exit 1 when
 be read or more than --max-reject of the stock-days were rejected.
 
   --ticks FILE...     the files after it are Level-2/tick snapshots (files before it: minute bars)
-  --layout L          day, stock-day or stock
+  --layout L          day, stock-day, stock or all
   --pattern P         file-name pattern (above)
   --mapping NAME      column names of the minute files: canonical (hfq's own, default), vendor
                       (symbol/exchange/tradingDay/time/.../turnover), derived (bars from trades)
@@ -290,8 +293,8 @@ async function dataImport(args: string[], io: CliIo, onProgress: Progress): Prom
     return table[name] as (typeof IMPORT_MAPPINGS)[string];
   };
   const layout = (values.layout as string | undefined) ?? 'day';
-  if (layout !== 'day' && layout !== 'stock-day' && layout !== 'stock')
-    throw new UsageError(`--layout must be day, stock-day or stock, got ${layout}`);
+  if (layout !== 'day' && layout !== 'stock-day' && layout !== 'stock' && layout !== 'all')
+    throw new UsageError(`--layout must be day, stock-day, stock or all, got ${layout}`);
   const pattern = values.pattern as string | undefined;
   const common = { layout, ...(pattern !== undefined ? { pattern } : {}) } as const;
   let maxReject = 0;
