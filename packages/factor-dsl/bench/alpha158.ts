@@ -14,7 +14,8 @@
 import { cpus, loadavg } from 'node:os';
 import { Panel, Rng } from '@hfq/core';
 import { diffFeature, loadAlpha158Fixture } from '../src/__fixtures__/alpha158/fixture.js';
-import { ALPHA158, type DailyFactorDef } from '../src/library/alpha158.js';
+import type { DailyFactorDef } from '../src/daily/evaluate.js';
+import { ALPHA158 } from '../src/library/alpha158.js';
 import {
   alpha158PolarsExprs,
   collectAlpha158Polars,
