@@ -9,6 +9,13 @@
  */
 export { type CheckDatasetOptions, checkDataset, type DatasetProblem } from './check.js';
 export type { DatasetError, DatasetErrorCode } from './errors.js';
+export {
+  DAILY_FACTOR_SETS,
+  type DailyFactorSet,
+  type DatasetDailyOptions,
+  evaluateDatasetDailyFactors,
+  resolveAnyFactorSet,
+} from './daily-factors.js';
 export { type DatasetEvaluateOptions, evaluateDatasetFactors } from './evaluate.js';
 export {
   compareFactorOutputs,
