@@ -8,7 +8,6 @@
  * command (`bin/hfq.js`). Layout: `docs/dataset.md`; command: `docs/cli.md`.
  */
 export { type CheckDatasetOptions, checkDataset, type DatasetProblem } from './check.js';
-export type { DatasetError, DatasetErrorCode } from './errors.js';
 export {
   DAILY_FACTOR_SETS,
   type DailyFactorSet,
@@ -16,6 +15,7 @@ export {
   evaluateDatasetDailyFactors,
   resolveAnyFactorSet,
 } from './daily-factors.js';
+export type { DatasetError, DatasetErrorCode } from './errors.js';
 export { type DatasetEvaluateOptions, evaluateDatasetFactors } from './evaluate.js';
 export {
   compareFactorOutputs,

@@ -95,8 +95,7 @@ export function alpha158PolarsExprs(p: Pl, windows: readonly number[] = [5, 10, 
   const ro = (d: number) => ({ windowSize: d, minPeriods: 1 });
   // A lag shifts the whole frame (rows are asset-major, every asset has all T days, `t` the day
   // index) and masks each asset's first k rows: no per-asset window expression per lag.
-  const ref = (x: Expr, k: number) =>
-    k === 0 ? x : p.when(t.gtEq(k)).then(x.shift(k)).otherwise(lit(null));
+  const ref = (x: Expr, k: number) => (k === 0 ? x : p.when(t.gtEq(k)).then(x.shift(k)).otherwise(lit(null)));
   const mean = (x: Expr, d: number) => ov(x.rollingMean(ro(d)));
   const sum = (x: Expr, d: number) => ov(x.rollingSum(ro(d)));
   const std = (x: Expr, d: number) => ov(x.rollingStd({ ...ro(d), ddof: 1 }));
