@@ -11,6 +11,7 @@ import {
   VBAR_FACTORS,
 } from '@hfq/factor-dsl';
 import { asyncBufferFromFile, parquetMetadataAsync } from 'hyparquet';
+import { type DailyFactorSet, evaluateDatasetDailyFactors } from './daily-factors.js';
 import { datasetError } from './errors.js';
 import { evaluateDatasetFactors } from './evaluate.js';
 import type { DatasetReader } from './reader.js';
@@ -152,7 +153,7 @@ function dateFile(out: string, date: number, shard: number, ext: string): string
  */
 export async function writeFactorShard(
   ds: DatasetReader,
-  factors: readonly FactorDef[],
+  factors: readonly FactorDef[] | DailyFactorSet,
   out: string,
   options: FactorShardOptions = {},
 ): Promise<FactorShardResult> {
@@ -163,7 +164,9 @@ export async function writeFactorShard(
     version: 1,
     dates: [...ds.calendar.dates],
     assets: [...ds.assets],
-    factors: factors.map((f) => f.id),
+    factors: Array.isArray(factors)
+      ? factors.map((f) => f.id)
+      : (factors as DailyFactorSet).defs.map((f) => f.name),
     fileFormat: format,
   };
   mkdirSync(out, { recursive: true });
@@ -190,7 +193,9 @@ export async function writeFactorShard(
   }
   const written: number[] = [];
   if (todo.length > 0) {
-    const cube = await evaluateDatasetFactors(ds, factors, { ...options, days: todo });
+    const cube = Array.isArray(factors)
+      ? await evaluateDatasetFactors(ds, factors, { ...options, days: todo })
+      : await evaluateDatasetDailyFactors(ds, (factors as DailyFactorSet).defs, { ...options, days: todo });
     const nA = ds.assets.length;
     const nF = manifest.factors.length;
     for (let k = 0; k < todo.length; k++) {

@@ -8,6 +8,13 @@
  * command (`bin/hfq.js`). Layout: `docs/dataset.md`; command: `docs/cli.md`.
  */
 export { type CheckDatasetOptions, checkDataset, type DatasetProblem } from './check.js';
+export {
+  DAILY_FACTOR_SETS,
+  type DailyFactorSet,
+  type DatasetDailyOptions,
+  evaluateDatasetDailyFactors,
+  resolveAnyFactorSet,
+} from './daily-factors.js';
 export type { DatasetError, DatasetErrorCode } from './errors.js';
 export { type DatasetEvaluateOptions, evaluateDatasetFactors } from './evaluate.js';
 export {

@@ -6,6 +6,8 @@
  * Semantics follow the fixture's rules (src/__fixtures__/alpha158/make_alpha158_fixtures.py):
  * missing values are polars nulls; rolling windows use `minPeriods: 1`, which skips nulls as
  * pandas does. What polars lacks is built from what it has:
+ * - Ref(x, k): the whole frame shifted by k with each asset's first k rows masked (rows are
+ *   asset-major with every day present, so this equals a per-asset shift without `over`);
  * - Rank(x, d): the counts of window values below / equal to the current one from d shifted
  *   copies (polars has no rolling rank or rolling map in nodejs-polars 0.26);
  * - IdxMax / IdxMin: a when-chain over the d shifted copies against the rolling max / min
@@ -91,7 +93,9 @@ export function alpha158PolarsExprs(p: Pl, windows: readonly number[] = [5, 10, 
   const v = col('volume');
   const t = col('t');
   const ro = (d: number) => ({ windowSize: d, minPeriods: 1 });
-  const ref = (x: Expr, k: number) => ov(x.shift(k));
+  // A lag shifts the whole frame (rows are asset-major, every asset has all T days, `t` the day
+  // index) and masks each asset's first k rows: no per-asset window expression per lag.
+  const ref = (x: Expr, k: number) => (k === 0 ? x : p.when(t.gtEq(k)).then(x.shift(k)).otherwise(lit(null)));
   const mean = (x: Expr, d: number) => ov(x.rollingMean(ro(d)));
   const sum = (x: Expr, d: number) => ov(x.rollingSum(ro(d)));
   const std = (x: Expr, d: number) => ov(x.rollingStd({ ...ro(d), ddof: 1 }));

@@ -49,6 +49,7 @@ async function alpha158Part() {
     days: arg('alpha158-days', 800),
     reps: arg('alpha158-reps', 3),
     warmup: arg('alpha158-warmup', 1),
+    workers: arg('alpha158-workers', availableParallelism()),
     log: (line) => console.log(line),
   });
 }

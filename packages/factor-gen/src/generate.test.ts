@@ -418,7 +418,7 @@ describe('generateFactors against a local chat-completions server', () => {
     await expect(
       generateFactors({ client, source: 'minute', existing: [], count: 0, sample }),
     ).rejects.toThrow(/count/);
-    await expect(generateFactors({ client, source: 'daily' as never, count: 1, sample })).rejects.toThrow(
+    await expect(generateFactors({ client, source: 'weekly' as never, count: 1, sample })).rejects.toThrow(
       /source/,
     );
     await expect(

@@ -3,9 +3,12 @@ import type { ChatClient, ChatReply } from './chat-client.js';
 import { llmError } from './errors.js';
 import { extractCandidates } from './extract.js';
 import {
-  type CheckedFactor,
+  type CheckedCandidate,
   checkCandidate,
+  DEFAULT_DAILY_FIELDS,
+  dailyLibraryFor,
   type FactorLimits,
+  type GenerationSource,
   libraryExamples,
   libraryFactors,
   operatorsFor,
@@ -83,7 +86,7 @@ export interface FailedRound {
  */
 export interface GenerationSample {
   evaluate(
-    factors: readonly CheckedFactor[],
+    factors: readonly CheckedCandidate[],
     options: TaskOptions,
   ): Promise<readonly Panel[]> | readonly Panel[];
   /** Forward returns on the sample (e.g. `forwardReturns(close, 1, 6)` from `@hfq/metrics`). */
@@ -96,7 +99,15 @@ export interface GenerationSample {
 export interface GenerateFactorsOptions extends TaskOptions {
   /** Chat client (`createChatClient(...)`, or any `ChatClient`). */
   client: ChatClient;
-  source: SourceKind;
+  /**
+   * The level and source formulas are written for: `minute`, `vbar`, `tick` (one value per
+   * stock-day from that day's frame), or `'daily'` (the daily level: the prompt lists the daily
+   * fields and the daily operators of the one operator table, candidates are checked with
+   * `checkDaily`, and `sample` is a `dailySample`).
+   */
+  source: GenerationSource;
+  /** Input names daily formulas may read (`source: 'daily'`). Default `DEFAULT_DAILY_FIELDS`. */
+  dailyFields?: readonly string[];
   /** Factors wanted (accepted after screening). */
   count: number;
   sample: GenerationSample;
@@ -216,9 +227,11 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
 
   // Formulas already taken: their hashes are duplicates, their text goes into the prompt.
   const seen = new Map<string, string>();
-  const existingChecked: CheckedFactor[] = [];
-  for (const f of options.existing ?? libraryFactors(source).map((x) => x.formula)) {
-    const c = checkCandidate(f, source, options.limits);
+  const dailyFields = options.dailyFields ?? DEFAULT_DAILY_FIELDS;
+  const existingChecked: CheckedCandidate[] = [];
+  const shipped = source === 'daily' ? dailyLibraryFor(dailyFields) : libraryFactors(source as SourceKind);
+  for (const f of options.existing ?? shipped.map((x) => x.formula)) {
+    const c = checkCandidate(f, source, options.limits, dailyFields);
     if (!seen.has(c.hash)) {
       seen.set(c.hash, c.text);
       existingChecked.push(c);
@@ -236,9 +249,16 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
     source,
     sourceDoc: SOURCE_DOCS[source],
     operators: operatorsFor(source).map(promptOperator),
-    fields: promptFields(source),
-    examples: options.examples ?? libraryExamples(source, 6),
-    rules: promptRules(limits),
+    fields: promptFields(source, dailyFields),
+    examples:
+      options.examples ??
+      (source === 'daily'
+        ? shipped.slice(0, 6).map((f) => ({
+            formula: checkCandidate(f.formula, source, options.limits, dailyFields).text,
+            meaning: f.meaning,
+          }))
+        : libraryExamples(source, 6)),
+    rules: promptRules(limits, source),
     ...(options.themes !== undefined && { themes: options.themes }),
   };
   // The first round's prompt, as sent (later rounds add the formulas accepted so far).
@@ -304,14 +324,14 @@ export async function generateFactors(options: GenerateFactorsOptions): Promise<
         report.push({ round, formula: keep(r.text), status: 'rejected', reason: r.reason });
 
       // The gate: the language's checker, then the AST-hash duplicate test.
-      const fresh: { entry: CandidateReport; checked: CheckedFactor; meaning: string }[] = [];
+      const fresh: { entry: CandidateReport; checked: CheckedCandidate; meaning: string }[] = [];
       for (const c of candidates) {
         const entry: CandidateReport = { round, formula: keep(c.formula), status: 'rejected' };
         if (c.name !== undefined) entry.name = keep(c.name, 80);
         report.push(entry);
-        let checked: CheckedFactor;
+        let checked: CheckedCandidate;
         try {
-          checked = checkCandidate(c.formula, source, options.limits);
+          checked = checkCandidate(c.formula, source, options.limits, dailyFields);
         } catch (e) {
           entry.reason = HfqError.is(e) ? (LANGUAGE_REASONS[e.code] ?? 'parse') : 'internal';
           entry.detail = keep(e instanceof Error ? e.message : String(e), 500);
@@ -447,10 +467,10 @@ function countReasons(report: readonly CandidateReport[]): Record<string, number
 /** Evaluates the batch; when that throws (not an abort), each formula alone. */
 async function evaluateEach(
   sample: GenerationSample,
-  factors: readonly CheckedFactor[],
+  factors: readonly CheckedCandidate[],
   task: TaskOptions,
 ): Promise<({ panel: Panel } | { error: string })[]> {
-  const one = async (fs: readonly CheckedFactor[]) => {
+  const one = async (fs: readonly CheckedCandidate[]) => {
     const panels = await sample.evaluate(fs, task);
     if (panels.length !== fs.length) {
       throw llmError(

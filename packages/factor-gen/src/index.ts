@@ -40,6 +40,12 @@ export {
   type RejectReason,
 } from './generate.js';
 export {
+  type CheckedCandidate,
+  DEFAULT_DAILY_FIELDS,
+  dailyLibraryFor,
+  type GenerationSource,
+} from './language.js';
+export {
   type FactorLibraryFile,
   type FactorScreenStats,
   type GeneratedFactor,
@@ -58,7 +64,12 @@ export {
   promptHash,
 } from './prompt.js';
 export { createRedactor, type Redact } from './redact.js';
-export { type MarketSampleOptions, marketSample } from './sample.js';
+export {
+  type DailySampleOptions,
+  dailySample,
+  type MarketSampleOptions,
+  marketSample,
+} from './sample.js';
 export {
   DEFAULT_SCREENING,
   type ScreenInput,

@@ -52,13 +52,18 @@ export const MAX_AVOID_IN_PROMPT = 60;
  * Deterministic: the same input gives the same messages and the same {@link promptHash}.
  */
 export function buildFactorPrompt(input: FactorPromptInput): ChatMessage[] {
+  const daily = input.source === 'daily';
   const system = [
     'You write stock-selection factors in the hfq factor language.',
-    `Each factor is one formula over a single ${input.source} frame (one stock, one trading day) that`,
+    daily
+      ? 'Each factor is one formula of the daily level, over daily panels (all stocks, all trading days), that'
+      : `Each factor is one formula over a single ${input.source} frame (one stock, one trading day) that`,
     'evaluates to one number per stock per day. Higher or lower values should predict the',
     "stock's return over the next week, across stocks.",
     'Use only the operators and fields listed. Write formulas, never code. No look-ahead: the',
-    "language only reads the day's own data.",
+    daily
+      ? 'language only reads the day itself and earlier days.'
+      : "language only reads the day's own data.",
     'Answer with one JSON object and nothing else:',
     '{"factors": [{"name": "snake_case_name", "formula": "...", "meaning": "one line"}]}',
   ].join('\n');
@@ -67,7 +72,7 @@ export function buildFactorPrompt(input: FactorPromptInput): ChatMessage[] {
     `Write ${input.count} new, diverse factors for the \`${input.source}\` source.`,
     input.themes ? `Cover these families: ${input.themes}.` : '',
     '',
-    `## The ${input.source} frame`,
+    daily ? '## The daily level' : `## The ${input.source} frame`,
     input.sourceDoc,
     '',
     '## Fields',

@@ -1,6 +1,8 @@
-import type { Panel, TaskOptions } from '@hfq/core';
+import { HfqError, type Panel, type TaskOptions } from '@hfq/core';
 import type { FactorLimits, SourceKind } from '@hfq/factor-dsl';
 import {
+  type DailyEvaluateOptions,
+  evaluateDaily,
   evaluateFactors,
   type FactorDef,
   type FactorMarket,
@@ -8,7 +10,7 @@ import {
   type VolumeBarOptions,
 } from '@hfq/factor-dsl';
 import type { GenerationSample } from './generate.js';
-import type { CheckedFactor } from './language.js';
+import type { CheckedCandidate, CheckedFactor } from './language.js';
 
 /** Options of {@link marketSample}. */
 export interface MarketSampleOptions {
@@ -54,8 +56,17 @@ export function marketSample(options: MarketSampleOptions): GenerationSample {
     get present() {
       return present;
     },
-    async evaluate(factors: readonly CheckedFactor[], task: TaskOptions): Promise<Panel[]> {
-      if (factors.length === 0) return [];
+    async evaluate(candidates: readonly CheckedCandidate[], task: TaskOptions): Promise<Panel[]> {
+      if (candidates.length === 0) return [];
+      if (candidates.some((c) => !('source' in c)))
+        throw new HfqError(
+          'DSL_INPUT',
+          'marketSample evaluates intraday formulas; use dailySample for the daily level',
+          {
+            field: 'source',
+          },
+        );
+      const factors = candidates as readonly CheckedFactor[];
       const source = factors[0]!.source;
       const defs: FactorDef[] = factors.map((f, i) => ({
         id: `candidate_${i}`,
@@ -75,6 +86,39 @@ export function marketSample(options: MarketSampleOptions): GenerationSample {
       });
       present ??= cube.factorPanel('presence').map((v) => (v > 0 ? 1 : 0));
       return factors.map((_, i) => cube.factorPanel(i));
+    },
+  };
+}
+
+/** Options of {@link dailySample}. */
+export interface DailySampleOptions {
+  /**
+   * Daily inputs by name, dates x assets, all on the same dates and assets (e.g. a dataset's
+   * `daily()` panels): the names a generated formula may read (pass `Object.keys(inputs)` as
+   * `generateFactors`' `dailyFields`).
+   */
+  inputs: Readonly<Record<string, Panel>>;
+  /** Forward returns on the inputs' dates and assets (`forwardReturns(close, 1, 6)` of `@hfq/metrics`). */
+  forward: Panel;
+  /** Stock-days that exist (finite, non-zero): the coverage denominator. Default: every cell. */
+  present?: Panel;
+  /** `evaluateDaily`'s options (industry groups, minPeriods, workers, limits). */
+  evaluate?: DailyEvaluateOptions;
+}
+
+/**
+ * A `GenerationSample` for `source: 'daily'`: evaluates candidates (checked by `checkDaily`) with
+ * `evaluateDaily` over the given daily panels, all of them in one call (shared subexpressions once).
+ */
+export function dailySample(options: DailySampleOptions): GenerationSample {
+  return {
+    forward: options.forward,
+    ...(options.present !== undefined && { present: options.present }),
+    async evaluate(candidates: readonly CheckedCandidate[]): Promise<Panel[]> {
+      if (candidates.length === 0) return [];
+      const defs = candidates.map((c, i) => ({ name: `candidate_${i}`, formula: c.text }));
+      const out = await evaluateDaily(defs, options.inputs, options.evaluate ?? {});
+      return defs.map((d) => out[d.name]!);
     },
   };
 }

@@ -114,7 +114,9 @@ Evaluates a factor set over a dataset, streaming one day partition at a time, an
 shard does nothing.
 
   --data DIR      the dataset
-  --set NAME|FILE library, baseline, minute, vbar, tick, or a JSON file [{id, source, formula}]
+  --set NAME|FILE library, baseline, minute, vbar, tick (intraday), alpha158, daily (daily level:
+                  dataset's daily panels, industry codes, intraday factors by id), or a JSON
+                  file [{id, source, formula}] (source minute|vbar|tick, or daily for all)
   --out DIR       output directory (all shards of a run write into the same one)
   --format F      parquet (default) or csv
   --shard i/N     evaluate only the i-th (0-based) of N contiguous blocks of days
@@ -460,8 +462,9 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
   });
   if (values.help) return help(io, 'factors');
   if (positionals.length > 0) throw new UsageError(`unexpected argument: ${positionals[0]}`);
-  const { compareFactorOutputs, readFactorOutput, resolveFactorSet, verifyFactorOutput, writeFactorShard } =
-    await import('../factor-output.js');
+  const { compareFactorOutputs, readFactorOutput, verifyFactorOutput, writeFactorShard } = await import(
+    '../factor-output.js'
+  );
   if (values.against !== undefined && values.verify === undefined)
     throw new UsageError('--against goes with --verify <out>');
   if (values.verify !== undefined) {
@@ -504,7 +507,8 @@ async function factors(args: string[], io: CliIo, onProgress: Progress): Promise
     env: io.env ?? {},
   });
   const shard = { index: resolved.index, count: resolved.count };
-  const set = resolveFactorSet(values.set as string);
+  const { resolveAnyFactorSet } = await import('../daily-factors.js');
+  const set = resolveAnyFactorSet(values.set as string);
   const { openDataset } = await import('../reader.js');
   const ds = openDataset(values.data as string, { loadOnDemand: true });
   const r = await writeFactorShard(ds, set, values.out as string, { format, shard, onProgress }).finally(() =>

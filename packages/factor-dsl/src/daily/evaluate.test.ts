@@ -166,3 +166,34 @@ describe('evaluateDaily against the numpy reference (__fixtures__/make_daily_fix
     );
   });
 });
+
+describe('evaluateDaily on worker threads', () => {
+  it('gives bit-identical values with workers: 2 (blocks of assets) and on the calling thread', async () => {
+    const { testDailyMarket } = await import('./test-market.js');
+    const { ALPHA158 } = await import('../library/alpha158.js');
+    const { inputs: market } = testDailyMarket(70, 150, 11);
+    const defs = ALPHA158.slice(0, 60).concat(ALPHA158.slice(-20));
+    const one = await evaluateDaily(defs, market);
+    const two = await evaluateDaily(defs, market, { workers: 2 });
+    let finite = 0;
+    for (const d of defs) {
+      const a = one[d.name]!.values;
+      const b = two[d.name]!.values;
+      expect(b.length, d.name).toBe(a.length);
+      for (let i = 0; i < a.length; i++) {
+        if (!Object.is(a[i], b[i])) expect([d.name, i, b[i]]).toEqual([d.name, i, a[i]]);
+        if (Number.isFinite(a[i]!)) finite++;
+      }
+    }
+    expect(finite).toBeGreaterThan(defs.length * 70 * 150 * 0.5);
+  });
+
+  it('runs cross-sectional formulas on the calling thread whatever workers says', async () => {
+    const { testDailyMarket } = await import('./test-market.js');
+    const { inputs: market, industry: ind } = testDailyMarket(30, 140, 5);
+    const defs = [{ name: 'r', formula: 'cs_rank(close / delay(close, 5))' }];
+    const one = await evaluateDaily(defs, market, { groups: { industry: ind } });
+    const two = await evaluateDaily(defs, market, { groups: { industry: ind }, workers: 2 });
+    expect(Array.from(two.r!.values)).toEqual(Array.from(one.r!.values));
+  });
+});

@@ -1,13 +1,9 @@
 import { HfqError, Panel } from '@hfq/core';
-import type { FactorAst } from '../language/ast.js';
 import { dslError } from '../language/errors.js';
-import { canonicalize } from '../language/hash.js';
 import { type FactorLimits, resolveLimits } from '../language/limits.js';
-import { printFactor } from '../language/printer.js';
-import { getOperator } from '../ops/table.js';
 import { type CheckedDaily, checkDaily } from './check.js';
-import { CS_KERNELS } from './cross-section.js';
-import { KernelScratch, NO_MIN_PERIODS, TS_KERNELS } from './kernels.js';
+import { planDaily, runDailyBlock } from './engine.js';
+import { runDailyInWorkers } from './pool.js';
 
 /** A daily factor: a name and a formula of the daily level (hfq spelling or qlib's syntax). */
 export interface DailyFactorDef {
@@ -35,19 +31,15 @@ export interface DailyEvaluateOptions {
   /** Safety limits (`DEFAULT_LIMITS`); windows are in trading days. */
   limits?: Partial<FactorLimits>;
   /**
-   * Worker threads. Accepted (an integer >= 1) for the interface's sake; evaluation currently runs
-   * on the calling thread whatever the value.
+   * Threads (an integer >= 1; default 1, the calling thread). With more, the assets are split into
+   * that many contiguous blocks evaluated by worker threads over shared memory (the inputs are
+   * copied once into `SharedArrayBuffer`s, each worker writes its columns of the outputs); the
+   * workers are started on first use and kept (unreferenced, so they never keep a process alive)
+   * for later calls with the same count. Formulas with a cross-sectional or group operator, and
+   * panels of fewer than 64 assets per thread, run on the calling thread. Values do not depend on
+   * the number of threads.
    */
   workers?: number;
-}
-
-interface Node {
-  readonly key: string;
-  readonly ast: FactorAst;
-  readonly args: Node[];
-  readonly params: number[];
-  uses: number;
-  value?: Float64Array | number;
 }
 
 /**
@@ -79,8 +71,34 @@ export async function evaluateDaily(
   inputs: Readonly<Record<string, Panel>>,
   options: DailyEvaluateOptions = {},
 ): Promise<Record<string, Panel>> {
-  return evaluateDailySync(defs, inputs, options);
+  const p = prepare(defs, inputs, options);
+  const { T, N } = p;
+  const workers = Math.min(p.workers, Math.floor(N / MIN_ASSETS_PER_WORKER));
+  if (workers < 2 || p.plan.crossSection) return runOnThisThread(p);
+  const shared = (n: number) => new Float64Array(new SharedArrayBuffer(n * 8));
+  const fields: Record<string, Float64Array> = {};
+  for (const name of p.plan.fields) {
+    const v = shared(T * N);
+    v.set(inputs[name]!.values);
+    fields[name] = v;
+  }
+  const outs = defs.map(() => shared(T * N));
+  await runDailyInWorkers(workers, {
+    formulas: p.checked.map((c) => c.text),
+    fieldNames: p.names,
+    limits: p.limits,
+    minWindow: p.minWindow,
+    T,
+    N,
+    dates: p.dates,
+    fields,
+    outs,
+  });
+  return Object.fromEntries(defs.map((d, i) => [d.name, new Panel(p.dates, p.assets, outs[i]!)]));
 }
+
+/** Fewer assets per worker than this are not worth a thread. */
+const MIN_ASSETS_PER_WORKER = 64;
 
 /**
  * `evaluateDaily` on the calling thread, synchronously (what the asynchronous function runs).
@@ -91,6 +109,48 @@ export function evaluateDailySync(
   inputs: Readonly<Record<string, Panel>>,
   options: DailyEvaluateOptions = {},
 ): Record<string, Panel> {
+  return runOnThisThread(prepare(defs, inputs, options));
+}
+
+interface Prepared {
+  checked: CheckedDaily[];
+  plan: ReturnType<typeof planDaily>;
+  names: string[];
+  limits: FactorLimits;
+  minWindow: boolean;
+  workers: number;
+  T: number;
+  N: number;
+  dates: Int32Array;
+  assets: readonly string[];
+  inputs: Readonly<Record<string, Panel>>;
+  industry: ((t: number) => ArrayLike<number>) | undefined;
+  defs: readonly DailyFactorDef[];
+}
+
+function runOnThisThread(p: Prepared): Record<string, Panel> {
+  const { T, N, inputs } = p;
+  const outs = p.defs.map(() => new Float64Array(T * N));
+  runDailyBlock(p.plan, {
+    T,
+    nAll: N,
+    a0: 0,
+    a1: N,
+    dates: p.dates,
+    field: (name) => inputs[name]!.values,
+    industry: p.industry,
+    minWindow: p.minWindow,
+    outs,
+  });
+  return Object.fromEntries(p.defs.map((d, i) => [d.name, new Panel(p.dates, p.assets, outs[i]!)]));
+}
+
+/** Validates the definitions, inputs and options, checks every formula and plans the graph. */
+function prepare(
+  defs: readonly DailyFactorDef[],
+  inputs: Readonly<Record<string, Panel>>,
+  options: DailyEvaluateOptions,
+): Prepared {
   const limits = resolveLimits(options.limits);
   if (!Array.isArray(defs) || defs.length === 0) {
     throw dslError('DSL_INPUT', 'evaluateDaily needs at least one factor definition', { field: 'defs' });
@@ -150,111 +210,21 @@ export function evaluateDailySync(
     }
   }
 
-  // The shared graph: one node per distinct canonical subexpression.
-  const nodes = new Map<string, Node>();
-  const build = (ast: FactorAst): Node => {
-    const canon = canonicalize(ast);
-    const key = printFactor(canon);
-    let node = nodes.get(key);
-    if (node !== undefined) return node;
-    const args: Node[] = [];
-    const params: number[] = [];
-    if (canon.kind === 'call') {
-      const op = getOperator(canon.op, 'daily')!;
-      op.args.forEach((spec, k) => {
-        const a = canon.args[k]!;
-        if (spec.kind === 'value') args.push(build(a));
-        else params.push((a as { value: number }).value);
-      });
-    }
-    node = { key, ast: canon, args, params, uses: 0 };
-    for (const a of args) a.uses++;
-    nodes.set(key, node);
-    return node;
-  };
-  const roots = checked.map((c) => build(c.ast));
-  for (const r of roots) r.uses++;
-
-  const ctx: Ctx = {
+  return {
+    checked,
+    plan: planDaily(checked.map((c) => c.ast)),
+    names,
+    limits,
+    minWindow: minPeriods === 'window',
+    workers,
     T,
     N,
     dates,
+    assets,
     inputs,
     industry,
-    minWindow: minPeriods === 'window',
-    scratch: new KernelScratch(),
-    broadcast: new Map(),
-    pool: [],
-    transposed: new Map(),
-    rowX: new Float64Array(N),
-    rowY: new Float64Array(N),
-    rowOut: new Float64Array(N),
+    defs,
   };
-  const release = (n: Node) => {
-    if (--n.uses !== 0) return;
-    // Literals, and inputs (shared through ctx.transposed), are not pooled.
-    if (typeof n.value !== 'number' && n.value !== undefined && n.ast.kind === 'call') ctx.pool.push(n.value);
-    n.value = undefined;
-  };
-  const evalNode = (n: Node): Float64Array | number => {
-    if (n.value !== undefined) return n.value;
-    const vals = n.args.map(evalNode);
-    n.value = compute(n, vals, ctx);
-    for (const a of n.args) release(a);
-    return n.value;
-  };
-  const out: Record<string, Panel> = {};
-  defs.forEach((def, i) => {
-    const root = roots[i]!;
-    const v = evalNode(root);
-    // Each output is its own date-major array (transposed back from the internal layout).
-    const values = new Float64Array(T * N);
-    if (typeof v === 'number') values.fill(v);
-    else transpose(v, N, T, values);
-    out[def.name] = new Panel(dates, assets, values);
-    release(root);
-  });
-  return out;
-}
-
-interface Ctx {
-  T: number;
-  N: number;
-  dates: Int32Array;
-  inputs: Readonly<Record<string, Panel>>;
-  industry: ((t: number) => ArrayLike<number>) | undefined;
-  minWindow: boolean;
-  scratch: KernelScratch;
-  broadcast: Map<number, Float64Array>;
-  /** Released intermediate buffers (length T * N), reused instead of allocating. */
-  pool: Float64Array[];
-  /** Inputs in the internal asset-major layout, by field name. */
-  transposed: Map<string, Float64Array>;
-  rowX: Float64Array;
-  rowY: Float64Array;
-  rowOut: Float64Array;
-}
-
-/**
- * Intermediate panels are kept asset-major (`v[a * T + t]`: one asset's days contiguous), so the
- * time-series kernels, most of the work, read and write their series in place; inputs are
- * transposed once, cross-sectional operators gather each date, outputs are transposed back.
- */
-function take(ctx: Ctx): Float64Array {
-  return ctx.pool.pop() ?? new Float64Array(ctx.T * ctx.N);
-}
-
-function transpose(src: ArrayLike<number>, rows: number, cols: number, out: Float64Array): Float64Array {
-  // out[c * rows + r] = src[r * cols + c], in blocks for cache locality.
-  const B = 32;
-  for (let r0 = 0; r0 < rows; r0 += B) {
-    const r1 = Math.min(rows, r0 + B);
-    for (let c0 = 0; c0 < cols; c0 += B) {
-      const c1 = Math.min(cols, c0 + B);
-      for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) out[c * rows + r] = src[r * cols + c]!;
-    }
-  }
-  return out;
 }
 
 function checkInputs(inputs: Readonly<Record<string, Panel>>): {
@@ -310,203 +280,3 @@ function resolveIndustry(
   }
   return () => g;
 }
-
-/** A literal broadcast to a full panel (cached per value within one evaluation). */
-function full(v: Float64Array | number, ctx: Ctx): Float64Array {
-  // (A literal is the same in both layouts.)
-  if (typeof v !== 'number') return v;
-  let a = ctx.broadcast.get(v);
-  if (a === undefined) {
-    a = new Float64Array(ctx.T * ctx.N).fill(v);
-    ctx.broadcast.set(v, a);
-  }
-  return a;
-}
-
-function fieldValues(name: string, ctx: Ctx): Float64Array {
-  let v = ctx.transposed.get(name);
-  if (v === undefined) {
-    v = transpose(ctx.inputs[name]!.values, ctx.T, ctx.N, new Float64Array(ctx.T * ctx.N));
-    ctx.transposed.set(name, v);
-  }
-  return v;
-}
-
-function compute(n: Node, vals: (Float64Array | number)[], ctx: Ctx): Float64Array | number {
-  const ast = n.ast;
-  if (ast.kind === 'num') return ast.value;
-  if (ast.kind === 'field') return fieldValues(ast.name, ctx);
-  const op = getOperator(ast.op, 'daily')!;
-  const size = ctx.T * ctx.N;
-  if (op.family === 'daily_ts') {
-    const kernel = TS_KERNELS.get(op.name)!;
-    const x = full(vals[0]!, ctx);
-    const y = vals.length > 1 ? full(vals[1]!, ctx) : undefined;
-    const out = take(ctx);
-    const { T, N } = ctx;
-    const w = n.params[0]!;
-    const minp = ctx.minWindow && !NO_MIN_PERIODS.has(op.name) ? w : 1;
-    for (let a = 0; a < N; a++) {
-      const lo = a * T;
-      kernel(
-        x.subarray(lo, lo + T),
-        y?.subarray(lo, lo + T),
-        out.subarray(lo, lo + T),
-        n.params,
-        minp,
-        ctx.scratch,
-      );
-    }
-    return out;
-  }
-  if (op.family === 'cross_section' || op.family === 'group') {
-    const kernel = CS_KERNELS.get(op.name)!;
-    const x = full(vals[0]!, ctx);
-    const y = vals.length > 1 ? full(vals[1]!, ctx) : undefined;
-    const out = take(ctx);
-    const { T, N, rowX, rowY, rowOut } = ctx;
-    for (let t = 0; t < T; t++) {
-      for (let a = 0, i = t; a < N; a++, i += T) rowX[a] = x[i]!;
-      if (y !== undefined) for (let a = 0, i = t; a < N; a++, i += T) rowY[a] = y[i]!;
-      const row = { x: rowX, out: rowOut, params: n.params, date: ctx.dates[t]! } as Parameters<
-        typeof kernel
-      >[0];
-      if (y !== undefined) row.y = rowY;
-      if (ctx.industry !== undefined) row.industry = ctx.industry(t);
-      try {
-        kernel(row);
-      } catch (e) {
-        if (e instanceof HfqError)
-          throw new HfqError(e.code, e.message, { ...e.context, date: ctx.dates[t]! });
-        throw e;
-      }
-      for (let a = 0, i = t; a < N; a++, i += T) out[i] = rowOut[a]!;
-    }
-    return out;
-  }
-  // Literal parameters (clip's bounds) follow the value arguments.
-  return elementwise(op.name, [...vals, ...n.params], size, ctx);
-}
-
-const f = (v: number) => (v - v === 0 ? v : NaN);
-
-/** Elementwise operators at the daily level (constant-folded when every argument is a literal). */
-function elementwise(
-  name: string,
-  vals: (Float64Array | number)[],
-  size: number,
-  ctx: Ctx,
-): Float64Array | number {
-  const fn = SCALAR[name];
-  if (fn === undefined) throw new Error(`daily evaluator: no kernel for ${name}`);
-  if (vals.every((v) => typeof v === 'number')) return fn(...(vals as number[]));
-  const out = take(ctx);
-  const [a, b, c] = vals;
-  if (vals.length === 1) {
-    const x = a as Float64Array;
-    switch (name) {
-      case 'abs':
-        for (let i = 0; i < size; i++) out[i] = Math.abs(x[i]!);
-        return out;
-      case 'neg':
-        for (let i = 0; i < size; i++) out[i] = -x[i]!;
-        return out;
-      case 'log':
-        for (let i = 0; i < size; i++) {
-          const v = x[i]!;
-          out[i] = v > 0 ? Math.log(v) : NaN;
-        }
-        return out;
-      default:
-        for (let i = 0; i < size; i++) out[i] = fn(x[i]!);
-        return out;
-    }
-  }
-  const A = typeof a === 'number' ? undefined : a!;
-  const B = typeof b === 'number' ? undefined : b!;
-  const an = a as number;
-  const bn = b as number;
-  if (vals.length === 2) {
-    switch (name) {
-      case 'add':
-        for (let i = 0; i < size; i++) out[i] = (A ? A[i]! : an) + (B ? B[i]! : bn);
-        return out;
-      case 'sub':
-        for (let i = 0; i < size; i++) out[i] = (A ? A[i]! : an) - (B ? B[i]! : bn);
-        return out;
-      case 'mul':
-        for (let i = 0; i < size; i++) out[i] = (A ? A[i]! : an) * (B ? B[i]! : bn);
-        return out;
-      case 'div':
-        for (let i = 0; i < size; i++) {
-          const d = B ? B[i]! : bn;
-          out[i] = d !== 0 ? (A ? A[i]! : an) / d : NaN;
-        }
-        return out;
-      case 'gt':
-        for (let i = 0; i < size; i++) {
-          const p = A ? A[i]! : an;
-          const q = B ? B[i]! : bn;
-          out[i] = +(p > q); // a missing side compares as 0 (pandas), which `>` gives for NaN
-        }
-        return out;
-      case 'lt':
-        for (let i = 0; i < size; i++) {
-          const p = A ? A[i]! : an;
-          const q = B ? B[i]! : bn;
-          out[i] = +(p < q);
-        }
-        return out;
-      case 'maximum':
-        for (let i = 0; i < size; i++) out[i] = Math.max(A ? A[i]! : an, B ? B[i]! : bn);
-        return out;
-      case 'minimum':
-        for (let i = 0; i < size; i++) out[i] = Math.min(A ? A[i]! : an, B ? B[i]! : bn);
-        return out;
-      default:
-        for (let i = 0; i < size; i++) out[i] = fn(A ? A[i]! : an, B ? B[i]! : bn);
-        return out;
-    }
-  }
-  const C = typeof c === 'number' ? undefined : c!;
-  const cn = c as number;
-  for (let i = 0; i < size; i++) out[i] = fn(A ? A[i]! : an, B ? B[i]! : bn, C ? C[i]! : cn);
-  return out;
-}
-
-const miss = (v: number) => Number.isNaN(v);
-const cmp = (r: boolean, a: number, b: number) => (miss(a) || miss(b) ? 0 : +r);
-
-/** Scalar semantics of the elementwise operators at the daily level. */
-const SCALAR: Readonly<Record<string, (...x: number[]) => number>> = {
-  add: (a, b) => a! + b!,
-  sub: (a, b) => a! - b!,
-  mul: (a, b) => a! * b!,
-  div: (a, b) => (b !== 0 ? a! / b! : NaN),
-  pow: (a, b) => f(a! ** b!),
-  neg: (a) => -a!,
-  lt: (a, b) => cmp(a! < b!, a!, b!),
-  le: (a, b) => cmp(a! <= b!, a!, b!),
-  gt: (a, b) => cmp(a! > b!, a!, b!),
-  ge: (a, b) => cmp(a! >= b!, a!, b!),
-  eq: (a, b) => cmp(a === b, a!, b!),
-  ne: (a, b) => (miss(a!) || miss(b!) ? 1 : +(a !== b)),
-  and: (a, b) => (miss(a!) || miss(b!) ? NaN : +(a !== 0 && b !== 0)),
-  or: (a, b) => (miss(a!) || miss(b!) ? NaN : +(a !== 0 || b !== 0)),
-  not: (a) => (miss(a!) ? NaN : +(a === 0)),
-  if: (c, a, b) => (miss(c!) ? NaN : c !== 0 ? a! : b!),
-  where: (c, x) => (!miss(c!) && c !== 0 ? x! : NaN),
-  fill_nan: (x, v) => (x! - x! === 0 ? x! : v!),
-  abs: (x) => Math.abs(x!),
-  sign: (x) => Math.sign(x!),
-  log: (x) => (x! > 0 ? Math.log(x!) : NaN),
-  log1p: (x) => (x! > -1 ? Math.log1p(x!) : NaN),
-  slog: (x) => Math.sign(x!) * Math.log1p(Math.abs(x!)),
-  exp: (x) => f(Math.exp(x!)),
-  sqrt: (x) => (x! >= 0 ? Math.sqrt(x!) : NaN),
-  tanh: (x) => Math.tanh(x!),
-  maximum: (a, b) => Math.max(a!, b!),
-  minimum: (a, b) => Math.min(a!, b!),
-  clip: (x, lo, hi) => (miss(x!) ? NaN : Math.min(Math.max(x!, lo!), hi!)),
-  imbalance: (a, b) => (a! + b! !== 0 ? (a! - b!) / (a! + b!) : NaN),
-};

@@ -54,33 +54,42 @@ function diff(x: Float64Array, _y: unknown, out: Float64Array, p: readonly numbe
   for (let t = 0; t < n; t++) out[t] = t >= k ? x[t]! - x[t - k]! : NaN;
 }
 
+/** Which statistic `movingMoments` finishes with. */
+const MOM_SUM = 0;
+const MOM_MEAN = 1;
+const MOM_VAR = 2;
+const MOM_STD = 3;
+const MOM_SKEW = 4;
+type Mom = 0 | 1 | 2 | 3 | 4 | 5;
+
 /**
  * Power sums of the finite values of a sliding window, about a shift `c`: cnt, s1..s4 of (x - c).
- * `order` says how many powers are kept.
+ * `order` says how many powers are kept. One loop with its state in locals (no closures over
+ * mutable state, no callback per day: V8 keeps the sums in registers).
  */
-function moments(
-  order: 1 | 2 | 4,
-  finish: (cnt: number, c: number, s1: number, s2: number, s3: number, s4: number) => number,
+function movingMoments(
+  x: Float64Array,
+  out: Float64Array,
+  w: number,
+  minp: number,
   need: number,
-): TsKernel {
-  return (x, _y, out, p, minp) => {
-    const w = p[0]!;
-    const n = x.length;
-    const m = Math.max(minp, need);
-    let cnt = 0;
-    let c = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    let s4 = 0;
-    // Recomputes the sums of the window [t - w + 1, t] exactly, about its first finite value.
-    const recompute = (t: number) => {
-      cnt = 0;
-      s1 = s2 = s3 = s4 = 0;
-      c = NaN;
-      for (let j = Math.max(0, t - w + 1); j <= t; j++) {
-        const v = x[j]!;
-        if (!ok(v)) continue;
+  order: 1 | 2 | 4,
+  kind: Mom,
+): void {
+  const n = x.length;
+  const m = Math.max(minp, need);
+  let cnt = 0;
+  let c = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let s4 = 0;
+  for (let t = 0; t < n; t++) {
+    const s = t - w + 1;
+    let again = t % w === 0;
+    if (!again) {
+      const v = x[t]!;
+      if (v - v === 0) {
         if (Number.isNaN(c)) c = v;
         const d = v - c;
         cnt++;
@@ -91,83 +100,102 @@ function moments(
           s4 += d * d * d * d;
         }
       }
-    };
-    for (let t = 0; t < n; t++) {
-      const s = t - w + 1;
-      if (t % w === 0) {
-        recompute(t);
-      } else {
-        const v = x[t]!;
-        if (ok(v)) {
-          if (Number.isNaN(c)) c = v;
-          const d = v - c;
-          cnt++;
-          s1 += d;
-          if (order >= 2) s2 += d * d;
+      if (s - 1 >= 0) {
+        const u = x[s - 1]!;
+        if (u - u === 0) {
+          const d = u - c;
+          cnt--;
+          s1 -= d;
+          if (order >= 2) s2 -= d * d;
           if (order >= 4) {
-            s3 += d * d * d;
-            s4 += d * d * d * d;
+            s3 -= d * d * d;
+            s4 -= d * d * d * d;
           }
         }
-        if (s - 1 >= 0) {
-          const u = x[s - 1]!;
-          if (ok(u)) {
-            const d = u - c;
-            cnt--;
-            s1 -= d;
-            if (order >= 2) s2 -= d * d;
-            if (order >= 4) {
-              s3 -= d * d * d;
-              s4 -= d * d * d * d;
-            }
-          }
-        }
-        // Cancellation: the spread is tiny next to the distance from the shift (a flat stretch far
-        // from it); recompute about a value of this window, which makes a constant window exact.
-        if (order >= 2 && cnt >= 2 && s2 - (s1 * s1) / cnt <= CANCEL * s2) recompute(t);
       }
-      out[t] = cnt >= m && cnt > 0 ? finish(cnt, c, s1, s2, s3, s4) : NaN;
+      // Cancellation: the spread is tiny next to the distance from the shift (a flat stretch far
+      // from it); recompute about a value of this window, which makes a constant window exact.
+      if (order >= 2 && cnt >= 2 && s2 - (s1 * s1) / cnt <= CANCEL * s2) again = true;
     }
-  };
+    if (again) {
+      // Recomputes the sums of the window [t - w + 1, t] exactly, about its first finite value.
+      cnt = 0;
+      s1 = s2 = s3 = s4 = 0;
+      c = NaN;
+      for (let j = Math.max(0, s); j <= t; j++) {
+        const v = x[j]!;
+        if (!(v - v === 0)) continue;
+        if (Number.isNaN(c)) c = v;
+        const d = v - c;
+        cnt++;
+        s1 += d;
+        if (order >= 2) s2 += d * d;
+        if (order >= 4) {
+          s3 += d * d * d;
+          s4 += d * d * d * d;
+        }
+      }
+    }
+    if (!(cnt >= m && cnt > 0)) {
+      out[t] = NaN;
+      continue;
+    }
+    switch (kind) {
+      case MOM_SUM:
+        out[t] = s1 + cnt * c;
+        break;
+      case MOM_MEAN:
+        out[t] = c + s1 / cnt;
+        break;
+      case MOM_VAR:
+        out[t] = varOf(cnt, s1, s2);
+        break;
+      case MOM_STD:
+        out[t] = Math.sqrt(varOf(cnt, s1, s2));
+        break;
+      case MOM_SKEW:
+        out[t] = skewOf(cnt, c, s1, s2, s3, s4);
+        break;
+      default:
+        out[t] = kurtOf(cnt, c, s1, s2, s3, s4);
+    }
+  }
 }
 
-const sum = moments(1, (n, c, s1) => s1 + n * c, 1);
-const mean = moments(1, (n, c, s1) => c + s1 / n, 1);
+function moments(order: 1 | 2 | 4, kind: Mom, need: number): TsKernel {
+  return (x, _y, out, p, minp) => movingMoments(x, out, p[0]!, minp, need, order, kind);
+}
+
 function varOf(n: number, s1: number, s2: number): number {
   const v = (s2 - (s1 * s1) / n) / (n - 1);
   return Math.max(v, 0);
 }
-const variance = moments(2, (n, _c, s1, s2) => varOf(n, s1, s2), 2);
-const std = moments(2, (n, _c, s1, s2) => Math.sqrt(varOf(n, s1, s2)), 2);
 /** Central moments m2, m3, m4 (divided by n) from power sums about a shift. */
-function central(n: number, s1: number, s2: number, s3: number, s4: number): [number, number, number] {
+function skewOf(n: number, c: number, s1: number, s2: number, s3: number, _s4: number): number {
+  const d = s1 / n;
+  const e2 = s2 / n;
+  const e3 = s3 / n;
+  const m2 = e2 - d * d;
+  const m3 = e3 - 3 * d * e2 + 2 * d * d * d;
+  if (!(m2 > 1e-14 * (c * c + 1e-300) && m2 > 0)) return NaN;
+  return ((Math.sqrt(n * (n - 1)) / (n - 2)) * m3) / m2 ** 1.5;
+}
+function kurtOf(n: number, c: number, s1: number, s2: number, s3: number, s4: number): number {
   const d = s1 / n;
   const e2 = s2 / n;
   const e3 = s3 / n;
   const e4 = s4 / n;
   const m2 = e2 - d * d;
-  const m3 = e3 - 3 * d * e2 + 2 * d * d * d;
   const m4 = e4 - 4 * d * e3 + 6 * d * d * e2 - 3 * d * d * d * d;
-  return [m2, m3, m4];
+  if (!(m2 > 1e-14 * (c * c + 1e-300) && m2 > 0)) return NaN;
+  return (((n + 1) * (m4 / (m2 * m2)) - 3 * (n - 1)) * (n - 1)) / ((n - 2) * (n - 3));
 }
-const skew = moments(
-  4,
-  (n, c, s1, s2, s3, s4) => {
-    const [m2, m3] = central(n, s1, s2, s3, s4);
-    if (!(m2 > 1e-14 * (c * c + 1e-300) && m2 > 0)) return NaN;
-    return ((Math.sqrt(n * (n - 1)) / (n - 2)) * m3) / m2 ** 1.5;
-  },
-  3,
-);
-const kurt = moments(
-  4,
-  (n, c, s1, s2, s3, s4) => {
-    const [m2, , m4] = central(n, s1, s2, s3, s4);
-    if (!(m2 > 1e-14 * (c * c + 1e-300) && m2 > 0)) return NaN;
-    return (((n + 1) * (m4 / (m2 * m2)) - 3 * (n - 1)) * (n - 1)) / ((n - 2) * (n - 3));
-  },
-  4,
-);
+const sum = moments(1, MOM_SUM, 1);
+const mean = moments(1, MOM_MEAN, 1);
+const variance = moments(2, MOM_VAR, 2);
+const std = moments(2, MOM_STD, 2);
+const skew = moments(4, MOM_SKEW, 3);
+const kurt = moments(4, 5, 4);
 
 function count(x: Float64Array, _y: unknown, out: Float64Array, p: readonly number[]): void {
   const w = p[0]!;
@@ -267,15 +295,21 @@ class SortedWindow {
     return lo;
   }
   add(v: number): void {
-    const i = this.upper(v);
-    this.vals.copyWithin(i + 1, i, this.len);
-    this.vals[i] = v;
+    // Windows are short: an element loop beats copyWithin's call overhead.
+    const vals = this.vals;
+    let j = this.len;
+    while (j > 0 && vals[j - 1]! > v) {
+      vals[j] = vals[j - 1]!;
+      j--;
+    }
+    vals[j] = v;
     this.len++;
   }
   remove(v: number): void {
-    const i = this.lower(v);
-    this.vals.copyWithin(i, i + 1, this.len);
-    this.len--;
+    const vals = this.vals;
+    const n = this.len - 1;
+    for (let j = this.lower(v); j < n; j++) vals[j] = vals[j + 1]!;
+    this.len = n;
   }
   quantile(q: number): number {
     const pos = q * (this.len - 1);
@@ -286,28 +320,35 @@ class SortedWindow {
   }
 }
 
-function orderStat(finish: (sw: SortedWindow, v: number, p: readonly number[]) => number): TsKernel {
+/** `kind`: 0 quantile (p[1]), 1 median, 2 percentile rank of today's value. */
+function orderStat(kind: 0 | 1 | 2): TsKernel {
   return (x, _y, out, p, minp, ws) => {
     const w = p[0]!;
+    const q = kind === 0 ? p[1]! : 0.5;
     ws.reserve(w + 1);
     const sw = new SortedWindow(ws.f64);
     for (let t = 0; t < x.length; t++) {
       const v = x[t]!;
-      if (ok(v)) sw.add(v);
-      if (t - w >= 0 && ok(x[t - w]!)) sw.remove(x[t - w]!);
-      out[t] = sw.len >= minp && sw.len > 0 ? finish(sw, v, p) : NaN;
+      if (v - v === 0) sw.add(v);
+      if (t - w >= 0) {
+        const u = x[t - w]!;
+        if (u - u === 0) sw.remove(u);
+      }
+      if (!(sw.len >= minp && sw.len > 0)) out[t] = NaN;
+      else if (kind !== 2) out[t] = sw.quantile(q);
+      else if (!(v - v === 0)) out[t] = NaN;
+      else {
+        const lo = sw.lower(v);
+        const hi = sw.upper(v);
+        out[t] = (lo + (hi - lo + 1) / 2) / sw.len;
+      }
     }
   };
 }
 
-const quantile = orderStat((sw, _v, p) => sw.quantile(p[1]!));
-const median = orderStat((sw) => sw.quantile(0.5));
-const rank = orderStat((sw, v) => {
-  if (!ok(v)) return NaN;
-  const lo = sw.lower(v);
-  const hi = sw.upper(v);
-  return (lo + (hi - lo + 1) / 2) / sw.len;
-});
+const quantile = orderStat(0);
+const median = orderStat(1);
+const rank = orderStat(2);
 
 function mad(x: Float64Array, _y: unknown, out: Float64Array, p: readonly number[], minp: number): void {
   const w = p[0]!;
@@ -384,23 +425,60 @@ const FLAT_STD = 2e-5;
  * O(1) per day and recomputed every w days. `which`: 0 slope, 1 R squared, 2 today's residual.
  */
 function regression(which: 0 | 1 | 2): TsKernel {
-  return (x, _y, out, p, minp) => {
-    const w = p[0]!;
-    const n = x.length;
-    let cnt = 0;
-    let c = NaN;
-    let sx = 0;
-    let sxx = 0;
-    let sy = 0;
-    let syy = 0;
-    let sxy = 0;
-    const recompute = (t: number) => {
-      const s = t - w + 1;
+  return (x, _y, out, p, minp) => movingRegression(x, out, p[0]!, minp, which);
+}
+
+function movingRegression(
+  x: Float64Array,
+  out: Float64Array,
+  w: number,
+  minp: number,
+  which: 0 | 1 | 2,
+): void {
+  const n = x.length;
+  let cnt = 0;
+  let c = NaN;
+  let sx = 0;
+  let sxx = 0;
+  let sy = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let t = 0; t < n; t++) {
+    const s = t - w + 1;
+    let again = t % w === 0;
+    if (!again) {
+      // Every position moves back by one day.
+      sxy -= sy;
+      sxx += cnt - 2 * sx;
+      sx -= cnt;
+      if (s - 1 >= 0) {
+        const u = x[s - 1]!;
+        if (u - u === 0) {
+          const d = u - c;
+          cnt--;
+          sx += w;
+          sxx -= w * w;
+          sy -= d;
+          syy -= d * d;
+          sxy += w * d;
+        }
+      }
+      const v = x[t]!;
+      if (v - v === 0) {
+        if (Number.isNaN(c)) c = v;
+        const d = v - c;
+        cnt++;
+        sy += d;
+        syy += d * d;
+      }
+      if (cnt >= 2 && cnt * syy - sy * sy <= CANCEL * cnt * syy) again = true;
+    }
+    if (again) {
       cnt = sx = sxx = sy = syy = sxy = 0;
       c = NaN;
       for (let j = Math.max(0, s); j <= t; j++) {
         const v = x[j]!;
-        if (!ok(v)) continue;
+        if (!(v - v === 0)) continue;
         if (Number.isNaN(c)) c = v;
         const d = v - c;
         const q = j - t;
@@ -411,92 +489,79 @@ function regression(which: 0 | 1 | 2): TsKernel {
         syy += d * d;
         sxy += q * d;
       }
-    };
-    for (let t = 0; t < n; t++) {
-      const s = t - w + 1;
-      if (t % w === 0) {
-        recompute(t);
-      } else {
-        // Every position moves back by one day.
-        sxy -= sy;
-        sxx += cnt - 2 * sx;
-        sx -= cnt;
-        if (s - 1 >= 0) {
-          const u = x[s - 1]!;
-          if (ok(u)) {
-            const d = u - c;
-            cnt--;
-            sx += w;
-            sxx -= w * w;
-            sy -= d;
-            syy -= d * d;
-            sxy += w * d;
-          }
-        }
-        const v = x[t]!;
-        if (ok(v)) {
-          if (Number.isNaN(c)) c = v;
-          const d = v - c;
-          cnt++;
-          sy += d;
-          syy += d * d;
-        }
-        if (cnt >= 2 && cnt * syy - sy * sy <= CANCEL * cnt * syy) recompute(t);
-      }
-      if (!(cnt >= minp && cnt >= 2)) {
-        out[t] = NaN;
-        continue;
-      }
-      const dx = cnt * sxx - sx * sx;
-      const dxy = cnt * sxy - sx * sy;
-      const slope = dxy / dx;
-      if (which === 0) out[t] = slope;
-      else if (which === 1) {
-        const dy = cnt * syy - sy * sy;
-        const sd = Math.sqrt(Math.max(0, dy / cnt / (cnt - 1)));
-        out[t] = sd <= FLAT_STD || !(dy > 0) ? NaN : (dxy * dxy) / (dx * dy);
-      } else {
-        const v = x[t]!;
-        const intercept = (sy - slope * sx) / cnt;
-        out[t] = ok(v) ? v - c - intercept : NaN;
-      }
     }
-  };
+    if (!(cnt >= minp && cnt >= 2)) {
+      out[t] = NaN;
+      continue;
+    }
+    const dx = cnt * sxx - sx * sx;
+    const dxy = cnt * sxy - sx * sy;
+    const slope = dxy / dx;
+    if (which === 0) out[t] = slope;
+    else if (which === 1) {
+      const dy = cnt * syy - sy * sy;
+      const sd = Math.sqrt(Math.max(0, dy / cnt / (cnt - 1)));
+      out[t] = sd <= FLAT_STD || !(dy > 0) ? NaN : (dxy * dxy) / (dx * dy);
+    } else {
+      const v = x[t]!;
+      const intercept = (sy - slope * sx) / cnt;
+      out[t] = v - v === 0 ? v - c - intercept : NaN;
+    }
+  }
 }
 
-/** Sums of a sliding window over one series alone (for qlib's flat-window guard of `ts_corr`). */
+/** Marks (1) the days where one series alone is flat over its window (qlib's guard of `ts_corr`). */
 function flatMask(x: Float64Array, w: number, mask: Float64Array): void {
-  std(x, undefined, mask, [w], 1, undefined as unknown as KernelScratch);
+  movingMoments(x, mask, w, 1, 2, 2, MOM_STD);
   for (let t = 0; t < x.length; t++) mask[t] = Math.abs(mask[t]!) <= FLAT_STD ? 1 : 0;
 }
 
 /** Pairwise sums over the days where both x and y are finite; `which`: 0 covariance, 1 correlation. */
 function pair(which: 0 | 1): TsKernel {
   return (x, y, out, p, minp, ws) => {
-    const yy = y!;
-    const w = p[0]!;
-    const n = x.length;
-    let cnt = 0;
-    let cx = NaN;
-    let cy = NaN;
-    let sx = 0;
-    let sy = 0;
-    let sxx = 0;
-    let syy = 0;
-    let sxy = 0;
-    const both = (j: number) => ok(x[j]!) && ok(yy[j]!);
-    const recompute = (t: number) => {
-      const s = t - w + 1;
-      cnt = sx = sy = sxx = syy = sxy = 0;
-      cx = cy = NaN;
-      for (let j = Math.max(0, s); j <= t; j++) {
-        if (!both(j)) continue;
+    movingPair(x, y!, out, p[0]!, minp, which);
+    if (which === 1) {
+      const n = x.length;
+      ws.reserve(n);
+      const m = ws.f64b;
+      flatMask(x, p[0]!, m);
+      for (let t = 0; t < n; t++) if (m[t] === 1) out[t] = NaN;
+      flatMask(y!, p[0]!, m);
+      for (let t = 0; t < n; t++) if (m[t] === 1) out[t] = NaN;
+    }
+  };
+}
+
+function movingPair(
+  x: Float64Array,
+  yy: Float64Array,
+  out: Float64Array,
+  w: number,
+  minp: number,
+  which: 0 | 1,
+): void {
+  const n = x.length;
+  let cnt = 0;
+  let cx = NaN;
+  let cy = NaN;
+  let sx = 0;
+  let sy = 0;
+  let sxx = 0;
+  let syy = 0;
+  let sxy = 0;
+  for (let t = 0; t < n; t++) {
+    const s = t - w + 1;
+    let again = t % w === 0;
+    if (!again) {
+      const xt = x[t]!;
+      const yt = yy[t]!;
+      if (xt - xt === 0 && yt - yt === 0) {
         if (Number.isNaN(cx)) {
-          cx = x[j]!;
-          cy = yy[j]!;
+          cx = xt;
+          cy = yt;
         }
-        const a = x[j]! - cx;
-        const b = yy[j]! - cy;
+        const a = xt - cx;
+        const b = yt - cy;
         cnt++;
         sx += a;
         sy += b;
@@ -504,29 +569,12 @@ function pair(which: 0 | 1): TsKernel {
         syy += b * b;
         sxy += a * b;
       }
-    };
-    for (let t = 0; t < n; t++) {
-      const s = t - w + 1;
-      if (t % w === 0) {
-        recompute(t);
-      } else {
-        if (both(t)) {
-          if (Number.isNaN(cx)) {
-            cx = x[t]!;
-            cy = yy[t]!;
-          }
-          const a = x[t]! - cx;
-          const b = yy[t]! - cy;
-          cnt++;
-          sx += a;
-          sy += b;
-          sxx += a * a;
-          syy += b * b;
-          sxy += a * b;
-        }
-        if (s - 1 >= 0 && both(s - 1)) {
-          const a = x[s - 1]! - cx;
-          const b = yy[s - 1]! - cy;
+      if (s - 1 >= 0) {
+        const xs = x[s - 1]!;
+        const ys = yy[s - 1]!;
+        if (xs - xs === 0 && ys - ys === 0) {
+          const a = xs - cx;
+          const b = ys - cy;
           cnt--;
           sx -= a;
           sy -= b;
@@ -534,35 +582,48 @@ function pair(which: 0 | 1): TsKernel {
           syy -= b * b;
           sxy -= a * b;
         }
-        if (
-          cnt >= 2 &&
-          (cnt * sxx - sx * sx <= CANCEL * cnt * sxx || cnt * syy - sy * sy <= CANCEL * cnt * syy)
-        ) {
-          recompute(t);
+      }
+      if (
+        cnt >= 2 &&
+        (cnt * sxx - sx * sx <= CANCEL * cnt * sxx || cnt * syy - sy * sy <= CANCEL * cnt * syy)
+      ) {
+        again = true;
+      }
+    }
+    if (again) {
+      cnt = sx = sy = sxx = syy = sxy = 0;
+      cx = cy = NaN;
+      for (let j = Math.max(0, s); j <= t; j++) {
+        const xj = x[j]!;
+        const yj = yy[j]!;
+        if (!(xj - xj === 0 && yj - yj === 0)) continue;
+        if (Number.isNaN(cx)) {
+          cx = xj;
+          cy = yj;
         }
+        const a = xj - cx;
+        const b = yj - cy;
+        cnt++;
+        sx += a;
+        sy += b;
+        sxx += a * a;
+        syy += b * b;
+        sxy += a * b;
       }
-      if (!(cnt >= minp && cnt >= 2)) {
-        out[t] = NaN;
-        continue;
-      }
-      const cov = (sxy - (sx * sy) / cnt) / (cnt - 1);
-      if (which === 0) {
-        out[t] = cov;
-        continue;
-      }
-      const vx = (sxx - (sx * sx) / cnt) / (cnt - 1);
-      const vy = (syy - (sy * sy) / cnt) / (cnt - 1);
-      out[t] = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : NaN;
     }
-    if (which === 1) {
-      ws.reserve(n);
-      const m = ws.f64b;
-      flatMask(x, w, m);
-      for (let t = 0; t < n; t++) if (m[t] === 1) out[t] = NaN;
-      flatMask(yy, w, m);
-      for (let t = 0; t < n; t++) if (m[t] === 1) out[t] = NaN;
+    if (!(cnt >= minp && cnt >= 2)) {
+      out[t] = NaN;
+      continue;
     }
-  };
+    const cov = (sxy - (sx * sy) / cnt) / (cnt - 1);
+    if (which === 0) {
+      out[t] = cov;
+      continue;
+    }
+    const vx = (sxx - (sx * sx) / cnt) / (cnt - 1);
+    const vy = (syy - (sy * sy) / cnt) / (cnt - 1);
+    out[t] = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : NaN;
+  }
 }
 
 /** The time-series kernels by canonical operator name. */

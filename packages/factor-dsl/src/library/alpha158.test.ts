@@ -3,7 +3,8 @@ import { createMarket } from '@hfq/sim';
 import { describe, expect, it } from 'vitest';
 import { diffFeature, loadAlpha158Fixture } from '../__fixtures__/alpha158/fixture.js';
 import { ALPHA158_FIELDS, ALPHA158_FIXTURE_MARKET } from '../__fixtures__/alpha158/market.js';
-import { ALPHA158, ALPHA158_WINDOWS, type DailyFactorDef } from './alpha158.js';
+import type { DailyFactorDef } from '../daily/evaluate.js';
+import { ALPHA158, ALPHA158_WINDOWS } from './alpha158.js';
 
 type EvaluateDaily = (
   defs: readonly DailyFactorDef[],

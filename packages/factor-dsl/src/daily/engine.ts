@@ -1,0 +1,415 @@
+import { HfqError } from '@hfq/core';
+import type { FactorAst } from '../language/ast.js';
+import { canonicalize } from '../language/hash.js';
+import { printFactor } from '../language/printer.js';
+import { getOperator } from '../ops/table.js';
+import { CS_KERNELS } from './cross-section.js';
+import { KernelScratch, NO_MIN_PERIODS, TS_KERNELS } from './kernels.js';
+
+/**
+ * The daily level's engine: the shared graph of a set of checked formulas (`planDaily`) and its
+ * evaluation over a block of assets (`runDailyBlock`), on the calling thread or in a worker
+ * (`worker.ts`), which plans the same formulas itself and runs its own block of assets.
+ *
+ * Intermediate panels are kept asset-major (`v[a * T + t]`: one asset's days contiguous), so the
+ * time-series kernels, most of the work, read and write their series in place; the inputs' columns
+ * of the block are transposed once, cross-sectional operators gather each date (they need the whole
+ * cross-section: a plan with one runs as one block), outputs are written back date-major.
+ */
+
+/** One distinct canonical subexpression. */
+interface Node {
+  readonly key: string;
+  readonly ast: FactorAst;
+  readonly args: Node[];
+  readonly params: number[];
+  /** Consumers (other nodes and roots): fixed by the plan. */
+  refs: number;
+}
+
+/** The shared graph of a set of formulas. */
+export interface DailyPlan {
+  readonly roots: readonly Node[];
+  /** True when a cross-sectional or group operator occurs (the block must hold every asset). */
+  readonly crossSection: boolean;
+  /** Input fields the formulas read. */
+  readonly fields: readonly string[];
+}
+
+/** Builds the shared graph of checked formula ASTs: one node per distinct canonical subexpression. */
+export function planDaily(asts: readonly FactorAst[]): DailyPlan {
+  const nodes = new Map<string, Node>();
+  let crossSection = false;
+  const fields = new Set<string>();
+  const build = (ast: FactorAst): Node => {
+    const canon = canonicalize(ast);
+    const key = printFactor(canon);
+    let node = nodes.get(key);
+    if (node !== undefined) return node;
+    const args: Node[] = [];
+    const params: number[] = [];
+    if (canon.kind === 'call') {
+      const op = getOperator(canon.op, 'daily')!;
+      if (op.family === 'cross_section' || op.family === 'group') crossSection = true;
+      op.args.forEach((spec, k) => {
+        const a = canon.args[k]!;
+        if (spec.kind === 'value') args.push(build(a));
+        else params.push((a as { value: number }).value);
+      });
+    } else if (canon.kind === 'field') fields.add(canon.name);
+    node = { key, ast: canon, args, params, refs: 0 };
+    for (const a of args) a.refs++;
+    nodes.set(key, node);
+    return node;
+  };
+  const roots = asts.map(build);
+  for (const r of roots) r.refs++;
+  return { roots, crossSection, fields: [...fields] };
+}
+
+/** Where a block reads its inputs and writes its outputs. */
+export interface DailyBlock {
+  /** Days. */
+  T: number;
+  /** Assets of the whole panel (the row stride of inputs and outputs). */
+  nAll: number;
+  /** The block's assets: `[a0, a1)`. */
+  a0: number;
+  a1: number;
+  dates: Int32Array;
+  /** A field's whole dates x assets panel, date-major. */
+  field: (name: string) => ArrayLike<number>;
+  industry: ((t: number) => ArrayLike<number>) | undefined;
+  minWindow: boolean;
+  /** One date-major T x nAll array per root; the block writes its columns. */
+  outs: readonly Float64Array[];
+}
+
+/** Evaluates a plan over one block of assets, writing the block's columns of `outs`. */
+export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
+  const { T, a0, a1 } = block;
+  const N = a1 - a0;
+  const uses = new Map<Node, number>();
+  const values = new Map<Node, Float64Array | number>();
+  const ctx: EngineCtx = {
+    T,
+    N,
+    block,
+    scratch: new KernelScratch(),
+    broadcast: new Map(),
+    pool: [],
+    transposed: new Map(),
+    rowX: new Float64Array(N),
+    rowY: new Float64Array(N),
+    rowOut: new Float64Array(N),
+  };
+  const release = (n: Node) => {
+    const u = (uses.get(n) ?? n.refs) - 1;
+    uses.set(n, u);
+    if (u !== 0) return;
+    const v = values.get(n);
+    // Literals, and inputs (shared through ctx.transposed), are not pooled.
+    if (typeof v !== 'number' && v !== undefined && n.ast.kind === 'call') ctx.pool.push(v);
+    values.delete(n);
+  };
+  const evalNode = (n: Node): Float64Array | number => {
+    const have = values.get(n);
+    if (have !== undefined) return have;
+    const vals = n.args.map(evalNode);
+    const v = compute(n, vals, ctx);
+    values.set(n, v);
+    for (const a of n.args) release(a);
+    return v;
+  };
+  plan.roots.forEach((root, i) => {
+    const v = evalNode(root);
+    const out = block.outs[i]!;
+    const stride = block.nAll;
+    if (typeof v === 'number') {
+      for (let t = 0; t < T; t++) out.fill(v, t * stride + a0, t * stride + a1);
+    } else {
+      // Touch fresh output memory in order first: its page faults cost far less that way than
+      // when the scattered writes below take them one by one.
+      if (N === stride) out.fill(0);
+      for (let t = 0; t < T; t++) {
+        const o = t * stride + a0;
+        for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = v[j]!;
+      }
+    }
+    release(root);
+  });
+}
+
+/** Evaluation state of one block. */
+export interface EngineCtx {
+  T: number;
+  /** Assets in the block. */
+  N: number;
+  block: DailyBlock;
+  scratch: KernelScratch;
+  broadcast: Map<number, Float64Array>;
+  /** Released intermediate buffers (length T * N), reused instead of allocating. */
+  pool: Float64Array[];
+  /** Inputs in the internal asset-major layout, by field name. */
+  transposed: Map<string, Float64Array>;
+  rowX: Float64Array;
+  rowY: Float64Array;
+  rowOut: Float64Array;
+}
+
+function take(ctx: EngineCtx): Float64Array {
+  return ctx.pool.pop() ?? new Float64Array(ctx.T * ctx.N);
+}
+
+/** A literal broadcast to a full panel (cached per value within one evaluation). */
+function full(v: Float64Array | number, ctx: EngineCtx): Float64Array {
+  // (A literal is the same in both layouts.)
+  if (typeof v !== 'number') return v;
+  let a = ctx.broadcast.get(v);
+  if (a === undefined) {
+    a = new Float64Array(ctx.T * ctx.N).fill(v);
+    ctx.broadcast.set(v, a);
+  }
+  return a;
+}
+
+/** The block's columns of a field, asset-major (transposed once per field). */
+function fieldValues(name: string, ctx: EngineCtx): Float64Array {
+  let v = ctx.transposed.get(name);
+  if (v === undefined) {
+    const { T, N } = ctx;
+    const { a0, nAll } = ctx.block;
+    const src = ctx.block.field(name);
+    v = new Float64Array(T * N);
+    for (let t = 0; t < T; t++) {
+      const o = t * nAll + a0;
+      for (let a = 0, j = t; a < N; a++, j += T) v[j] = src[o + a]!;
+    }
+    ctx.transposed.set(name, v);
+  }
+  return v;
+}
+
+function compute(n: Node, vals: (Float64Array | number)[], ctx: EngineCtx): Float64Array | number {
+  const ast = n.ast;
+  if (ast.kind === 'num') return ast.value;
+  if (ast.kind === 'field') return fieldValues(ast.name, ctx);
+  const op = getOperator(ast.op, 'daily')!;
+  const size = ctx.T * ctx.N;
+  if (op.family === 'daily_ts') {
+    const kernel = TS_KERNELS.get(op.name)!;
+    const x = full(vals[0]!, ctx);
+    const y = vals.length > 1 ? full(vals[1]!, ctx) : undefined;
+    const out = take(ctx);
+    const { T, N } = ctx;
+    const w = n.params[0]!;
+    const minp = ctx.block.minWindow && !NO_MIN_PERIODS.has(op.name) ? w : 1;
+    for (let a = 0; a < N; a++) {
+      const lo = a * T;
+      kernel(
+        x.subarray(lo, lo + T),
+        y?.subarray(lo, lo + T),
+        out.subarray(lo, lo + T),
+        n.params,
+        minp,
+        ctx.scratch,
+      );
+    }
+    return out;
+  }
+  if (op.family === 'cross_section' || op.family === 'group') {
+    const kernel = CS_KERNELS.get(op.name)!;
+    const x = full(vals[0]!, ctx);
+    const y = vals.length > 1 ? full(vals[1]!, ctx) : undefined;
+    const out = take(ctx);
+    const { T, N, rowX, rowY, rowOut } = ctx;
+    const { dates, industry } = ctx.block;
+    for (let t = 0; t < T; t++) {
+      for (let a = 0, i = t; a < N; a++, i += T) rowX[a] = x[i]!;
+      if (y !== undefined) for (let a = 0, i = t; a < N; a++, i += T) rowY[a] = y[i]!;
+      const row = { x: rowX, out: rowOut, params: n.params, date: dates[t]! } as Parameters<typeof kernel>[0];
+      if (y !== undefined) row.y = rowY;
+      if (industry !== undefined) row.industry = industry(t);
+      try {
+        kernel(row);
+      } catch (e) {
+        if (e instanceof HfqError) throw new HfqError(e.code, e.message, { ...e.context, date: dates[t]! });
+        throw e;
+      }
+      for (let a = 0, i = t; a < N; a++, i += T) out[i] = rowOut[a]!;
+    }
+    return out;
+  }
+  // Literal parameters (clip's bounds) follow the value arguments.
+  return elementwise(op.name, [...vals, ...n.params], size, ctx);
+}
+
+const f = (v: number) => (v - v === 0 ? v : NaN);
+
+/** Elementwise operators at the daily level (constant-folded when every argument is a literal). */
+export function elementwise(
+  name: string,
+  vals: (Float64Array | number)[],
+  size: number,
+  ctx: EngineCtx,
+): Float64Array | number {
+  const fn = SCALAR[name];
+  if (fn === undefined) throw new Error(`daily evaluator: no kernel for ${name}`);
+  if (vals.every((v) => typeof v === 'number')) return fn(...(vals as number[]));
+  const out = take(ctx);
+  const [a, b, c] = vals;
+  if (vals.length === 1) {
+    const x = a as Float64Array;
+    switch (name) {
+      case 'abs':
+        for (let i = 0; i < size; i++) out[i] = Math.abs(x[i]!);
+        return out;
+      case 'neg':
+        for (let i = 0; i < size; i++) out[i] = -x[i]!;
+        return out;
+      case 'log':
+        for (let i = 0; i < size; i++) {
+          const v = x[i]!;
+          out[i] = v > 0 ? Math.log(v) : NaN;
+        }
+        return out;
+      default:
+        for (let i = 0; i < size; i++) out[i] = fn(x[i]!);
+        return out;
+    }
+  }
+  const A = typeof a === 'number' ? undefined : a!;
+  const B = typeof b === 'number' ? undefined : b!;
+  const an = a as number;
+  const bn = b as number;
+  if (vals.length === 2 && ARITH.has(name)) {
+    arith(name, A, an, B, bn, out, size);
+    return out;
+  }
+  if (vals.length === 2) {
+    switch (name) {
+      case 'add':
+        for (let i = 0; i < size; i++) out[i] = (A ? A[i]! : an) + (B ? B[i]! : bn);
+        return out;
+      case 'sub':
+        for (let i = 0; i < size; i++) out[i] = (A ? A[i]! : an) - (B ? B[i]! : bn);
+        return out;
+      case 'mul':
+        for (let i = 0; i < size; i++) out[i] = (A ? A[i]! : an) * (B ? B[i]! : bn);
+        return out;
+      case 'div':
+        for (let i = 0; i < size; i++) {
+          const d = B ? B[i]! : bn;
+          out[i] = d !== 0 ? (A ? A[i]! : an) / d : NaN;
+        }
+        return out;
+      case 'gt':
+        for (let i = 0; i < size; i++) {
+          const p = A ? A[i]! : an;
+          const q = B ? B[i]! : bn;
+          out[i] = +(p > q); // a missing side compares as 0 (pandas), which `>` gives for NaN
+        }
+        return out;
+      case 'lt':
+        for (let i = 0; i < size; i++) {
+          const p = A ? A[i]! : an;
+          const q = B ? B[i]! : bn;
+          out[i] = +(p < q);
+        }
+        return out;
+      case 'maximum':
+        for (let i = 0; i < size; i++) out[i] = Math.max(A ? A[i]! : an, B ? B[i]! : bn);
+        return out;
+      case 'minimum':
+        for (let i = 0; i < size; i++) out[i] = Math.min(A ? A[i]! : an, B ? B[i]! : bn);
+        return out;
+      default:
+        for (let i = 0; i < size; i++) out[i] = fn(A ? A[i]! : an, B ? B[i]! : bn);
+        return out;
+    }
+  }
+  const C = typeof c === 'number' ? undefined : c!;
+  const cn = c as number;
+  for (let i = 0; i < size; i++) out[i] = fn(A ? A[i]! : an, B ? B[i]! : bn, C ? C[i]! : cn);
+  return out;
+}
+
+const ARITH: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div']);
+
+/**
+ * `+ - * /` with one loop per shape (panel with panel, panel with literal, literal with panel), so
+ * that no loop tests per element which side is a literal.
+ */
+function arith(
+  name: string,
+  A: Float64Array | undefined,
+  an: number,
+  B: Float64Array | undefined,
+  bn: number,
+  out: Float64Array,
+  size: number,
+): void {
+  if (A !== undefined && B !== undefined) {
+    if (name === 'add') for (let i = 0; i < size; i++) out[i] = A[i]! + B[i]!;
+    else if (name === 'sub') for (let i = 0; i < size; i++) out[i] = A[i]! - B[i]!;
+    else if (name === 'mul') for (let i = 0; i < size; i++) out[i] = A[i]! * B[i]!;
+    else
+      for (let i = 0; i < size; i++) {
+        const d = B[i]!;
+        out[i] = d !== 0 ? A[i]! / d : NaN;
+      }
+  } else if (A !== undefined) {
+    if (name === 'add') for (let i = 0; i < size; i++) out[i] = A[i]! + bn;
+    else if (name === 'sub') for (let i = 0; i < size; i++) out[i] = A[i]! - bn;
+    else if (name === 'mul') for (let i = 0; i < size; i++) out[i] = A[i]! * bn;
+    else if (bn !== 0) for (let i = 0; i < size; i++) out[i] = A[i]! / bn;
+    else out.fill(NaN, 0, size);
+  } else {
+    const b = B!;
+    if (name === 'add') for (let i = 0; i < size; i++) out[i] = an + b[i]!;
+    else if (name === 'sub') for (let i = 0; i < size; i++) out[i] = an - b[i]!;
+    else if (name === 'mul') for (let i = 0; i < size; i++) out[i] = an * b[i]!;
+    else
+      for (let i = 0; i < size; i++) {
+        const d = b[i]!;
+        out[i] = d !== 0 ? an / d : NaN;
+      }
+  }
+}
+
+const miss = (v: number) => Number.isNaN(v);
+const cmp = (r: boolean, a: number, b: number) => (miss(a) || miss(b) ? 0 : +r);
+
+/** Scalar semantics of the elementwise operators at the daily level. */
+const SCALAR: Readonly<Record<string, (...x: number[]) => number>> = {
+  add: (a, b) => a! + b!,
+  sub: (a, b) => a! - b!,
+  mul: (a, b) => a! * b!,
+  div: (a, b) => (b !== 0 ? a! / b! : NaN),
+  pow: (a, b) => f(a! ** b!),
+  neg: (a) => -a!,
+  lt: (a, b) => cmp(a! < b!, a!, b!),
+  le: (a, b) => cmp(a! <= b!, a!, b!),
+  gt: (a, b) => cmp(a! > b!, a!, b!),
+  ge: (a, b) => cmp(a! >= b!, a!, b!),
+  eq: (a, b) => cmp(a === b, a!, b!),
+  ne: (a, b) => (miss(a!) || miss(b!) ? 1 : +(a !== b)),
+  and: (a, b) => (miss(a!) || miss(b!) ? NaN : +(a !== 0 && b !== 0)),
+  or: (a, b) => (miss(a!) || miss(b!) ? NaN : +(a !== 0 || b !== 0)),
+  not: (a) => (miss(a!) ? NaN : +(a === 0)),
+  if: (c, a, b) => (miss(c!) ? NaN : c !== 0 ? a! : b!),
+  where: (c, x) => (!miss(c!) && c !== 0 ? x! : NaN),
+  fill_nan: (x, v) => (x! - x! === 0 ? x! : v!),
+  abs: (x) => Math.abs(x!),
+  sign: (x) => Math.sign(x!),
+  log: (x) => (x! > 0 ? Math.log(x!) : NaN),
+  log1p: (x) => (x! > -1 ? Math.log1p(x!) : NaN),
+  slog: (x) => Math.sign(x!) * Math.log1p(Math.abs(x!)),
+  exp: (x) => f(Math.exp(x!)),
+  sqrt: (x) => (x! >= 0 ? Math.sqrt(x!) : NaN),
+  tanh: (x) => Math.tanh(x!),
+  maximum: (a, b) => Math.max(a!, b!),
+  minimum: (a, b) => Math.min(a!, b!),
+  clip: (x, lo, hi) => (miss(x!) ? NaN : Math.min(Math.max(x!, lo!), hi!)),
+  imbalance: (a, b) => (a! + b! !== 0 ? (a! - b!) / (a! + b!) : NaN),
+};
