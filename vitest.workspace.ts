@@ -5,4 +5,10 @@
  * checks (`scripts/release`: package metadata, README links, the local-registry dry run). vitest 4
  * dropped workspace files, so `vitest.config.ts` imports this list as `test.projects`.
  */
-export const projects: string[] = ['packages/*', 'examples', 'scripts/gpu', 'scripts/docs', 'scripts/release'];
+export const projects: string[] = [
+  'packages/*',
+  'examples',
+  'scripts/gpu',
+  'scripts/docs',
+  'scripts/release',
+];
