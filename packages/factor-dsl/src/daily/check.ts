@@ -1,4 +1,5 @@
-import { astDepth, astSize, type FactorAst } from '../language/ast.js';
+import type { FactorAst } from '../language/ast.js';
+import { checkShapeLimits } from '../language/check.js';
 import { dslError, formulaError } from '../language/errors.js';
 import { canonicalize, hashFactor } from '../language/hash.js';
 import { type FactorLimits, resolveLimits } from '../language/limits.js';
@@ -69,26 +70,7 @@ export function checkDaily(
   if (ast === null || typeof ast !== 'object') {
     throw dslError('DSL_TYPE', 'a daily formula must be a string or an AST', {});
   }
-  const nodes = astSize(ast, limits.maxNodes);
-  if (nodes > limits.maxNodes) {
-    throw formulaError('DSL_LIMIT', `formula has more than maxNodes ${limits.maxNodes} nodes`, text, 0, {
-      limit: 'maxNodes',
-      max: limits.maxNodes,
-    });
-  }
-  const depth = astDepth(ast, limits.maxDepth);
-  if (depth > limits.maxDepth) {
-    throw formulaError(
-      'DSL_LIMIT',
-      `formula nests more than maxDepth ${limits.maxDepth} levels deep`,
-      text,
-      0,
-      {
-        limit: 'maxDepth',
-        max: limits.maxDepth,
-      },
-    );
-  }
+  const { nodes, depth } = checkShapeLimits(ast, text, limits);
   const checker = new DailyChecker(limits, text ?? safePrint(ast), fields);
   const lookback = checker.walk(ast);
   if (checker.fields.size === 0) {

@@ -73,25 +73,7 @@ export function checkFactor(
   const limits = resolveLimits(options.limits);
   const text = typeof input === 'string' ? input : undefined;
   const ast = typeof input === 'string' ? parseFactor(input, options) : input;
-  // Both measures stop at their limit, so a hand-built AST that shares objects (or is cyclic)
-  // cannot make them run long or overflow the stack.
-  const nodes = astSize(ast, limits.maxNodes);
-  if (nodes > limits.maxNodes) {
-    throw formulaError('DSL_LIMIT', `formula has more than maxNodes ${limits.maxNodes} nodes`, text, 0, {
-      limit: 'maxNodes',
-      max: limits.maxNodes,
-    });
-  }
-  const depth = astDepth(ast, limits.maxDepth);
-  if (depth > limits.maxDepth) {
-    throw formulaError(
-      'DSL_LIMIT',
-      `formula nests more than maxDepth ${limits.maxDepth} levels deep`,
-      text,
-      0,
-      { limit: 'maxDepth', max: limits.maxDepth },
-    );
-  }
+  const { nodes, depth } = checkShapeLimits(ast, text, limits);
   const checker = new TypeChecker(source, limits, text ?? printFactor(ast));
   const type = checker.typeOf(ast);
   if (type !== 'scalar') {
@@ -361,4 +343,36 @@ export function signature(op: OpSpec): string {
 
 function fieldList(source: SourceKind): string {
   return SOURCE_FIELDS[source].map((f) => f.name).join(', ');
+}
+
+/**
+ * The size limits every level checks before type checking: at most `maxNodes` nodes and
+ * `maxDepth` levels. Both measures stop at their limit, so a hand-built AST that shares objects
+ * (or is cyclic) cannot make them run long or overflow the stack.
+ *
+ * @throws HfqError `DSL_LIMIT` naming the limit.
+ */
+export function checkShapeLimits(
+  ast: FactorAst,
+  text: string | undefined,
+  limits: Readonly<FactorLimits>,
+): { nodes: number; depth: number } {
+  const nodes = astSize(ast, limits.maxNodes);
+  if (nodes > limits.maxNodes) {
+    throw formulaError('DSL_LIMIT', `formula has more than maxNodes ${limits.maxNodes} nodes`, text, 0, {
+      limit: 'maxNodes',
+      max: limits.maxNodes,
+    });
+  }
+  const depth = astDepth(ast, limits.maxDepth);
+  if (depth > limits.maxDepth) {
+    throw formulaError(
+      'DSL_LIMIT',
+      `formula nests more than maxDepth ${limits.maxDepth} levels deep`,
+      text,
+      0,
+      { limit: 'maxDepth', max: limits.maxDepth },
+    );
+  }
+  return { nodes, depth };
 }
