@@ -50,7 +50,9 @@ export function screenshot(
   ];
   return new Promise((resolve, reject) => {
     execFile(chromium, args, { timeout: timeoutMs }, (err, _stdout, stderr) => {
-      rmSync(profile, { recursive: true, force: true });
+      // Chromium's helper processes may still be writing the profile when the browser exits:
+      // retry on ENOTEMPTY/EBUSY rather than fail the test on its temp folder.
+      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       if (err) reject(new Error(`chromium failed: ${err.message}\n${stderr}`));
       else resolve();
     });

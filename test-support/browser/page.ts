@@ -3,7 +3,7 @@
  * 127.0.0.1 and waits for the page to POST its result to `/result`. Pages served over http (not
  * file://) may fetch their own files, wasm binaries included.
  */
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,7 +54,9 @@ export async function runPage(chromium: string, dir: string, timeoutMs = 90_000)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const profile = mkdtempSync(join(tmpdir(), 'hfq-chromium-'));
-  const child = execFile(
+  // Its own process group, so that the browser's helper processes (which keep writing the
+  // profile after the main process exits) are killed with it before the profile is removed.
+  const child = spawn(
     chromium,
     [
       '--headless',
@@ -66,8 +68,16 @@ export async function runPage(chromium: string, dir: string, timeoutMs = 90_000)
       `--user-data-dir=${profile}`,
       `http://127.0.0.1:${port}/index.html`,
     ],
-    { timeout: timeoutMs },
+    { detached: true, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  const killGroup = () => {
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      // the group is gone already
+    }
+  };
+  const timer = setTimeout(killGroup, timeoutMs);
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
@@ -81,10 +91,13 @@ export async function runPage(chromium: string, dir: string, timeoutMs = 90_000)
       throw new Error(`chromium exited (${first.how}) before the page reported:\n${stderr.slice(-2000)}`);
     return JSON.parse(first.body);
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill();
+    clearTimeout(timer);
+    killGroup();
     await exit;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing the profile when the browser exits:
+    // retry on ENOTEMPTY/EBUSY rather than fail the test on its temp folder.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
