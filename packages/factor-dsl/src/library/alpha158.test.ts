@@ -1,20 +1,9 @@
-import type { Panel } from '@hfq/core';
 import { createMarket } from '@hfq/sim';
 import { describe, expect, it } from 'vitest';
 import { diffFeature, loadAlpha158Fixture } from '../__fixtures__/alpha158/fixture.js';
 import { ALPHA158_FIELDS, ALPHA158_FIXTURE_MARKET } from '../__fixtures__/alpha158/market.js';
-import type { DailyFactorDef } from '../daily/evaluate.js';
+import { evaluateDaily } from '../daily/evaluate.js';
 import { ALPHA158, ALPHA158_WINDOWS } from './alpha158.js';
-
-type EvaluateDaily = (
-  defs: readonly DailyFactorDef[],
-  inputs: Readonly<Record<string, Panel>>,
-  options?: Record<string, unknown>,
-) => Promise<Record<string, Panel>>;
-
-// The daily engine lands on another branch: use it when the package exports it, skip the parity test otherwise.
-const pkg = (await import('../index.js')) as Record<string, unknown>;
-const evaluateDaily = typeof pkg.evaluateDaily === 'function' ? (pkg.evaluateDaily as EvaluateDaily) : null;
 
 const fixture = loadAlpha158Fixture();
 
@@ -158,30 +147,23 @@ describe('the Alpha158 fixture (make_alpha158_fixtures.py)', () => {
 });
 
 describe('Alpha158 through the daily engine', () => {
-  it.skipIf(evaluateDaily === null)(
-    `equals the numpy reference to 1e-6 relative, NaN exactly where it has NaN${
-      evaluateDaily === null
-        ? ' (skipped: @hfq/factor-dsl does not export evaluateDaily on this branch yet)'
-        : ''
-    }`,
-    async () => {
-      const out = await evaluateDaily!(ALPHA158, fixture.inputs);
-      const failures: string[] = [];
-      for (const def of ALPHA158) {
-        const got = out[def.name];
-        if (got === undefined) {
-          failures.push(`${def.name}: missing from the result`);
-          continue;
-        }
-        const diff = diffFeature(def.name, got.values, fixture.expected.get(def.name)!);
-        if (diff.first !== null) {
-          const f = diff.first;
-          failures.push(
-            `${def.name}: ${diff.mismatches} mismatches (${diff.nanMismatches} NaN), first at ${f.date} ${f.asset}: expected ${f.expected}, got ${f.actual}`,
-          );
-        }
+  it('equals the numpy reference to 1e-6 relative, NaN exactly where it has NaN', async () => {
+    const out = await evaluateDaily(ALPHA158, fixture.inputs);
+    const failures: string[] = [];
+    for (const def of ALPHA158) {
+      const got = out[def.name];
+      if (got === undefined) {
+        failures.push(`${def.name}: missing from the result`);
+        continue;
       }
-      expect(failures, failures.slice(0, 10).join('\n')).toEqual([]);
-    },
-  );
+      const diff = diffFeature(def.name, got.values, fixture.expected.get(def.name)!);
+      if (diff.first !== null) {
+        const f = diff.first;
+        failures.push(
+          `${def.name}: ${diff.mismatches} mismatches (${diff.nanMismatches} NaN), first at ${f.date} ${f.asset}: expected ${f.expected}, got ${f.actual}`,
+        );
+      }
+    }
+    expect(failures, failures.slice(0, 10).join('\n')).toEqual([]);
+  });
 });
