@@ -12,7 +12,7 @@ import {
   type FactorDef,
 } from '@hfq/factor-dsl';
 import { datasetError } from './errors.js';
-import { evaluateDatasetFactors } from './evaluate.js';
+import { checkedDays, evaluateDatasetFactors } from './evaluate.js';
 import { resolveFactorSet } from './factor-output.js';
 import type { DatasetReader } from './reader.js';
 
@@ -110,17 +110,7 @@ export async function evaluateDatasetDailyFactors(
   options: DatasetDailyOptions = {},
 ): Promise<FactorCube> {
   const nDays = ds.calendar.dates.length;
-  const days =
-    options.days === undefined ? Array.from({ length: nDays }, (_, i) => i) : Array.from(options.days);
-  days.forEach((t, k) => {
-    if (!Number.isInteger(t) || t < 0 || t >= nDays || (k > 0 && t <= days[k - 1]!)) {
-      throw datasetError(
-        'DATASET_INPUT',
-        `days[${k}] = ${t}: days must be increasing indices in [0, ${nDays - 1}]`,
-        { field: 'days', row: k },
-      );
-    }
-  });
+  const days = checkedDays(nDays, options.days);
   const ids = defs.map((d) => d.name);
   if (days.length === 0) return new FactorCube([], [...ds.assets], ids, []);
   const end = days[days.length - 1]! + 1;

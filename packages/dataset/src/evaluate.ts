@@ -34,18 +34,7 @@ export async function evaluateDatasetFactors(
   factors: readonly FactorDef[],
   options: DatasetEvaluateOptions = {},
 ): Promise<FactorCube> {
-  const nDays = ds.calendar.dates.length;
-  const days =
-    options.days === undefined ? Array.from({ length: nDays }, (_, i) => i) : Array.from(options.days);
-  days.forEach((t, k) => {
-    if (!Number.isInteger(t) || t < 0 || t >= nDays || (k > 0 && t <= days[k - 1]!)) {
-      throw datasetError(
-        'DATASET_INPUT',
-        `days[${k}] = ${t}: days must be increasing indices in [0, ${nDays - 1}]`,
-        { field: 'days', row: k },
-      );
-    }
-  });
+  const days = checkedDays(ds.calendar.dates.length, options.days);
   const sources = new Set(factors.map((f) => f.source));
   // a whole source missing from the dataset would give all-NaN factors without a word
   const need: [string, boolean][] = [
@@ -117,4 +106,23 @@ export async function evaluateDatasetFactors(
     ids,
     matrices,
   );
+}
+
+/**
+ * The calendar indices to evaluate: `days` as given, or every day (`0..nDays-1`) when absent.
+ *
+ * @throws `DATASET_INPUT` naming the first entry that is not an increasing index in range.
+ */
+export function checkedDays(nDays: number, days: ArrayLike<number> | undefined): number[] {
+  const out = days === undefined ? Array.from({ length: nDays }, (_, i) => i) : Array.from(days);
+  out.forEach((t, k) => {
+    if (!Number.isInteger(t) || t < 0 || t >= nDays || (k > 0 && t <= out[k - 1]!)) {
+      throw datasetError(
+        'DATASET_INPUT',
+        `days[${k}] = ${t}: days must be increasing indices in [0, ${nDays - 1}]`,
+        { field: 'days', row: k },
+      );
+    }
+  });
+  return out;
 }
