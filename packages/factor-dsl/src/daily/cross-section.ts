@@ -1,4 +1,5 @@
 import { averageRank, HfqError, neutralize, winsorize, zscore } from '@hfq/core';
+import { csStandardize } from './risk-kernels.js';
 
 /**
  * Cross-sectional and group kernels of the daily level: one date's row (all assets) in, the
@@ -117,4 +118,5 @@ export const CS_KERNELS: ReadonlyMap<string, (row: CsRow) => void> = new Map<str
   ['group_demean', (r) => perGroup(r, demean)],
   ['group_rank', (r) => perGroup(r, pctRank)],
   ['group_zscore', (r) => perGroup(r, (v, o) => zscore(v, {}, o))],
+  ['cs_standardize', csStandardize],
 ]);

@@ -13,6 +13,8 @@
  * are O(w) per day.
  */
 
+import { ffill, tsBeta, tsResidStd } from './risk-kernels.js';
+
 /** A kernel: `x` (and `y` for two-series operators) of length n -> `out` of length n. */
 export type TsKernel = (
   x: Float64Array,
@@ -652,6 +654,9 @@ export const TS_KERNELS: ReadonlyMap<string, TsKernel> = new Map<string, TsKerne
   ['ema', ema],
   ['ts_corr', pair(1)],
   ['ts_cov', pair(0)],
+  ['ts_beta', tsBeta],
+  ['ts_resid_std', tsResidStd],
+  ['ffill', ffill],
 ]);
 
 /** Operators whose output does not depend on `minPeriods` (lags, counts). */

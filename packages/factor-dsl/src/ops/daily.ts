@@ -1,5 +1,5 @@
 import { constArg, constArgDefault, dailyArg, lagArg, windowArg } from './args.js';
-import type { OpSpec } from './spec.js';
+import type { IntArg, OpSpec } from './spec.js';
 
 /**
  * Operators of the daily level: time-series operators across trading days (qlib's vocabulary,
@@ -41,6 +41,17 @@ function ts(
 }
 
 const wCost = (p: readonly number[]) => p[0]!;
+
+/** The fewest paired days of a regression window (an integer literal, at most the window). */
+const minObsArg = (def: number): IntArg => ({
+  name: 'min_obs',
+  kind: 'int',
+  role: 'window',
+  min: def,
+  default: def,
+});
+const minObsWithinWindow = (p: readonly number[]): string | undefined =>
+  p[1]! <= p[0]! ? undefined : `min_obs (${p[1]}) must be <= the window w (${p[0]})`;
 
 export const DAILY_OPS: readonly OpSpec[] = [
   ts(
@@ -204,6 +215,30 @@ export const DAILY_OPS: readonly OpSpec[] = [
     'ts_cov(close, volume, 20)',
     { args: [dailyArg('x'), dailyArg('y'), win()], commutative: true },
   ),
+  ts(
+    'ts_beta',
+    undefined,
+    'OLS slope of y on x (with an intercept) over the days of the window where both are finite: cov(x, y) / var(x), the beta of a stock return on an index return',
+    'pairs with a missing side are left out; NaN with fewer than max(min_obs, 2) pairs (all w with minPeriods window) or when x does not vary over them',
+    'ts_beta(close / delay(close, 1) - 1, close / delay(close, 1) - 1 - cs_demean(close / delay(close, 1) - 1), 20, 10)',
+    { args: [dailyArg('y'), dailyArg('x'), win(), minObsArg(2)], checkArgs: minObsWithinWindow },
+  ),
+  ts(
+    'ts_resid_std',
+    undefined,
+    'standard deviation of the residuals of that regression, divisor pairs - 2 (Barra residual volatility when y is a stock return and x the index return)',
+    'pairs with a missing side are left out; NaN with fewer than max(min_obs, 3) pairs (all w with minPeriods window) or when x does not vary over them',
+    'ts_resid_std(close / delay(close, 1) - 1, close / delay(close, 1) - 1 - cs_demean(close / delay(close, 1) - 1), 20, 10)',
+    { args: [dailyArg('y'), dailyArg('x'), win(), minObsArg(3)], checkArgs: minObsWithinWindow },
+  ),
+  ts(
+    'ffill',
+    undefined,
+    'the latest finite x up to today (pandas `ffill()`): `delay(ffill(price), 1)` is the last traded price before today, however long a suspension lasted. It reads every earlier day: the static lookback counts it as 0 days',
+    'NaN before the first finite value',
+    'log(close / delay(ffill(close), 1))',
+    { args: [dailyArg('x')], window: 'every day up to today (unbounded)' },
+  ),
   // Cross-sectional operators: one date at a time, over all assets (core's cross-section maths).
   cs(
     'cs_rank',
@@ -244,6 +279,14 @@ export const DAILY_OPS: readonly OpSpec[] = [
     'assets with x or y missing are left out and come out NaN',
     [dailyArg('x'), dailyArg('y')],
   ),
+  cs(
+    'cs_standardize',
+    "Barra's standardisation (`@hfq/core` `zscore` with `ddof: 0, clipMode: 'restandardize', weights: w`): x minus its w-weighted mean (w = market caps), divided by the equal-weighted population sd; values beyond +-clip are clipped and the date standardised again until none is",
+    'cs_standardize(log(close * volume), amount, 3)',
+    "NaN where x is missing (a missing or non-positive w only gives no weight); all NaN when the date's finite x do not vary",
+    [dailyArg('x'), dailyArg('w'), constArgDefault('clip', 3)],
+    (p) => (p[0]! > 0 ? undefined : `clip must be > 0, got ${p[0]}`),
+  ),
   grp(
     'group_mean',
     "mean of x over the date's assets of the same industry",
@@ -268,8 +311,9 @@ function cs(
   example: string,
   nan = 'NaN where x is missing; missing values take no part',
   args: OpSpec['args'] = [dailyArg('x')],
+  checkArgs?: OpSpec['checkArgs'],
 ): OpSpec {
-  return {
+  const op: OpSpec = {
     name,
     level: daily,
     family: 'cross_section',
@@ -281,6 +325,7 @@ function cs(
     example,
     impl: { kind: 'daily' },
   };
+  return checkArgs === undefined ? op : { ...op, checkArgs };
 }
 
 function grp(name: string, doc: string, example: string): OpSpec {
