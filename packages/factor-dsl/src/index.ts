@@ -14,6 +14,16 @@ export { type CompileOptions, compileFactors, type FactorProgram } from './compi
 export { type CheckedDaily, checkDaily, type DailyCheckOptions } from './daily/check.js';
 export { type DailyEvaluateOptions, type DailyFactorDef, evaluateDaily } from './daily/evaluate.js';
 export { DAILY_LIBRARY, type DailyLibraryFactor } from './daily/library.js';
+export {
+  broadcastDaily,
+  evaluateStyleFactors,
+  STYLE_FACTORS,
+  STYLE_INPUTS,
+  STYLE_WINDOWS,
+  type StyleEvaluateOptions,
+  type StyleWindows,
+  styleFactors,
+} from './daily/styles.js';
 // The Markdown language reference generated from the operator table.
 export { renderReference } from './docs/reference.js';
 // Evaluation over stock-days of a market.
