@@ -172,5 +172,12 @@ describe('styleExposures', () => {
       /not in the daily panels/,
     );
     expect(() => styleExposures(daily, market.index, { momentumSkip: 300 })).toThrow(/momentumSkip/);
+    // Minimums that no window can meet (they used to give all-NaN styles silently).
+    expect(() => styleExposures(daily, market.index, { betaWindow: 40, betaMinObs: 41 })).toThrow(
+      /betaMinObs \(41\) must be <= betaWindow \(40\)/,
+    );
+    expect(() =>
+      styleExposures(daily, market.index, { momentumWindow: 50, momentumSkip: 5, momentumMinObs: 46 }),
+    ).toThrow(/momentumMinObs \(46\) must be <= momentumWindow - momentumSkip \(45\)/);
   });
 });

@@ -1,17 +1,7 @@
-import {
-  HfqError,
-  Panel,
-  STYLE_NAMES,
-  type StyleName,
-  type TaskOptions,
-  throwIfAborted,
-  zscoreInPlace,
-} from '@hfq/core';
+import { HfqError, Panel, STYLE_NAMES, type StyleName, type TaskOptions, throwIfAborted } from '@hfq/core';
+import { broadcastDaily, evaluateStyleFactors, type StyleWindows } from '@hfq/factor-dsl';
 import { checkIndexReturns, checkPanelShape } from '../checks.js';
 import { checkIndustryCount, checkIndustryIndex } from '../enhanced-index/problem.js';
-
-/** The styles' z-score rule (Barra): population sd, NaN without dispersion, clip re-standardised. */
-const STYLE_ZSCORE = { ddof: 0, constant: 'nan', clipMode: 'restandardize' } as const;
 
 /**
  * The daily fields the exposures read: the names and meaning of `@hfq/bars` `DailyBars`, so a
@@ -66,19 +56,23 @@ export interface StyleExposures {
 }
 
 /**
- * Barra-like style exposures for each requested date T, from data up to the close of T only:
+ * Barra-like style exposures for each requested date T, from data up to the close of T only. They
+ * are the style formulas of the daily factor language (`@hfq/factor-dsl` `styleFactors`, evaluated
+ * with `evaluateStyleFactors`; the options set their windows):
  *
  * - `size`: log of total market cap at T.
  * - `beta`: OLS slope of the stock's daily return on the index's, over the trailing `betaWindow`
- *   days where both exist (returns across a suspension gap are not used).
+ *   days where both exist (returns across a suspension gap are not used): `ts_beta`.
  * - `momentum`: sum of daily log returns from T-251 to T-21 (12-1 months; a return that spans a
  *   suspension counts on the day trading resumes).
- * - `residualVolatility`: standard deviation of that beta regression's residuals (n - 2 dof).
+ * - `residualVolatility`: standard deviation of that beta regression's residuals (n - 2 dof):
+ *   `ts_resid_std`.
  * - `liquidity`: log of the mean daily turnover over the last `liquidityWindow` days (NaN when it
  *   is 0: no trading).
  * - `value`: book-to-price at T.
  *
- * Each is then standardised across the stocks that have it on T: cap-weighted mean 0, unit
+ * Suspended days are missing prices and turnover; unlisted stock-days are NaN. Each is then
+ * standardised across the stocks that have it on T (`cs_standardize`): cap-weighted mean 0, unit
  * equal-weighted standard deviation, with values beyond +-3 clipped and re-standardised until
  * none is: `@hfq/core`'s `zscore` rule
  * `{ ddof: 0, constant: 'nan', clip, clipMode: 'restandardize', weights: cap }`. NaN where a stock lacks
@@ -86,9 +80,12 @@ export interface StyleExposures {
  * cap-weighted mean, and counts them). Industries are the optimiser's `industry` index (one-hot by
  * construction: see `industryOneHot`).
  *
- * O(dates x assets) with rolling sums; memory O(window x assets).
+ * Computed over every date of the panels (rolling windows, O(dates x assets) per style), then the
+ * requested dates are picked. `options.signal` is checked before and after the evaluation.
  *
- * @throws HfqError `OPT_BAD_INPUT` (shapes, a requested date not in the panels), `OPT_BAD_OPTION`.
+ * @throws HfqError `OPT_BAD_INPUT` (shapes, a requested date not in the panels), `OPT_BAD_OPTION`
+ * (including a `betaMinObs` above `betaWindow` or a `momentumMinObs` above
+ * `momentumWindow - momentumSkip`, which could never be met).
  */
 export function styleExposures(
   daily: StyleDailyInput,
@@ -127,155 +124,63 @@ export function styleExposures(
       field: 'clip',
     });
   }
+  if (betaMin > W) {
+    throw new HfqError('OPT_BAD_OPTION', `betaMinObs (${betaMin}) must be <= betaWindow (${W})`, {
+      field: 'betaMinObs',
+    });
+  }
+  if (momMin > MW - skip) {
+    throw new HfqError(
+      'OPT_BAD_OPTION',
+      `momentumMinObs (${momMin}) must be <= momentumWindow - momentumSkip (${MW - skip})`,
+      { field: 'momentumMinObs' },
+    );
+  }
 
   // Output rows.
   const wanted = options.dates ? Int32Array.from(options.dates) : allDates;
-  const outRow = new Int32Array(nT).fill(-1);
+  const rows = new Int32Array(wanted.length);
   for (let j = 0; j < wanted.length; j++) {
     const t = daily.close.dateIndex(wanted[j]!);
     if (t < 0)
       throw new HfqError('OPT_BAD_INPUT', `date ${wanted[j]} is not in the daily panels`, {
         date: wanted[j]!,
       });
-    outRow[t] = j;
+    rows[j] = t;
   }
-  const panels = names.map(() => Panel.alloc(wanted, assets, 'float64'));
+  throwIfAborted(options.signal, 'styleExposures');
+  if (names.length === 0) return { names, panels: [] };
 
-  const close = daily.close.values;
-  const adj = daily.adjFactor.values;
-  const susp = daily.suspended?.values;
-  const listed = daily.listed?.values;
-  // Rolling state.
-  const lastPx = new Float64Array(n).fill(Number.NaN); // last valid adjusted close (gap-spanning)
-  const rRing = new Float64Array(W * n).fill(Number.NaN);
-  const mRing = new Float64Array(W).fill(Number.NaN);
-  const sx = new Float64Array(n);
-  const sy = new Float64Array(n);
-  const sxx = new Float64Array(n);
-  const sxy = new Float64Array(n);
-  const syy = new Float64Array(n);
-  const cnt = new Int32Array(n);
-  const lrRing = new Float64Array(MW * n).fill(Number.NaN);
-  const momSum = new Float64Array(n);
-  const momCnt = new Int32Array(n);
-  const tvRing = new Float64Array(L * n).fill(Number.NaN);
-  const tvSum = new Float64Array(n);
-  const tvCnt = new Int32Array(n);
-  const prevPx = new Float64Array(n).fill(Number.NaN); // yesterday's adjusted close (NaN if none)
-  const raw = new Float64Array(n);
-
-  for (let t = 0; t < nT; t++) {
-    if ((t & 63) === 0) throwIfAborted(options.signal, 'styleExposures');
-    const m = index.ret[t]!;
-    const slot = t % W;
-    const mOld = mRing[slot]!;
-    mRing[slot] = m;
-    const lslot = t % MW;
-    const tslot = t % L;
-    const base = t * n;
-    for (let i = 0; i < n; i++) {
-      const ok = susp?.[base + i] !== 1 && (!listed || listed[base + i] === 1);
-      const px = ok ? close[base + i]! * adj[base + i]! : Number.NaN;
-      const valid = px > 0 && Number.isFinite(px);
-      // Simple return from yesterday's close (no gap) for the regression.
-      const r = valid ? px / prevPx[i]! - 1 : Number.NaN;
-      // Log return since the last traded close (spanning gaps) for momentum.
-      const lr = valid ? Math.log(px / lastPx[i]!) : Number.NaN;
-      prevPx[i] = valid ? px : Number.NaN;
-      if (valid) lastPx[i] = px;
-
-      // Regression sums: drop day t - W, add day t.
-      const rOld = rRing[slot * n + i]!;
-      if (Number.isFinite(rOld) && Number.isFinite(mOld)) {
-        sx[i] = sx[i]! - mOld;
-        sy[i] = sy[i]! - rOld;
-        sxx[i] = sxx[i]! - mOld * mOld;
-        sxy[i] = sxy[i]! - mOld * rOld;
-        syy[i] = syy[i]! - rOld * rOld;
-        cnt[i] = cnt[i]! - 1;
-      }
-      rRing[slot * n + i] = r;
-      if (Number.isFinite(r) && Number.isFinite(m)) {
-        sx[i] = sx[i]! + m;
-        sy[i] = sy[i]! + r;
-        sxx[i] = sxx[i]! + m * m;
-        sxy[i] = sxy[i]! + m * r;
-        syy[i] = syy[i]! + r * r;
-        cnt[i] = cnt[i]! + 1;
-      }
-
-      // Momentum window [t - MW + 1, t - skip]: drop day t - MW, add day t - skip.
-      const lrOld = lrRing[lslot * n + i]!;
-      if (Number.isFinite(lrOld)) {
-        momSum[i] = momSum[i]! - lrOld;
-        momCnt[i] = momCnt[i]! - 1;
-      }
-      lrRing[lslot * n + i] = lr;
-      if (t - skip >= 0) {
-        const lrIn = lrRing[((t - skip) % MW) * n + i]!;
-        if (Number.isFinite(lrIn)) {
-          momSum[i] = momSum[i]! + lrIn;
-          momCnt[i] = momCnt[i]! + 1;
-        }
-      }
-      // With skip = 0 the day added is day t itself, already written above.
-
-      // Liquidity: mean turnover over the last L days with data.
-      const tvOld = tvRing[tslot * n + i]!;
-      if (Number.isFinite(tvOld)) {
-        tvSum[i] = tvSum[i]! - tvOld;
-        tvCnt[i] = tvCnt[i]! - 1;
-      }
-      const tv = ok ? daily.turnover.values[base + i]! : Number.NaN;
-      tvRing[tslot * n + i] = tv;
-      if (Number.isFinite(tv)) {
-        tvSum[i] = tvSum[i]! + tv;
-        tvCnt[i] = tvCnt[i]! + 1;
-      }
-    }
-    const row = outRow[t]!;
-    if (row < 0) continue;
-    const cap = daily.marketCap.values.subarray(base, base + n);
-    for (let s = 0; s < names.length; s++) {
-      const name = names[s]!;
-      for (let i = 0; i < n; i++) {
-        const isListed = !listed || listed[base + i] === 1;
-        raw[i] = isListed ? rawDescriptor(name, i) : Number.NaN;
-      }
-      zscoreInPlace(raw, { ...STYLE_ZSCORE, clip, weights: cap });
-      panels[s]!.values.set(raw, row * n);
-    }
-
-    function rawDescriptor(name: StyleName, i: number): number {
-      switch (name) {
-        case 'size': {
-          const c = cap[i]!;
-          return c > 0 ? Math.log(c) : Number.NaN;
-        }
-        case 'beta':
-        case 'residualVolatility': {
-          const c = cnt[i]!;
-          if (c < betaMin) return Number.NaN;
-          const vx = sxx[i]! - (sx[i]! * sx[i]!) / c;
-          const cxy = sxy[i]! - (sx[i]! * sy[i]!) / c;
-          if (!(vx > 0)) return Number.NaN;
-          const beta = cxy / vx;
-          if (name === 'beta') return beta;
-          const vy = syy[i]! - (sy[i]! * sy[i]!) / c;
-          return Math.sqrt(Math.max(0, vy - beta * cxy) / (c - 2));
-        }
-        case 'momentum':
-          return momCnt[i]! >= momMin ? momSum[i]! : Number.NaN;
-        case 'liquidity': {
-          if (tvCnt[i]! === 0) return Number.NaN;
-          const mean = tvSum[i]! / tvCnt[i]!;
-          return mean > 0 ? Math.log(mean) : Number.NaN;
-        }
-        case 'value':
-          return daily.bookToPrice!.values[base + i]!;
-      }
-    }
-  }
+  const grid = (v: number) => new Panel(allDates, assets, new Float64Array(nT * n).fill(v));
+  const inputs: Record<string, Panel> = {
+    close: daily.close,
+    adjFactor: daily.adjFactor,
+    marketCap: daily.marketCap,
+    turnover: daily.turnover,
+    // Without the flags every stock is listed and none is suspended.
+    listed: daily.listed ?? grid(1),
+    suspended: daily.suspended ?? grid(0),
+    indexRet: broadcastDaily(index.ret, daily.close),
+  };
+  if (daily.bookToPrice) inputs.bookToPrice = daily.bookToPrice;
+  const windows: StyleWindows = {
+    betaWindow: W,
+    betaMinObs: betaMin,
+    momentumWindow: MW,
+    momentumSkip: skip,
+    momentumMinObs: momMin,
+    liquidityWindow: L,
+    clip,
+  };
+  const all = evaluateStyleFactors(inputs, { styles: names, windows });
+  throwIfAborted(options.signal, 'styleExposures');
+  const panels = names.map((name) => {
+    const src = all[name]!.values;
+    const out = Panel.alloc(wanted, assets, 'float64');
+    for (let j = 0; j < rows.length; j++)
+      out.values.set(src.subarray(rows[j]! * n, (rows[j]! + 1) * n), j * n);
+    return out;
+  });
   return { names, panels };
 }
 
@@ -311,8 +216,8 @@ export function industryOneHot(industry: Int32Array, k?: number): Float64Array[]
 }
 
 /**
- * Longest window (trading days, about 40 years) an option may ask for: windows size the rolling
- * buffers (window x assets), so an unchecked one would allocate without bound.
+ * Longest window (trading days, about 40 years) an option may ask for (the formulas' windows are
+ * checked against it, as the factor language checks every window against a limit).
  */
 const MAX_WINDOW = 10_000;
 

@@ -9,6 +9,7 @@ import { broadcastDaily, evaluateDaily, STYLE_FACTORS } from '@hfq/factor-dsl';
 import { createMarket } from '@hfq/sim';
 import { describe, expect, it } from 'vitest';
 import { styleExposuresLoops } from './__fixtures__/style-exposures-loops.js';
+import { type StyleExposureOptions, styleExposures } from './style-exposures.js';
 
 const sim = createMarket({
   nStocks: 40,
@@ -71,6 +72,62 @@ describe('the style formulas against the hand-written loops, on a @hfq/sim marke
       const c = compare(out[name]!, ref.panels[s]!);
       expect(c.nanMismatch, name).toBe(0);
       expect(c.finite, name).toBeGreaterThan(N * 20);
+      expect(c.maxAbs, name).toBeLessThanOrEqual(1e-12);
+    }
+  });
+
+  const every = daily.close.dates;
+  const cases: [string, StyleExposureOptions][] = [
+    ['the defaults', {}],
+    [
+      "the workflow's risk factors (6-month windows)",
+      {
+        styles: ['size', 'beta', 'momentum', 'value'],
+        momentumWindow: 126,
+        momentumMinObs: 63,
+        betaWindow: 126,
+        betaMinObs: 63,
+      },
+    ],
+    [
+      'short windows, no skip, no clip, some dates',
+      {
+        dates: [every[40]!, every[150]!, every[300]!, every[329]!],
+        betaWindow: 30,
+        betaMinObs: 10,
+        momentumWindow: 20,
+        momentumSkip: 0,
+        momentumMinObs: 5,
+        liquidityWindow: 3,
+        clip: Number.POSITIVE_INFINITY,
+      },
+    ],
+    ['a clip of 2', { clip: 2, styles: ['liquidity', 'size', 'residualVolatility'] }],
+  ];
+  for (const [label, options] of cases) {
+    it(`styleExposures (the formulas) equals the loops to 1e-12: ${label}`, () => {
+      const input = { ...daily, bookToPrice };
+      const got = styleExposures(input, index, options);
+      const ref = styleExposuresLoops(input, index, options);
+      expect(got.names).toEqual(ref.names);
+      for (const [s, name] of ref.names.entries()) {
+        expect(got.panels[s]!.dates).toEqual(ref.panels[s]!.dates);
+        const c = compare(got.panels[s]!, ref.panels[s]!);
+        expect(c.nanMismatch, name).toBe(0);
+        expect(c.finite, name).toBeGreaterThan(0);
+        expect(c.maxAbs, name).toBeLessThanOrEqual(1e-12);
+      }
+    });
+  }
+
+  it('without the listed and suspended flags, every stock counts as listed and traded (as the loops)', () => {
+    const { listed: _l, suspended: _s, ...rest } = daily;
+    const options = { betaWindow: 60, betaMinObs: 20, momentumWindow: 60, momentumMinObs: 20 };
+    const got = styleExposures(rest, index, options);
+    const ref = styleExposuresLoops(rest, index, options);
+    for (const [s, name] of ref.names.entries()) {
+      const c = compare(got.panels[s]!, ref.panels[s]!);
+      expect(c.nanMismatch, name).toBe(0);
       expect(c.maxAbs, name).toBeLessThanOrEqual(1e-12);
     }
   });
