@@ -61,7 +61,7 @@ export async function combinePath(
     if (p === undefined || p.horizon !== first.horizon || p.entryLag !== first.entryLag) {
       throw new HfqError(
         'WORKFLOW_MODEL',
-        `${name}: the jobs of a sequence model must all hold a path of the same horizon and label timing (fold ${o.fold} seed ${o.seed} differs)`,
+        `${name}: the jobs of a sequence model must all hold a path of the same horizon and label timing (fold ${o.fold} seed ${o.seed} differs; a training cached before paths were kept has none: remove <out>/cache/model-jobs to retrain)`,
         { field: 'models' },
       );
     }

@@ -129,7 +129,13 @@ export async function compareMultiPeriod(
     rebalances: 0,
     rows: [],
   };
-  if (models.length === 0) return { ...base, reason: 'no sequence model was trained (models.include)' };
+  if (models.length === 0)
+    return {
+      ...base,
+      reason: Object.keys(input.scores).some((k) => k.endsWith(':sum'))
+        ? 'the sequence model in the cache was trained before its path was kept: remove <out>/cache/model-jobs and <out>/cache/models to retrain it'
+        : 'no sequence model was trained (models.include)',
+    };
   const first = input.paths[models[0]!]!.days[0]!;
   const dates = daily.close.dates;
   const firstIdx = dates.indexOf(first.dates[0]!);
