@@ -11,6 +11,7 @@ import { readPanelsParquet } from '@hfq/bars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKFLOW_CONFIG, mergeWorkflowConfig, type WorkflowConfig } from './config.js';
 import { loadMarket } from './market.js';
+import { multiPeriodSections } from './report-multi-period.js';
 import { runWorkflow, type WorkflowRunResult } from './run.js';
 import { compareMultiPeriod } from './stage-multi-period.js';
 
@@ -137,5 +138,31 @@ describe('multi-period comparison in the workflow', () => {
     for (const k of ['annualReturn', 'excessAnnualReturn', 'trackingError', 'turnover'] as const)
       expect(b![k], k).toBeCloseTo(a![k], 6);
     expect(b!.annualCost).toBe(0);
+  }, 60_000);
+
+  it('says why when it cannot run: no sequence model, or too short a history to calibrate', async () => {
+    const cfg = config();
+    const market = await loadMarket(cfg.data);
+    const p = await readPanelsParquet(join(first.out, 'paths.parquet'));
+    const days = Array.from({ length: 10 }, (_, k) => p[`all_seq2seq_d${k + 1}`]!);
+    const input = {
+      scores: {},
+      daily: market.daily,
+      index: market.index,
+      industry: market.industry,
+      backtest: cfg.backtest,
+    };
+    const none = await compareMultiPeriod({ ...input, paths: {}, multiPeriod: cfg.multiPeriod });
+    expect(none.ran).toBe(false);
+    expect(none.reason).toMatch(/no sequence model was trained/);
+    const short = await compareMultiPeriod({
+      ...input,
+      paths: { 'all-seq2seq': { entryLag: 1, days: days as never } },
+      multiPeriod: { ...cfg.multiPeriod, minCalibrationDates: 50 },
+    });
+    expect(short.ran).toBe(false);
+    expect(short.reason).toMatch(/needs 50 earlier ones/);
+    const [section] = multiPeriodSections({ config: cfg, multiPeriod: short } as never);
+    expect(section!.blocks[0]).toMatch(/^Not run: no calibrated path/);
   }, 60_000);
 });
