@@ -270,7 +270,7 @@ export async function multiPeriodStage(
   log(
     `  ${title}${hit ? ' (cached)' : ''}: ${
       value.ran
-        ? `${value.rebalances} rebalances from ${value.start}, ${value.steps} steps, ${value.rows
+        ? `${value.rebalances} rebalances from ${value.start}, ${value.steps} step${value.steps === 1 ? '' : 's'}, ${value.rows
             .map((r) => `${r.run} ${(r.secondsPerRebalance * 1000).toFixed(0)} ms`)
             .join(', ')} per rebalance`
         : `not run: ${value.reason}`
