@@ -27,6 +27,10 @@
  * 12% a year in costs, excess 4.7%); pricing the costs lifts it to 9.6% (IR 2.9) and the two-week
  * plan to 13.4% (IR 4.4, turnover 89%, costs 9.2%).
  *
+ * With a trained model's path instead of a blurred realised one: `npm run demo` runs the same
+ * comparison on the sequence model's out-of-sample path, calibrated to returns without look-ahead
+ * (docs/workflow.md, "The multi-period comparison").
+ *
  * Writes to out/examples/11-multi-period/:
  *   table.md         excess return, IR, turnover and costs of the three runs (Markdown)
  *   summary.json     the same numbers, and the options

@@ -99,6 +99,18 @@ export interface WorkflowConfig {
     /** Two-sided turnover per rebalance (fraction). */
     maxTurnover: number;
   };
+  /**
+   * Stage 5b, the multi-period comparison (`stage-multi-period.ts`): the sequence models' predicted
+   * path, calibrated to returns, in a multi-period plan vs its sum in the single-period LP.
+   */
+  multiPeriod: {
+    /** Run the comparison (it needs a sequence model in `models.include`). */
+    enabled: boolean;
+    /** Rebalance steps planned (each 5 trading days of the path); capped by the path's length. */
+    steps: number;
+    /** Earlier out-of-sample score dates each day of the path needs before its calibration is used. */
+    minCalibrationDates: number;
+  };
 }
 
 /** Every model the demo can train, in report order. */
@@ -141,6 +153,7 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
     include: [...MODEL_NAMES],
   },
   backtest: { costPerSide: 0.002, maxDeviation: 0.008, industryBand: 0.02, styleBand: 0.3, maxTurnover: 0.3 },
+  multiPeriod: { enabled: true, steps: 2, minCalibrationDates: 4 },
 };
 
 /** One line of `--help` per knob: path, default, meaning (units). */
@@ -187,6 +200,18 @@ export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
   ['backtest.industryBand', 'industry exposure band vs the benchmark (fraction)'],
   ['backtest.styleBand', 'style exposure band vs the benchmark (standardised units)'],
   ['backtest.maxTurnover', 'two-sided turnover per rebalance, every 5 trading days (fraction)'],
+  [
+    'multiPeriod.enabled',
+    'compare a multi-period plan on the calibrated predicted path with its sum (sequence models)',
+  ],
+  [
+    'multiPeriod.steps',
+    'rebalance steps the multi-period plan looks ahead (5 trading days each; capped by the path)',
+  ],
+  [
+    'multiPeriod.minCalibrationDates',
+    'earlier score dates each day of the path needs before its return calibration is used',
+  ],
 ];
 
 /** The value of `path` (`a.b`) in `obj`. */
@@ -366,6 +391,8 @@ function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
   frac('backtest.industryBand', 0, 1);
   frac('backtest.styleBand', 0, 10);
   frac('backtest.maxTurnover', 0, 2);
+  int('multiPeriod.steps', 1, 64);
+  int('multiPeriod.minCalibrationDates', 1, 1000);
   for (const field of ['include', 'every5thDaySampled'] as const) {
     for (const m of c.models[field]) {
       if (!(MODEL_NAMES as readonly string[]).includes(m)) {

@@ -8,6 +8,7 @@
  * `docs/workflow.md`.
  */
 export { StageCache, stageHash } from './cache.js';
+export { type CalibratedPath, type CalibrationOptions, calibratePath } from './calibrate-path.js';
 export {
   DEFAULT_WORKFLOW_CONFIG,
   KNOBS,
@@ -32,6 +33,12 @@ export {
   type WorkflowStage,
   type WorkflowSummary,
 } from './run.js';
+export type { SequencePath } from './sequence-path.js';
 export type { SignalTest } from './stage-evaluate.js';
 export { FEATURE_SETS, type FeatureSetName } from './stage-factors.js';
 export { MODEL_JOB_STAGE, type ModelResult, type ModelStage } from './stage-models.js';
+export {
+  MULTI_PERIOD_STAGE,
+  type MultiPeriodComparison,
+  type MultiPeriodRow,
+} from './stage-multi-period.js';

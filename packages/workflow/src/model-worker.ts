@@ -13,13 +13,8 @@ import {
   trainModel,
   useBackend,
 } from '@hfq/models';
-import type {
-  FromModelWorker,
-  ModelJob,
-  ModelJobOutput,
-  ModelWorkerInit,
-  ToModelWorker,
-} from './model-jobs.js';
+import type { FromModelWorker, ModelJob, ModelWorkerInit, ToModelWorker } from './model-jobs.js';
+import type { JobPath, ModelJobOutputWithPath } from './sequence-path.js';
 import { cubeOf, panelOf } from './shared-memory.js';
 
 const init = workerData as ModelWorkerInit;
@@ -63,11 +58,15 @@ async function run(job: ModelJob): Promise<void> {
     const counts = new Int32Array(fold.predict.length);
     const rows: number[] = [];
     const parts: Record<string, Float32Array[]> = {};
+    // A sequence model also keeps every horizon (its predicted path), beside its summed scores.
+    const horizon = result.model.outputSize;
+    const pathParts: Float32Array[] = [];
     for (const [k, t] of Array.from(fold.predict).entries()) {
       const cs = ds.crossSection(t, 'none');
       counts[k] = cs.n;
       for (let i = 0; i < cs.n; i++) rows.push(cs.assets[i]!);
       for (const [v, p] of Object.entries(predictors)) (parts[v] ??= []).push(await p.score(cs));
+      if (horizon > 1) pathParts.push(predictors.sum!.raw(cs));
     }
     const variants: Record<string, Float32Array> = {};
     for (const [v, list] of Object.entries(parts)) {
@@ -81,7 +80,17 @@ async function run(job: ModelJob): Promise<void> {
     }
     if (job.onnxPath) saveOnnx(result.model, job.onnxPath);
     const d = (i: number) => ds.dates[i]!;
-    const output: ModelJobOutput = {
+    let path: JobPath | undefined;
+    if (horizon > 1) {
+      const values = new Float32Array(rows.length * horizon);
+      let o = 0;
+      for (const a of pathParts) {
+        values.set(a, o);
+        o += a.length;
+      }
+      path = { horizon, entryLag: ds.timing.entryLag, values };
+    }
+    const output: ModelJobOutputWithPath = {
       name: job.name,
       seed: job.seed,
       fold: job.fold,
@@ -99,6 +108,7 @@ async function run(job: ModelJob): Promise<void> {
       parameters: result.model.parameterCount,
       backend: backend.name,
       ms: performance.now() - started,
+      ...(path ? { path } : {}),
     };
     post({ kind: 'done', key: job.key, output });
   } finally {

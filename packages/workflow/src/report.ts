@@ -21,8 +21,10 @@ import {
   topRelativeNavChart,
 } from '@hfq/report';
 import type { WorkflowConfig } from './config.js';
+import { multiPeriodSections } from './report-multi-period.js';
 import type { SignalTest } from './stage-evaluate.js';
 import type { ModelResult } from './stage-models.js';
+import type { MultiPeriodComparison } from './stage-multi-period.js';
 
 /** Everything the report shows: the config, every stage's results, timings and versions. */
 export interface WorkflowOutcome {
@@ -43,6 +45,7 @@ export interface WorkflowOutcome {
   results: ModelResult[];
   correlations: { factors: CorrelationTable; risk: CorrelationTable };
   portfolios: Record<string, EnhancedIndexBacktest>;
+  multiPeriod?: MultiPeriodComparison;
   timings: Array<{ stage: string; seconds: number }>;
   versions: Record<string, string>;
 }
@@ -265,6 +268,7 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
     });
   }
 
+  sections.push(...multiPeriodSections(o));
   sections.push({
     title: 'Correlations',
     blocks: [

@@ -28,6 +28,7 @@ import {
   testSignal,
 } from './stage-evaluate.js';
 import { type ModelStage, pastRankIC, trainModels } from './stage-models.js';
+import { type MultiPeriodComparison, multiPeriodStage, writePaths } from './stage-multi-period.js';
 import { enhancedIndex } from './stage-portfolio.js';
 
 /** The cached stages, in order (`report` always runs: it only writes files). */
@@ -68,6 +69,8 @@ export interface WorkflowSummary {
   topExcess: Record<string, number>;
   /** Per signal and scenario: the enhanced-index summary (`@hfq/optimizer`'s). */
   enhancedIndex: Record<string, Record<string, unknown>>;
+  /** The multi-period comparison (`multiPeriod.enabled`): the runs' table rows, calibration and steps. */
+  multiPeriod?: MultiPeriodComparison;
   /** Seconds per stage of this run (a loaded stage: its load time). */
   timings: Array<{ stage: string; seconds: number }>;
 }
@@ -291,6 +294,17 @@ export async function runWorkflow(
         return res;
       },
     );
+    const multiPeriod = await multiPeriodStage({
+      cache,
+      base,
+      models: hModels,
+      cfg,
+      stage,
+      market,
+      onProgress: bar,
+      log: say,
+      timings,
+    });
     if (last === 'portfolio') return result();
 
     // 6. Report and artefacts.
@@ -312,6 +326,7 @@ export async function runWorkflow(
       results: stage.results,
       correlations: evaluated.corr,
       portfolios,
+      ...(multiPeriod ? { multiPeriod } : {}),
       timings,
       versions: versions(),
     };
@@ -324,6 +339,7 @@ export async function runWorkflow(
       writePanelsParquet(join(out, 'scores.parquet'), panels, {
         metadata: { 'hfq.kind': 'out-of-sample scores' },
       });
+      writePaths(join(out, 'paths.parquet'), stage);
       writeFileSync(join(out, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
     });
     executed.push('report');
@@ -346,6 +362,7 @@ export async function runWorkflow(
           Object.fromEntries(Object.entries(p.scenarios).map(([s, r]) => [s, r.summary])),
         ]),
       ),
+      ...(multiPeriod ? { multiPeriod } : {}),
       timings,
     };
     writeFileSync(join(out, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);

@@ -27,6 +27,7 @@ import { type StageCache, stageHash } from './cache.js';
 import type { ModelName, WorkflowConfig } from './config.js';
 import type { ModelJob, ModelJobOutput } from './model-jobs.js';
 import { runModelJobs } from './model-pool.js';
+import { combinePath, type SequencePath } from './sequence-path.js';
 import { shareCube, sharePanel } from './shared-memory.js';
 import { FEATURE_SETS } from './stage-factors.js';
 
@@ -51,6 +52,8 @@ export interface ModelStage {
   variableFactors: string[];
   /** First out-of-sample date (yyyymmdd). */
   testStart: number;
+  /** Per sequence model (more than one output): its out-of-sample predicted path (`sequence-path.ts`). */
+  paths: Record<string, SequencePath>;
 }
 
 /** Relative cost of each model, to start the slow ones first. */
@@ -290,6 +293,7 @@ export async function trainModels(
   mkdirSync(options.onnxDir, { recursive: true });
   const scores: Record<string, Panel<Float32Array>> = {};
   const results: ModelResult[] = [];
+  const paths: Record<string, SequencePath> = {};
   for (const name of names) {
     const own = jobs.filter((j) => j.name === name);
     const outputs = own.map((j) => cache.load<ModelJobOutput>(MODEL_JOB_STAGE, j.key)!);
@@ -305,6 +309,8 @@ export async function trainModels(
       m.window,
     );
     Object.assign(scores, r.scores);
+    const path = await combinePath(name, outputs, folds, cube.assets, own[0]!.features, m.window);
+    if (path) paths[name] = path;
     const onnxJob = own.find((j) => j.onnxPath !== undefined)!;
     const onnx = join(cache.dir(MODEL_JOB_STAGE, onnxJob.key), 'model.onnx');
     if (existsSync(onnx)) copyFileSync(onnx, join(options.onnxDir, `${name}.onnx`));
@@ -327,7 +333,7 @@ export async function trainModels(
   }
   // The sequence model's own score is its `:sum` variant (horizons: 'sum'): keep the two named ones.
   delete scores['all-seq2seq'];
-  return { scores, results, variableFactors, testStart };
+  return { scores, results, variableFactors, testStart, paths };
 }
 
 /**
