@@ -7,6 +7,7 @@ import { type DatasetReader, type OpenDatasetOptions, openDataset } from './read
 
 /** The result of `openOrImport`. */
 export interface OpenOrImportResult {
+  /** The dataset, opened with `options.open`. */
   reader: DatasetReader;
   /** The import's report (read back from `import-report.json` when the dataset was there). */
   report: ImportReport;
