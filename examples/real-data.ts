@@ -30,8 +30,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { normalizeSymbol } from '@hfq/bars';
-import { FactorCube, formatYmd, Panel, ProgressReporter, rebalanceDates, ymdYear } from '@hfq/core';
-import { evaluateDatasetFactors } from '@hfq/dataset';
+import { FactorCube, formatYmd, Panel, ProgressReporter, rebalanceDates, ymdYear, zscore } from '@hfq/core';
+import { evaluateDatasetFactors, summarizeImport } from '@hfq/dataset';
 import {
   cumulativeIC,
   dailyReturns,
@@ -64,7 +64,7 @@ import {
   dailyFactorPanels,
   membershipCoverage,
 } from './lib/real/daily.js';
-import { importSummary, openRealDataset } from './lib/real/dataset.js';
+import { openRealDataset } from './lib/real/dataset.js';
 import { FIFTEEN_MINUTE_FACTORS } from './lib/real/intraday15.js';
 import { level2Study } from './lib/real/level2.js';
 import { realDataPaths } from './lib/real/paths.js';
@@ -162,9 +162,9 @@ const imported = await openRealDataset(paths, dataDir, {
   onProgress,
 });
 const { reader } = imported;
-const summary = importSummary(imported.report);
+const summary = summarizeImport(imported.report);
 say(
-  `dataset ${shown(dataDir)} (${imported.cached ? 'imported before' : 'imported now'}; ${reader.manifest.minute.length} days of 15-minute bars): ${summary.lines.join('; ')}`,
+  `dataset ${shown(dataDir)} (${imported.imported ? 'imported now' : 'imported before'}; ${reader.manifest.minute.length} days of 15-minute bars): ${summary.lines.join('; ')}`,
 );
 const daily = await reader.daily();
 const dates = daily.close.dates;
@@ -188,7 +188,8 @@ const lookup = (asset: string, date: number) => {
 // ---------------------------------------------------------------------------------------------
 // (a) Level-2 days.
 // ---------------------------------------------------------------------------------------------
-const l2 = await level2Study(paths.l2, lookup);
+const l2 = await level2Study(paths.l2, `${dataDir}-level2`, lookup);
+say(`(a) Level-2 dataset ${shown(dataDir)}-level2: ${l2.importLines.join('; ')}`);
 const mn = l2.moutai.boundaryNext;
 const mp = l2.moutai.boundaryPrevious;
 say(
@@ -422,7 +423,11 @@ for (let k = 0; k < oosDates.length; k++) {
   const acc = new Float64Array(nA);
   const cnt = new Int32Array(nA);
   for (const f of DAILY_FACTORS) {
-    const z = crossSectionZ(factors[f.name]!.row(t), universe.row(t));
+    const u = universe.row(t);
+    const z = zscore(
+      Array.from(factors[f.name]!.row(t), (v, a) => (u[a] === 1 ? v : Number.NaN)),
+      { ddof: 0 },
+    );
     for (let a = 0; a < nA; a++) {
       if (!Number.isFinite(z[a]!)) continue;
       acc[a]! += signs[f.name]! * z[a]!;
@@ -670,7 +675,7 @@ const doc: ReportDocument = {
         {
           kind: 'list',
           items: [
-            `Level-2 (\`cn-l2-dolphindb\`): single days, 1-30 stocks each, 2018-2023.`,
+            `Level-2 (\`cn-l2-dolphindb\`): single days, 1-30 stocks each, 2018-2023, imported the same way (strict: three snapshot layouts and two bar layouts in one import) into \`${shown(dataDir)}-level2\`: ${l2.importLines.join('; ')}.`,
             `15-minute bars (\`cn-intraday-15min\`): ${m15Assets.length} of the 400 stocks (the others have no adjustment factor in the daily file, so no clean returns), ${formatYmd(m15Dates[0]!)} .. ${formatYmd(m15Dates.at(-1)!)}, ${m15Report.rows} rows imported, ${m15Suspended} suspended stock-days (printed with zero prices: rejected by the importer's validation as \`BARS_NONPOSITIVE_PRICE\`, i.e. no trading). The 16 bars' volume equals the daily file's volume (up to its float32 rounding) on ${pct(volAgreement.exact, 1)} of ${compared} stock-days (${Object.entries(
               volumeByYear,
             )
@@ -773,18 +778,10 @@ const doc: ReportDocument = {
 };
 await renderReport(join(out, 'report.html'), doc);
 writeText(join(out, 'report.md'), reportMarkdown(doc));
-const summarize = (s: IcSummary) => ({
-  mean: s.mean,
-  std: s.std,
-  ir: s.ir,
-  positiveRatio: s.positiveRatio,
-  tStat: s.tStat,
-  count: s.count,
-});
 writeJson(join(out, 'results.json'), {
   options: opts,
   dataRoot: paths.root,
-  dataset: { dir: dataDir, cached: imported.cached, import: summary },
+  dataset: { dir: dataDir, cached: !imported.imported, import: summary },
   daily: { stocks: nA, days: dates.length, first: dates[0], last: dates.at(-1) },
   level2: l2,
   fifteenMinute: {
@@ -801,9 +798,9 @@ writeJson(join(out, 'results.json'), {
     },
     factors: m15Rows.map((r) => ({
       name: r.name,
-      rankIC1d: summarize(r.ic1),
-      rankIC5dDaily: summarize(r.ic5),
-      rankIC5dWeekly: summarize(r.weekly),
+      rankIC1d: r.ic1,
+      rankIC5dDaily: r.ic5,
+      rankIC5dWeekly: r.weekly,
       top: r.groups!.top,
     })),
   },
@@ -812,8 +809,8 @@ writeJson(join(out, 'results.json'), {
     coverageByYear,
     factors: dailyRows.map((r) => ({
       name: r.name,
-      rankIC: summarize(r.ic),
-      rankICAllSurvivors: summarize(r.icAll),
+      rankIC: r.ic,
+      rankICAllSurvivors: r.icAll,
       byYear: r.byYear,
       top: r.groups.top,
       longShort: r.groups.longShort.annualReturn,
@@ -828,13 +825,13 @@ writeJson(join(out, 'results.json'), {
     },
     alpha158: {
       seconds: alphaSeconds,
-      outOfSample: alphaOos.map((r) => ({ name: r.name, rankIC5: summarize(r.ic5) })),
+      outOfSample: alphaOos.map((r) => ({ name: r.name, rankIC5: r.ic5 })),
     },
-    bestSingle: { name: bestSingle.name, rankIC5: summarize(bestSingle.ic5) },
+    bestSingle: { name: bestSingle.name, rankIC5: bestSingle.ic5 },
     outOfSample: oosRows.map((r) => ({
       name: r.name,
-      rankIC5: summarize(r.ic5),
-      rankIC10: summarize(r.ic10),
+      rankIC5: r.ic5,
+      rankIC10: r.ic10,
       byYear: r.byYear,
       top: r.groups.top,
       longShort: r.groups.longShort.annualReturn,
@@ -865,26 +862,6 @@ function trailingMean(p: Panel, w: number, min: number): Panel<Float64Array> {
     }
   }
   return outP;
-}
-
-/** Cross-sectional z-score of `x` over the entries where `mask` is 1 (NaN elsewhere). */
-function crossSectionZ(x: ArrayLike<number>, mask: ArrayLike<number>): Float64Array {
-  const z = new Float64Array(x.length).fill(Number.NaN);
-  let s = 0;
-  let s2 = 0;
-  let c = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (mask[i] !== 1 || !Number.isFinite(x[i]!)) continue;
-    s += x[i]!;
-    s2 += x[i]! * x[i]!;
-    c++;
-  }
-  if (c < 2) return z;
-  const m = s / c;
-  const sd = Math.sqrt(Math.max(0, s2 / c - m * m));
-  if (!(sd > 0)) return z;
-  for (let i = 0; i < x.length; i++) if (mask[i] === 1 && Number.isFinite(x[i]!)) z[i] = (x[i]! - m) / sd;
-  return z;
 }
 
 /** Mean of `value(i)` over the finite values of each calendar year of `ds`. */

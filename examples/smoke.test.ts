@@ -233,6 +233,8 @@ describe.runIf(real.available)('real-data example (../shared present)', () => {
     expect(r.level2.moutai.boundaryPrevious.volume.totalA).toBe(3_397_389);
     expect(r.level2.moutai.boundaryPrevious.volume.totalB).toBe(3_397_389);
     expect(r.level2.moutai.boundaryPrevious.volume.misplacedShare).toBeLessThan(0.01);
+    // ... read back from a dataset imported from five files of three snapshot and two bar layouts
+    expect(r.level2.importLines).toHaveLength(5);
     // (b) 16 bars a day, evaluated
     expect(r.fifteenMinute.days).toBe(300);
     expect(r.fifteenMinute.vsDaily.closeExact).toBeGreaterThan(0.8);

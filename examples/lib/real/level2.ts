@@ -1,22 +1,20 @@
 /**
- * Part (a) of the real-data study: the Level-2 samples of `cn-l2-dolphindb`. Snapshots -> minute
- * bars against the minute bars derived from the same day's trades, day totals against the daily
- * file, the baseline tick factors on real order books, and equal-volume bars cut from real vendor
- * minute bars.
+ * Part (a) of the real-data study: the Level-2 samples of `cn-l2-dolphindb`, imported by
+ * `importFiles` (three snapshot layouts and two bar layouts in one import, strict: every stock-day
+ * validated, every rejection reported) into a dataset of their own, read back through its
+ * `DatasetReader`. Snapshots -> minute bars against the minute bars derived from the same day's
+ * trades, day totals against the daily file, the baseline tick factors on real order books, and
+ * equal-volume bars cut from real vendor minute bars.
  */
 import { join } from 'node:path';
 import {
-  collectFrames,
   compareMinuteBars,
   DERIVED_1MIN_BARS,
   equalVolumeBarSize,
   equalVolumeBars,
-  findTickIssues,
   findVolumeBarIssues,
   type MinuteBarAgreement,
   type MinuteBars,
-  readCsvFrames,
-  readMinuteBarsCsv,
   SSE_LEVEL2_SNAPSHOT,
   SZSE_LEVEL2_SNAPSHOT,
   sseNativeSnapshotMapping,
@@ -24,6 +22,7 @@ import {
   ticksToMinuteBars,
   VENDOR_1MIN_BARS,
 } from '@hfq/bars';
+import { openOrImport, summarizeImport } from '@hfq/dataset';
 import {
   BASELINE_ORDER_FLOW_FACTORS,
   BASELINE_TRADE_FLOW_FACTORS,
@@ -45,6 +44,8 @@ export interface DayTotal {
 }
 
 export interface Level2Result {
+  /** What the import did, a line per file (`summarizeImport`). */
+  importLines: string[];
   /** 600519.SH 2023-02-01: snapshot minutes vs minutes derived from every trade of the day. */
   moutai: {
     snapshots: number;
@@ -68,68 +69,77 @@ export interface Level2Result {
   };
 }
 
-/** Runs part (a). `l2` is the `cn-l2-dolphindb` folder. */
-export async function level2Study(l2: string, daily: DailyLookup): Promise<Level2Result> {
+/** Runs part (a). `l2` is the `cn-l2-dolphindb` folder; its dataset is imported into `dir` once. */
+export async function level2Study(l2: string, dir: string, daily: DailyLookup): Promise<Level2Result> {
   const snap = (name: string) => join(l2, 'snapshots', name);
+  const bars = (name: string) => join(l2, 'bars', name);
+  const sh30File = snap('sh_30stocks_20211201_0915-1030_snapshot.csv.gz');
+  const imported = await openOrImport(
+    dir,
+    {
+      ticks: [
+        { files: [snap('sh600519_20230201_snapshot.csv.gz')], mapping: sseNativeSnapshotMapping(20230201) },
+        { files: [snap('sz_5stocks_20220601_snapshot.csv.gz')], mapping: SZSE_LEVEL2_SNAPSHOT },
+        { files: [sh30File], mapping: SSE_LEVEL2_SNAPSHOT },
+      ],
+      minute: [
+        { files: [bars('derived_1min_from_trades.csv.gz')], layout: 'all', mapping: DERIVED_1MIN_BARS },
+        { files: [bars('sz000001_1min_201801.csv.gz')], layout: 'all', mapping: VENDOR_1MIN_BARS },
+      ],
+    },
+    { mode: 'strict', maxReject: 1 },
+  );
+  const ds = imported.reader;
+  /** Every frame of `kind` on `date`, in asset order. */
+  const framesOf = async <K extends 'ticks' | 'minute'>(kind: K, date: number) => {
+    const t = ds.calendar.indexOf(date);
+    await ds.loadDay(t, { minute: kind === 'minute', ticks: kind === 'ticks' });
+    return ds.assets
+      .map((_, a) => (kind === 'ticks' ? ds.ticks(a, t) : ds.minuteBars(a, t)))
+      .filter((f) => f !== null) as (K extends 'ticks' ? TickSnapshots : MinuteBars)[];
+  };
 
   // Kweichow Moutai, 2023-02-01: 5,109 exchange snapshots and 27,135 trades.
-  const [moutaiTicks] = (await collectFrames(
-    readCsvFrames(snap('sh600519_20230201_snapshot.csv.gz'), sseNativeSnapshotMapping(20230201)),
-  )) as TickSnapshots[];
-  const derived = (
-    await collectFrames(
-      readMinuteBarsCsv(join(l2, 'bars', 'derived_1min_from_trades.csv.gz'), DERIVED_1MIN_BARS, {
-        assets: ['600519.SH'],
-      }),
-    )
-  ).find((f) => f.date === 20230201)!;
+  const moutaiTicks = (await framesOf('ticks', 20230201)).find((f) => f.asset === '600519.SH')!;
+  const derived = (await framesOf('minute', 20230201)).find((f) => f.asset === '600519.SH')!;
   const moutai = {
-    snapshots: moutaiTicks!.time.length,
-    boundaryNext: compareMinuteBars(ticksToMinuteBars(moutaiTicks!), derived),
-    boundaryPrevious: compareMinuteBars(ticksToMinuteBars(moutaiTicks!, { boundary: 'previous' }), derived),
+    snapshots: moutaiTicks.time.length,
+    boundaryNext: compareMinuteBars(ticksToMinuteBars(moutaiTicks), derived),
+    boundaryPrevious: compareMinuteBars(ticksToMinuteBars(moutaiTicks, { boundary: 'previous' }), derived),
   };
 
   // Full-day books: 600519 (SSE, exchange-native) and 5 SZSE stocks of 2022-06-01.
-  const sz = (await collectFrames(
-    readCsvFrames(snap('sz_5stocks_20220601_snapshot.csv.gz'), SZSE_LEVEL2_SNAPSHOT),
-  )) as TickSnapshots[];
-  const fullDays = [moutaiTicks!, ...sz];
-  const dayTotals = fullDays.map((t) => {
-    const bars = ticksToMinuteBars(t, { boundary: 'previous' });
+  const sz = await framesOf('ticks', 20220601);
+  const dayTotals = [moutaiTicks, ...sz].map((t) => {
+    const b = ticksToMinuteBars(t, { boundary: 'previous' });
     const d = daily(t.asset!, t.date!);
     return {
       asset: t.asset!,
       date: t.date!,
       snapshots: t.time.length,
-      volumeFromSnapshots: sum(bars.volume),
+      volumeFromSnapshots: sum(b.volume),
       dailyVolume: d?.volume ?? null,
-      closeFromSnapshots: bars.close[bars.close.length - 1]!,
+      closeFromSnapshots: b.close[b.close.length - 1]!,
       dailyClose: d?.close ?? null,
     };
   });
 
-  // 30 SSE stocks, 09:15-10:30 (the sample stops there): parse, validate, aggregate.
-  const sh30 = (await collectFrames(
-    readCsvFrames(snap('sh_30stocks_20211201_0915-1030_snapshot.csv.gz'), SSE_LEVEL2_SNAPSHOT),
-  )) as TickSnapshots[];
-  let framesWithIssues = 0;
+  // 30 SSE stocks, 09:15-10:30 (the sample stops there): validated by the import, aggregated.
+  const sh30 = await framesOf('ticks', 20211201);
   let traded = 0;
-  for (const t of sh30) {
-    if (findTickIssues(t).length > 0) framesWithIssues++;
-    const bars = ticksToMinuteBars(t, { boundary: 'previous' });
-    for (const v of bars.volume) if (v > 0) traded++;
-  }
+  for (const t of sh30)
+    for (const v of ticksToMinuteBars(t, { boundary: 'previous' }).volume) if (v > 0) traded++;
   const partialDay = {
     stocks: sh30.length,
     snapshots: sh30.reduce((n, t) => n + t.time.length, 0),
-    framesWithIssues,
+    framesWithIssues: imported.report.files.find((f) => f.file === sh30File)!.rejected.length,
     meanTradedMinutes: traded / sh30.length,
   };
 
   // The baseline's tick factors on the real books (one stock-day each: values, not an IC).
   const tickDefs = [...BASELINE_TRADE_FLOW_FACTORS, ...BASELINE_ORDER_FLOW_FACTORS];
   const rows: Level2Result['tickFactors']['rows'] = [];
-  for (const group of [[moutaiTicks!], sz]) {
+  for (const group of [[moutaiTicks], sz]) {
     const market: FactorMarket = {
       calendar: { dates: Int32Array.of(group[0]!.date!) },
       assets: group.map((t) => t.asset!),
@@ -147,11 +157,11 @@ export async function level2Study(l2: string, daily: DailyLookup): Promise<Level
   }
 
   // Vendor 1-minute bars of 000001.SZ, January 2018 (21 days): equal-volume bars on real minutes.
-  const vendor = await collectFrames(
-    readMinuteBarsCsv(join(l2, 'bars', 'sz000001_1min_201801.csv.gz'), VENDOR_1MIN_BARS),
-  );
+  const vendor: MinuteBars[] = [];
+  for (const d of ds.calendar.dates.filter((d) => d > 20180100 && d < 20180200))
+    vendor.push(...(await framesOf('minute', d)).filter((f) => f.asset === '000001.SZ'));
   const volumes = vendor.map((f) => sum(f.volume));
-  let bars = 0;
+  let nBars = 0;
   let daysWithBars = 0;
   let issues = 0;
   const span = { open: 0, nOpen: 0, lunch: 0, nLunch: 0 };
@@ -161,7 +171,7 @@ export async function level2Study(l2: string, daily: DailyLookup): Promise<Level
     const vb = equalVolumeBars(f, size);
     issues += findVolumeBarIssues(vb).length;
     daysWithBars++;
-    bars += vb.endTime.length;
+    nBars += vb.endTime.length;
     for (let i = 0; i < vb.endTime.length; i++) {
       if (vb.endTime[i]! <= 10 * 3_600_000) {
         span.open += vb.minutes[i]!;
@@ -173,6 +183,7 @@ export async function level2Study(l2: string, daily: DailyLookup): Promise<Level
     }
   });
   return {
+    importLines: summarizeImport(imported.report).lines,
     moutai,
     dayTotals,
     partialDay,
@@ -180,7 +191,7 @@ export async function level2Study(l2: string, daily: DailyLookup): Promise<Level
     vendorEqualVolume: {
       days: vendor.length,
       daysWithBars,
-      barsPerDay: bars / daysWithBars,
+      barsPerDay: nBars / daysWithBars,
       minutesPerBarBefore10: span.open / span.nOpen,
       minutesPerBarAroundLunch: span.lunch / span.nLunch,
       issues,

@@ -146,6 +146,25 @@ describe('streaming reader', () => {
     }
     expect(ds.minuteBars(0, 2)).not.toBeNull();
   });
+
+  it('prefetchDay reads the files ahead: the same frames, and a file gone meanwhile is still named', async () => {
+    const ds = openDataset(dir);
+    ds.prefetchDay(1);
+    await ds.loadDay(1);
+    for (let a = 0; a < market.assets.length; a++)
+      expect(sameArray(ds.minuteBars(a, 1)!.close, market.minuteBars(a, 1)!.close)).toBe(true);
+    // a prefetch of a file that then disappears: loadDay reports it missing, nothing unhandled
+    const copy = join(root, 'prefetch');
+    cpSync(dir, copy, { recursive: true });
+    const gone = openDataset(copy);
+    const file = gone.manifest.minute[3]!.files[0]!;
+    rmSync(join(copy, file));
+    gone.prefetchDay(3);
+    await expect(gone.loadDay(3)).rejects.toMatchObject({
+      code: 'DATASET_MISSING_PARTITION',
+      context: { source: join(copy, file) },
+    });
+  });
 });
 
 describe('loadOnDemand', () => {

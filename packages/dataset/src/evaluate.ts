@@ -90,6 +90,9 @@ export async function evaluateDatasetFactors(
         minute: sources.has('minute') || sources.has('vbar'),
         ticks: sources.has('tick'),
       });
+    // the next block's files are read by the file system's threads while this block computes
+    if (sources.has('minute') || sources.has('vbar'))
+      for (const t of days.slice(i + block, i + 2 * block)) ds.prefetchDay(t);
     const cube = await evaluateFactors(ds, factors, {
       ...rest,
       compiled,

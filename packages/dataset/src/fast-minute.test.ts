@@ -41,6 +41,22 @@ describe('readCanonicalMinute', () => {
     expect(frames).toBe(15);
   });
 
+  it('decodes several row groups and pages, snappy or uncompressed, as the general reader does', async () => {
+    const ds = openDataset(dir);
+    const assets = new Map(ds.assets.map((a, i) => [a, i]));
+    const p = ds.manifest.minute[2]!;
+    const general: MinuteBars[] = [];
+    for await (const f of readMinuteBarsParquet(join(dir, p.files[0]!), CANONICAL_MINUTE)) general.push(f);
+    for (const codec of ['SNAPPY', 'UNCOMPRESSED'] as const) {
+      // 97 rows a group: groups end inside stock-days, and each holds its own dictionaries
+      const path = join(root, `groups-${codec}.parquet`);
+      await writeMinuteBarsParquet(path, general, { codec, rowGroupRows: 97 });
+      const fast = await readCanonicalMinute(readFileSync(path), p.date, assets, undefined);
+      expect(fast).not.toBeNull();
+      expect(fast).toEqual(general);
+    }
+  });
+
   it('declines (null) what it does not expect, so the general reader names the problem', async () => {
     const ds = openDataset(dir);
     const p = ds.manifest.minute[0]!;

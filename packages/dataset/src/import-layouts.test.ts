@@ -323,6 +323,66 @@ describe('importFiles: ticks, daily bars, index and industries', () => {
     expect(got.bidPrice[0]).toBe(87.3); // BuyPrice1 of the first row, 87.299999999999982 rounded to 0.01
   });
 
+  it('imports files of several column mappings together, and a stock-day in two of them once', async () => {
+    const l2 = join(
+      import.meta.dirname,
+      '../../bars/src/__fixtures__/l2/sz300122_20220601_snapshot_trim.csv.gz',
+    );
+    const ours = join(root, 'ticks-ours');
+    mkdirSync(ours, { recursive: true });
+    const file = join(ours, `${dates[2]}.csv`);
+    const a0 = assets.findIndex((_, a) => market.ticks(a, 2) !== null);
+    await writeTickSnapshotsCsv(file, [firstTicks(market.ticks(a0, 2)!, 50)]);
+    const szse = {
+      files: [l2],
+      layout: 'stock-day' as const,
+      pattern: 'sz{asset}_{date}_snapshot_trim.csv.gz',
+      mapping: IMPORT_TICK_MAPPINGS['szse-l2']!,
+    };
+    const dir = join(root, 'two-mappings');
+    const report = await importFiles(dir, { ticks: [{ files: [file], pattern: '{date}.csv' }, szse] });
+    expect(report.ok).toBe(true);
+    expect(report.files.map((f) => [f.file, f.stockDays, f.rows])).toEqual([
+      [file, 1, 50],
+      [l2, 1, 130],
+    ]);
+    const ds = openDataset(dir);
+    expect([...ds.calendar.dates]).toEqual([dates[2], 20220601]);
+    expect(ds.assets).toEqual(['300122.SZ', assets[a0]!].sort());
+    await ds.loadDay(0, { minute: false, ticks: true });
+    await ds.loadDay(1, { minute: false, ticks: true });
+    expect(ds.ticks(ds.assets.indexOf('300122.SZ'), 1)!.time.length).toBe(130);
+    expect([...ds.ticks(ds.assets.indexOf(assets[a0]!), 0)!.last]).toEqual([
+      ...market.ticks(a0, 2)!.last.slice(0, 50),
+    ]);
+    // the same file under two mappings: its stock-day is written once, the second time rejected
+    const twice = await importFiles(join(root, 'two-mappings-b'), {
+      ticks: [
+        { files: [file], pattern: '{date}.csv' },
+        { files: [file], layout: 'stock-day', pattern: '{date}.csv' },
+      ],
+    });
+    expect(twice.ok).toBe(false);
+    expect(twice.files[1]!.rejected).toEqual([
+      {
+        asset: assets[a0],
+        date: dates[2],
+        issues: [
+          { code: 'DATASET_DUPLICATE', message: `${assets[a0]} ${dates[2]} is already in another file` },
+        ],
+      },
+    ]);
+    // one dataset, one number of book levels
+    await expect(
+      importFiles(join(root, 'two-mappings-c'), {
+        ticks: [
+          szse,
+          { ...szse, mapping: { ...szse.mapping, levels: { ...szse.mapping.levels!, count: 5 } } },
+        ],
+      }),
+    ).rejects.toMatchObject({ code: 'DATASET_INPUT', context: { field: 'ticks[1].mapping' } });
+  });
+
   it('takes the calendar and assets from daily bars, rejects stock-days outside them, writes index and industries', async () => {
     const d = join(root, 'daily');
     mkdirSync(d, { recursive: true });

@@ -76,10 +76,15 @@ export interface IntradayImport {
   mapping?: ColumnMapping;
 }
 
-/** What `importFiles` imports: any of intraday bars, ticks, daily bars, an index and industries. */
+/**
+ * What `importFiles` imports: any of intraday bars, ticks, daily bars, an index and industries.
+ * `minute` and `ticks` each take one `IntradayImport` or several (files of different vendors, with
+ * their own column mappings, layouts and patterns, imported together: a stock-day in two of them
+ * is rejected as `DATASET_DUPLICATE`, as within one).
+ */
 export interface ImportSources {
-  minute?: IntradayImport;
-  ticks?: IntradayImport;
+  minute?: IntradayImport | readonly IntradayImport[];
+  ticks?: IntradayImport | readonly IntradayImport[];
   /**
    * Daily bars: a CSV read by `@hfq/bars`' `readDailyBarsCsv` (`date,symbol,open,high,low,close,
    * volume,factor`). Its days and assets become the dataset's calendar and assets: intraday
@@ -473,16 +478,21 @@ function strip(i: ImportIssue): ImportIssue {
   };
 }
 
-async function importIntraday(
+/** The `IntradayImport`s of one kind as a list (one or several). */
+function specList(spec: IntradayImport | readonly IntradayImport[] | undefined): readonly IntradayImport[] {
+  return spec === undefined ? [] : Array.isArray(spec) ? spec : [spec as IntradayImport];
+}
+
+/** Streams of the files of one `IntradayImport` (its reports added to `reports` in reading order). */
+function intradayStreams(
   kind: Kind,
   spec: IntradayImport,
-  writer: DatasetWriter,
-  known: { dates: Set<number>; assets: Set<string> } | null,
+  field: string,
   reports: ImportFileReport[],
-  options: ImportOptions,
-): Promise<{ seen: number; rejected: number }> {
+  onOpen: () => void,
+): { streams: FileStream[]; files: number } {
   if (spec.files.length === 0)
-    throw datasetError('DATASET_INPUT', `no ${kind} files to import`, { field: `${kind}.files` });
+    throw datasetError('DATASET_INPUT', `no ${kind} files to import`, { field: `${field}.files` });
   for (const f of spec.files)
     if (!existsSync(f)) throw datasetError('DATASET_INPUT', `no file at ${f}`, { source: f, field: 'files' });
   const layout = spec.layout ?? 'day';
@@ -491,14 +501,14 @@ async function importIntraday(
       'DATASET_INPUT',
       `layout must be day, stock-day, stock or all, got ${String(layout)}`,
       {
-        field: 'layout',
+        field: `${field}.layout`,
       },
     );
   const mapping = spec.mapping ?? (kind === 'minute' ? CANONICAL_MINUTE : CANONICAL_TICK);
   const pattern = spec.pattern === undefined ? null : compilePattern(spec.pattern);
   if (layout === 'stock-day' && (pattern === null || pattern.date < 0))
     throw datasetError('DATASET_INPUT', 'one file per stock-day needs a pattern with {date}', {
-      field: 'pattern',
+      field: `${field}.pattern`,
     });
   const byFile = new Map<string, ImportFileReport>();
   const named: { file: string; name: FileName }[] = [];
@@ -536,12 +546,32 @@ async function importIntraday(
   // reports in the order the files are read, then those whose name did not match
   for (const g of groups) for (const n of g) reports.push(byFile.get(n.file)!);
   for (const r of byFile.values()) if (r.error !== null) reports.push(r);
-  const progress = new ProgressReporter(options, `import ${kind}`, named.length, 'files');
+  return {
+    streams: groups.map((g) => new FileStream(kind, g, layout, mapping, reportOf, onOpen)),
+    files: named.length,
+  };
+}
+
+async function importIntraday(
+  kind: Kind,
+  specs: readonly IntradayImport[],
+  writer: DatasetWriter,
+  known: { dates: Set<number>; assets: Set<string> } | null,
+  reports: ImportFileReport[],
+  options: ImportOptions,
+): Promise<{ seen: number; rejected: number }> {
   let opened = 0;
-  const streams = groups.map(
-    (g) =>
-      new FileStream(kind, g, layout, mapping, reportOf, () => (opened++ > 0 ? progress.tick() : undefined)),
-  );
+  let total = 0;
+  // (files are opened only from the first advance on, once the reporter is there)
+  let reporter: ProgressReporter | undefined;
+  const onOpen = () => (opened++ > 0 ? reporter!.tick() : undefined);
+  const streams: FileStream[] = [];
+  specs.forEach((spec, k) => {
+    const r = intradayStreams(kind, spec, specs.length > 1 ? `${kind}[${k}]` : kind, reports, onOpen);
+    streams.push(...r.streams);
+    total += r.files;
+  });
+  reporter = new ProgressReporter(options, `import ${kind}`, total, 'files');
   for (const s of streams) await s.advance();
   let seen = 0;
   let rejected = 0;
@@ -597,7 +627,7 @@ async function importIntraday(
       else await writer.writeTicks(date, keep as TickSnapshots[]);
     }
   }
-  if (opened > 0) progress.tick();
+  if (opened > 0) reporter.tick();
   return { seen, rejected };
 }
 
@@ -662,7 +692,7 @@ export async function importFiles(
   options: ImportOptions = {},
 ): Promise<ImportReport> {
   const { minute, ticks, daily, index, industries } = sources;
-  if (minute === undefined && ticks === undefined && daily === undefined)
+  if (specList(minute).length === 0 && specList(ticks).length === 0 && daily === undefined)
     throw datasetError('DATASET_INPUT', 'nothing to import: give minute, ticks or daily files', {
       field: 'sources',
     });
@@ -688,7 +718,16 @@ export async function importFiles(
     bars = await readDailyBarsCsv(daily.file, { ...(daily.options ?? {}), ...sig(options) });
   const dates = bars === null ? undefined : Array.from(bars.close.dates);
   const assets = bars === null ? undefined : [...bars.close.assets];
-  const levels = ticks?.mapping?.levels?.count ?? 10;
+  const tickSpecs = specList(ticks);
+  const levelsOf = tickSpecs.map((t) => t.mapping?.levels?.count ?? 10);
+  const levels = levelsOf[0] ?? 10;
+  const other = levelsOf.findIndex((l) => l !== levels);
+  if (other >= 0)
+    throw datasetError(
+      'DATASET_INPUT',
+      `ticks[${other}] has ${levelsOf[other]} book levels, ticks[0] ${levels}: a dataset has one number of levels`,
+      { field: `ticks[${other}].mapping` },
+    );
   const writer = DatasetWriter.create(dir, {
     ...(dates !== undefined ? { calendar: dates } : {}),
     ...(assets !== undefined ? { assets } : {}),
@@ -698,12 +737,12 @@ export async function importFiles(
   const known = bars === null ? null : { dates: new Set(dates), assets: new Set(assets) };
   let seen = 0;
   let rejected = 0;
-  for (const [kind, spec] of [
-    ['minute', minute],
-    ['ticks', ticks],
+  for (const [kind, specs] of [
+    ['minute', specList(minute)],
+    ['ticks', tickSpecs],
   ] as const) {
-    if (spec === undefined) continue;
-    const r = await importIntraday(kind, spec, writer, known, reports, options);
+    if (specs.length === 0) continue;
+    const r = await importIntraday(kind, specs, writer, known, reports, options);
     seen += r.seen;
     rejected += r.rejected;
   }

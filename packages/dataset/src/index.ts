@@ -65,6 +65,12 @@ export {
   readManifest,
 } from './manifest.js';
 export {
+  type ImportSummary,
+  type OpenOrImportResult,
+  openOrImport,
+  summarizeImport,
+} from './open-or-import.js';
+export {
   type BacktestMarketOptions,
   type DatasetBacktestMarket,
   DatasetReader,

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CANONICAL_MINUTE,
@@ -114,6 +115,8 @@ export class DatasetReader {
   readonly cacheDays: number;
   private dailyMemo: Promise<DailyBars> | undefined;
   private loader: SyncPartitionLoader | undefined;
+  /** Minute files being read in the background (`prefetchDay`), by path; null: the read failed. */
+  private readonly prefetched = new Map<string, Promise<Buffer | null>>();
 
   constructor(
     /** The dataset's root directory. */
@@ -164,6 +167,30 @@ export class DatasetReader {
   async loadDay(t: number, options: LoadDayOptions = {}): Promise<void> {
     if (options.minute ?? true) await this.load('minute', t);
     if (options.ticks ?? false) await this.load('ticks', t);
+  }
+
+  /**
+   * Starts reading the bytes of day `t`'s minute partition files in the background (the file
+   * system's threads, not this one), so that a later `loadDay(t)` finds them read and only decodes
+   * them: `evaluateDatasetFactors` asks for the next block of days while it computes the current
+   * one. Nothing is checked or decoded here (a file that cannot be read is reported by `loadDay`
+   * as without a prefetch). Holds at most `2 * cacheDays` days of file bytes; a day already
+   * cached, or without a minute partition, is ignored.
+   */
+  prefetchDay(t: number): void {
+    const date = this.dateOf(t);
+    const part = this.parts.minute.get(date);
+    if (part === undefined || this.cache.minute.has(t)) return;
+    for (const rel of part.files) {
+      const path = join(this.dir, rel);
+      if (this.prefetched.has(path)) continue;
+      this.prefetched.set(
+        path,
+        readFile(path).catch(() => null),
+      );
+    }
+    const most = 2 * this.cacheDays * Math.max(1, part.files.length);
+    while (this.prefetched.size > most) this.prefetched.delete(this.prefetched.keys().next().value!);
   }
 
   private async load(kind: PartitionKind, t: number): Promise<void> {
@@ -229,7 +256,9 @@ export class DatasetReader {
       // any file with a problem) goes through the general reader, which names what is wrong
       let fast: MinuteBars[] | null = null;
       if (kind === 'minute') {
-        const bytes = readFileSync(path);
+        const early = this.prefetched.get(path);
+        this.prefetched.delete(path);
+        const bytes = (early !== undefined ? await early : null) ?? readFileSync(path);
         // the file the writer validated (same bytes, default rules): no second validation
         const sum = part.validatedSha256?.[k];
         const trusted =
