@@ -90,7 +90,7 @@ export interface Seq2SeqConfig extends AttentionConfig {
   encLayers: number;
   /** Decoder layers. Default 1. */
   decLayers: number;
-  /** Returns predicted (the study: 10 daily returns, T+1 -> T+11). Default 10. */
+  /** Daily returns predicted (the study: 10, days T+1..T+10; must equal the label horizon). Default 10. */
   horizon: number;
 }
 
