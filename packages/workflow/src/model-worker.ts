@@ -35,7 +35,7 @@ async function run(job: ModelJob): Promise<void> {
   const ds = new StockDataset(
     cube,
     { close, adjFactor },
-    { window: job.window, stride: job.stride, features: job.features, universe },
+    { window: job.window, stride: job.stride, features: job.features, universe, label: job.label },
   );
   const fold = planWalkForward(ds, job.plan)[job.fold];
   if (fold === undefined)
