@@ -146,10 +146,13 @@ function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = []):
 
 async function icChart(o: WorkflowOutcome, keys: string[], title: string) {
   const present = keys.filter((k) => o.tests[k]);
+  // none of `keys` trained (models.include left them out): the oracle alone, on its own dates
   const dates =
-    o.oracle.groups.rebalanceDates.length > 0
-      ? o.tests[present[0]!]!.groups.rebalanceDates
-      : new Int32Array();
+    o.oracle.groups.rebalanceDates.length === 0
+      ? new Int32Array()
+      : present.length > 0
+        ? o.tests[present[0]!]!.groups.rebalanceDates
+        : o.oracle.groups.rebalanceDates;
   return cumulativeICChart(
     dates,
     [

@@ -3,9 +3,14 @@
  * itself (`combineScorePanels`, per-date z-scores averaged) is tested in @hfq/models; this checks
  * which panels each signal combines.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Panel } from '@hfq/core';
 import { combineScorePanels } from '@hfq/models';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_WORKFLOW_CONFIG, mergeWorkflowConfig } from './config.js';
+import { runWorkflow } from './run.js';
 import { combineSignals } from './stage-models.js';
 
 const dates = [20240102, 20240109];
@@ -71,4 +76,45 @@ describe('combineSignals', () => {
     );
     expect(combineSignals({ 'all-transformer': s['all-transformer']! })).toEqual({});
   });
+});
+
+describe('a run of sequence models only (tiny market)', () => {
+  it('trains the sequence label T+1..T+10, combines the return-sequence factor and writes the report without the other sections’ models', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'hfq-seq-'));
+    try {
+      const cfg = mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, {
+        checkOracleShare: 0,
+        data: { sim: { seed: 3, nStocks: 25, nDays: 120, indexSize: 10, startDate: 20230103 } },
+        factors: { threads: 1 },
+        models: {
+          include: ['all-seq2seq-itransformer'],
+          epochs: 1,
+          window: 5,
+          dModel: 4,
+          variableTokens: 4,
+          retrainEvery: 30,
+          maxStocksPerDate: 0,
+          threads: 1,
+        },
+      });
+      const r = await runWorkflow(cfg, { out: join(root, 'out') });
+      expect(r.complete).toBe(true);
+      const rankIC = r.summary!.rankIC;
+      for (const k of [
+        'all-seq2seq-itransformer:sum',
+        'all-seq2seq-itransformer:validIC',
+        'return-sequence:sum',
+      ])
+        expect(Number.isFinite(rankIC[k]), k).toBe(true);
+      // no total-return model: no composite, no composite prediction
+      expect(rankIC.composite).toBeUndefined();
+      expect(rankIC['composite-prediction']).toBeUndefined();
+      const md = readFileSync(join(root, 'out', 'report.md'), 'utf8');
+      expect(md).toContain('Label side beside the study');
+      expect(md).toContain('days T+1..T+10');
+      expect(md).toContain('1 trained on this run');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 600_000);
 });
