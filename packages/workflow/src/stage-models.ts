@@ -3,14 +3,15 @@
  *
  * The models: GRU on the 27 baseline factors; a Transformer on each feature set (minute,
  * equal-volume, tick, all 300); iTransformer and Crossformer; the encoder-decoder return-sequence
- * models, one per encoder (Transformer, iTransformer, Crossformer). Every training (model x seed x walk-forward fold) is one job on a worker thread, cached
- * on its own under `<cache>/model-jobs/<hash>/`, so that a killed run loses at most the running
- * jobs and array tasks can each run a share of them (`shard`). The seeds are then averaged and the
- * folds stitched exactly as `walkForward` does, and composites combined from the score panels:
- * `composite` (Transformer + iTransformer + Crossformer on the total-return label), the
- * return-sequence factor `return-sequence:sum` / `return-sequence:validIC` (the sequence models'
- * `:sum` / `:validIC` scores, equal weight) and `composite-prediction` (`composite` +
- * `return-sequence:sum`, equal weight), as the study defines them.
+ * models, one per encoder (Transformer, iTransformer, Crossformer). Every training (model x seed x
+ * walk-forward fold) is one job on a worker thread, cached on its own under
+ * `<cache>/model-jobs/<hash>/`, so that a killed run loses at most the running jobs and array
+ * tasks can each run a share of them (`shard`). The seeds are then averaged and the folds stitched
+ * exactly as `walkForward` does, and composites combined from the score panels: `composite`
+ * (Transformer + iTransformer + Crossformer on the total-return label), the return-sequence factor
+ * `return-sequence:sum` / `return-sequence:validIC` (the sequence models' `:sum` / `:validIC`
+ * scores, equal weight) and `composite-prediction` (`composite` + `return-sequence:sum`, equal
+ * weight), as the study defines them.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,8 +135,9 @@ function modelConfig(name: ModelName, c: WorkflowConfig['models']): ModelConfigI
     case 'all-seq2seq':
       return { kind: 'seq2seq', ...base, encLayers: 1, decLayers: 1 };
     // the sequence models' iTransformer and Crossformer encoders: as their total-return siblings,
-    // except the Crossformer's 10-day segments (4 per window, 2 after the merge), a third of the
-    // sibling's compute, so the three sequence models fit the demo's time budget
+    // except the Crossformer's 10-day segments (4 per window, 2 after the merge): about half the
+    // sibling's training step, and 240 rather than 480 memory rows for each of the decoder's 10
+    // autoregressive passes, so the three sequence models fit the demo's time budget
     case 'all-seq2seq-itransformer':
       return { kind: 'seq2seq', ...base, encoder: 'itransformer', encLayers: 1, decLayers: 1 };
     case 'all-seq2seq-crossformer':
