@@ -79,8 +79,9 @@ describe('npm run demo (tiny market)', () => {
     ]) {
       expect(html).toContain(title);
     }
-    // 3 single-factor tables + groups + 2 x (performance + calendar years) + multi-period + 2 correlations + trainings
-    expect(html.match(/<table/g)?.length).toBe(12);
+    // 3 single-factor tables + the label side beside the study + groups + 2 x (performance +
+    // calendar years) + multi-period + 2 correlations + trainings
+    expect(html.match(/<table/g)?.length).toBe(13);
     const svgs = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(svgs.length).toBe(8);
     for (const svg of svgs) expect(svg).toMatch(/<path[^>]+d="M[^"]{40,}/); // a drawn line or area

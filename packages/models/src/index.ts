@@ -6,7 +6,8 @@
  * @packageDocumentation
  * `@hfq/models`: datasets over per-day factor matrices (windows, labels, per-date
  * standardisation, splits, walk-forward), the model zoo (GRU, Transformer, iTransformer,
- * Crossformer, encoder-decoder return-sequence model) on TensorFlow.js with an IC loss, training
+ * Crossformer, encoder-decoder return-sequence model with a Transformer, iTransformer or
+ * Crossformer encoder) on TensorFlow.js with an IC loss, training
  * with early stopping and resumable checkpoints, seed ensembles and composites, tensor backend
  * selection, and ONNX export with inference on onnxruntime-web (wasm, Node and browsers) or, where
  * the optional peer is installed, onnxruntime-node.
@@ -65,7 +66,9 @@ export {
   type ModelConfigInput,
   type ModelKind,
   type Pooling,
+  type SegmentOptions,
   type Seq2SeqConfig,
+  type Seq2SeqEncoder,
   type TransformerConfig,
 } from './models/config.js';
 export {

@@ -85,6 +85,11 @@ export interface WorkflowConfig {
     sampleStride: number;
     /** Models that take a training sample every 5th trading day whatever `sampleStride` says. */
     every5thDaySampled: string[];
+    /**
+     * First day of the sequence models' label, the daily returns of days T+sequenceLag ..
+     * T+sequenceLag+9: 1 = T+1..T+10 (the study's), 2 = T+2..T+11 (the total label's days).
+     */
+    sequenceLag: number;
     /** Which models to train (names in MODEL_NAMES). */
     include: string[];
   };
@@ -123,9 +128,21 @@ export const MODEL_NAMES = [
   'all-itransformer',
   'all-crossformer',
   'all-seq2seq',
+  'all-seq2seq-itransformer',
+  'all-seq2seq-crossformer',
 ] as const;
 /** A model the workflow can train (see `MODEL_NAMES`). */
 export type ModelName = (typeof MODEL_NAMES)[number];
+
+/**
+ * The sequence models (the 10-day return path, one per encoder: Transformer, iTransformer,
+ * Crossformer); the return-sequence factor combines those that are trained.
+ */
+export const SEQUENCE_MODELS: readonly ModelName[] = [
+  'all-seq2seq',
+  'all-seq2seq-itransformer',
+  'all-seq2seq-crossformer',
+];
 
 /** The defaults of every knob: `npm run demo`'s study (200 stocks x 480 days, about 9 minutes on 2 cores). */
 export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
@@ -149,7 +166,8 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
     testStart: 0.5,
     retrainEvery: 120,
     sampleStride: 1,
-    every5thDaySampled: ['all-crossformer'],
+    every5thDaySampled: ['all-crossformer', 'all-seq2seq-itransformer', 'all-seq2seq-crossformer'],
+    sequenceLag: 1,
     include: [...MODEL_NAMES],
   },
   backtest: { costPerSide: 0.002, maxDeviation: 0.008, industryBand: 0.02, styleBand: 0.3, maxTurnover: 0.3 },
@@ -194,7 +212,14 @@ export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
     'models.every5thDaySampled',
     'models sampled every 5th trading day whatever sampleStride says (the slowest on a CPU)',
   ],
-  ['models.include', `models to train: ${MODEL_NAMES.join(', ')}`],
+  [
+    'models.sequenceLag',
+    "sequence models' label: the daily returns of days T+lag..T+lag+9 (1 = the study's T+1..T+10; 2 = the total label's days)",
+  ],
+  [
+    'models.include',
+    `models to train: ${MODEL_NAMES.join(', ')} (the all-seq2seq* are the sequence models: leave some out to change the return-sequence factor's encoders)`,
+  ],
   ['backtest.costPerSide', 'transaction cost per side (fraction; 0.002 = 0.4% two-sided)'],
   ['backtest.maxDeviation', 'per-stock weight deviation from the benchmark (fraction)'],
   ['backtest.industryBand', 'industry exposure band vs the benchmark (fraction)'],
@@ -383,6 +408,7 @@ function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
   int('models.variableTokens', 0, 300);
   int('models.retrainEvery', 5);
   int('models.sampleStride', 1, 20);
+  int('models.sequenceLag', 1, 20);
   frac('models.testStart', 0.1, 0.95);
   frac('checkOracleShare', 0, 1);
   frac('models.learningRate', 1e-6, 1);

@@ -1,6 +1,6 @@
 /** What the workflow's model workers are told and what they answer (structured-cloneable). */
 import type { ProgressEvent } from '@hfq/core';
-import type { ModelSpec, TrainOptions, WalkForwardPlan } from '@hfq/models';
+import type { LabelTiming, ModelSpec, TrainOptions, WalkForwardPlan } from '@hfq/models';
 import type { SharedCube, SharedPanel } from './shared-memory.js';
 
 /** Sent once to each worker. */
@@ -29,6 +29,8 @@ export interface ModelJob {
   fold: number;
   features: string[];
   window: number;
+  /** Label timing of the job's dataset (absent: the dataset's defaults). */
+  label?: Partial<LabelTiming>;
   spec: ModelSpec;
   plan: WalkForwardPlan;
   /** Trading days between training samples. */

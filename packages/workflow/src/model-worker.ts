@@ -30,7 +30,7 @@ async function run(job: ModelJob): Promise<void> {
   const ds = new StockDataset(
     cube,
     { close, adjFactor },
-    { window: job.window, stride: job.stride, features: job.features, universe },
+    { window: job.window, stride: job.stride, features: job.features, universe, label: job.label },
   );
   const fold = planWalkForward(ds, job.plan)[job.fold];
   if (fold === undefined)
@@ -88,7 +88,8 @@ async function run(job: ModelJob): Promise<void> {
         values.set(a, o);
         o += a.length;
       }
-      path = { horizon, entryLag: ds.timing.entryLag, values };
+      // JobPath.entryLag: output k predicts day T+entryLag+k; the sequence covers days T+sequenceLag..
+      path = { horizon, entryLag: ds.timing.sequenceLag - 1, values };
     }
     const output: ModelJobOutputWithPath = {
       name: job.name,

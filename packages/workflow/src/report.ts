@@ -20,7 +20,7 @@ import {
   type ReportTable,
   topRelativeNavChart,
 } from '@hfq/report';
-import type { WorkflowConfig } from './config.js';
+import { type ModelName, SEQUENCE_MODELS, type WorkflowConfig } from './config.js';
 import { multiPeriodSections } from './report-multi-period.js';
 import type { SignalTest } from './stage-evaluate.js';
 import type { ModelResult } from './stage-models.js';
@@ -60,10 +60,18 @@ export const LABELS: Record<string, string> = {
   'all-itransformer': 'iTransformer',
   'all-crossformer': 'Crossformer',
   composite: 'composite (3 models)',
-  'all-seq2seq:sum': 'return-sequence (sum, as the study)',
-  'all-seq2seq:validIC': 'return-sequence (validation-IC horizon weights)',
+  'all-seq2seq:sum': 'sequence model, Transformer encoder (sum)',
+  'all-seq2seq:validIC': 'sequence model, Transformer encoder (validation-IC horizon weights)',
+  'all-seq2seq-itransformer:sum': 'sequence model, iTransformer encoder (sum)',
+  'all-seq2seq-itransformer:validIC': 'sequence model, iTransformer encoder (validation-IC horizon weights)',
+  'all-seq2seq-crossformer:sum': 'sequence model, Crossformer encoder (sum)',
+  'all-seq2seq-crossformer:validIC': 'sequence model, Crossformer encoder (validation-IC horizon weights)',
+  'return-sequence:sum': 'return-sequence (3 models, sum, as the study)',
+  'return-sequence:validIC': 'return-sequence (3 models, validation-IC horizon weights)',
   'composite-prediction': 'composite prediction',
-  'all-seq2seq': 'return-sequence model',
+  'all-seq2seq': 'sequence model, Transformer encoder',
+  'all-seq2seq-itransformer': 'sequence model, iTransformer encoder',
+  'all-seq2seq-crossformer': 'sequence model, Crossformer encoder',
 };
 const label = (k: string) => LABELS[k] ?? k;
 
@@ -75,7 +83,57 @@ const FACTOR_ROWS = [
   'all-transformer',
 ];
 const MODEL_ROWS = ['all-transformer', 'all-itransformer', 'all-crossformer', 'composite'];
-const LABEL_ROWS = ['all-transformer', 'all-seq2seq:sum', 'all-seq2seq:validIC', 'composite-prediction'];
+const LABEL_ROWS = [
+  'composite',
+  'all-seq2seq:sum',
+  'all-seq2seq-itransformer:sum',
+  'all-seq2seq-crossformer:sum',
+  'return-sequence:sum',
+  'return-sequence:validIC',
+  'composite-prediction',
+];
+
+/**
+ * The study's label-side rows (paper-notes §4): RankIC, ICIR, TOP excess (annualised), TOP IR.
+ * The study reports the return-sequence factor and the composite prediction, not each sequence
+ * model; `return-sequence:validIC` is hfq's own.
+ */
+const STUDY_LABEL_SIDE: Record<string, { rankIC: number; icir: number; topExcess: number; topIR: number }> = {
+  composite: { rankIC: 0.1164, icir: 1.16, topExcess: 0.2594, topIR: 3.81 },
+  'return-sequence:sum': { rankIC: 0.1125, icir: 1.2, topExcess: 0.2169, topIR: 3.45 },
+  'composite-prediction': { rankIC: 0.1174, icir: 1.2, topExcess: 0.2399, topIR: 3.63 },
+};
+
+/** The label-side rows of this run beside the study's (RankIC, ICIR) and the oracle share. */
+function studyLabelTable(o: WorkflowOutcome): ReportTable {
+  const oracle = o.oracle.summary.mean;
+  const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : formatPercent(v));
+  const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(2));
+  return {
+    title: 'Label side beside the study',
+    columns: [
+      'signal',
+      'study RankIC',
+      'study ICIR',
+      'this run RankIC',
+      'this run ICIR',
+      'share of the oracle',
+    ].map((header) => ({ header })),
+    rows: LABEL_ROWS.filter((k) => o.tests[k]).map((k) => {
+      const t = o.tests[k]!.summary;
+      const study = STUDY_LABEL_SIDE[k];
+      return [
+        label(k),
+        pct(study?.rankIC),
+        num(study?.icir),
+        pct(t.mean),
+        num(t.ir),
+        oracle > 0 ? `${Math.round((100 * t.mean) / oracle)}%` : '-',
+      ];
+    }),
+    note: "Study: paper-notes §4 (all A-shares, 2017-2025); it reports the return-sequence factor and the composite prediction, not each sequence model. '-' = not in the study.",
+  };
+}
 /** The scores whose enhanced index is backtested (those that were trained). */
 export const PORTFOLIO_SIGNALS = ['baseline-gru', 'all-transformer', 'composite', 'composite-prediction'];
 
@@ -91,10 +149,13 @@ function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = []):
 
 async function icChart(o: WorkflowOutcome, keys: string[], title: string) {
   const present = keys.filter((k) => o.tests[k]);
+  // none of `keys` trained (models.include left them out): the oracle alone, on its own dates
   const dates =
-    o.oracle.groups.rebalanceDates.length > 0
-      ? o.tests[present[0]!]!.groups.rebalanceDates
-      : new Int32Array();
+    o.oracle.groups.rebalanceDates.length === 0
+      ? new Int32Array()
+      : present.length > 0
+        ? o.tests[present[0]!]!.groups.rebalanceDates
+        : o.oracle.groups.rebalanceDates;
   return cumulativeICChart(
     dates,
     [
@@ -244,11 +305,13 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
     ],
   });
 
+  const seqTrained = o.results.filter((r) => SEQUENCE_MODELS.includes(r.name as ModelName)).length;
   sections.push({
     title: 'Label side: the 10-day return sequence',
     blocks: [
-      "The encoder-decoder model predicts the next 10 daily returns (teacher forcing in training, autoregressive at inference). The study sums them into one score; hfq also weights the horizons by their validation IC (fitted on each fold's validation dates only). The composite prediction averages the total-return Transformer with the summed sequence model.",
+      `The sequence models (encoder-decoders with a Transformer, an iTransformer or a Crossformer encoder, each with a causal Transformer decoder; ${seqTrained} trained on this run) predict the daily returns of days T+${m.sequenceLag}..T+${m.sequenceLag + 9} (teacher forcing in training, autoregressive at inference). The study sums each model's path into one score; hfq also weights the horizons by their validation IC (fitted on each fold's validation dates only). The return-sequence factor averages the sequence models' per-date z-scores with equal weight; the composite prediction averages the 3-model composite (total-return label) with the summed return-sequence factor.`,
       { kind: 'table', table: testRows(o, LABEL_ROWS) },
+      { kind: 'table', table: studyLabelTable(o) },
       { kind: 'chart', chart: await icChart(o, LABEL_ROWS, 'Cumulative RankIC by label') },
     ],
   });

@@ -3,10 +3,15 @@
  *
  * The models: GRU on the 27 baseline factors; a Transformer on each feature set (minute,
  * equal-volume, tick, all 300); iTransformer and Crossformer; the encoder-decoder return-sequence
- * model. Every training (model x seed x walk-forward fold) is one job on a worker thread, cached
- * on its own under `<cache>/model-jobs/<hash>/`, so that a killed run loses at most the running
- * jobs and array tasks can each run a share of them (`shard`). The seeds are then averaged and the
- * folds stitched exactly as `walkForward` does, and composites combined from the score panels.
+ * models, one per encoder (Transformer, iTransformer, Crossformer). Every training (model x seed x
+ * walk-forward fold) is one job on a worker thread, cached on its own under
+ * `<cache>/model-jobs/<hash>/`, so that a killed run loses at most the running jobs and array
+ * tasks can each run a share of them (`shard`). The seeds are then averaged and the folds stitched
+ * exactly as `walkForward` does, and composites combined from the score panels: `composite`
+ * (Transformer + iTransformer + Crossformer on the total-return label), the return-sequence factor
+ * `return-sequence:sum` / `return-sequence:validIC` (the sequence models' `:sum` / `:validIC`
+ * scores, equal weight) and `composite-prediction` (`composite` + `return-sequence:sum`, equal
+ * weight), as the study defines them.
  */
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +29,7 @@ import {
   StockDataset,
 } from '@hfq/models';
 import { type StageCache, stageHash } from './cache.js';
-import type { ModelName, WorkflowConfig } from './config.js';
+import { type ModelName, SEQUENCE_MODELS, type WorkflowConfig } from './config.js';
 import type { ModelJob, ModelJobOutput } from './model-jobs.js';
 import { runModelJobs } from './model-pool.js';
 import { combinePath, type SequencePath } from './sequence-path.js';
@@ -61,6 +66,8 @@ const COST: Record<ModelName, number> = {
   'all-crossformer': 9,
   'all-seq2seq': 6,
   'all-itransformer': 5,
+  'all-seq2seq-crossformer': 4.5,
+  'all-seq2seq-itransformer': 3.5,
   'baseline-gru': 4,
   'all-transformer': 3,
   'tick-transformer': 2,
@@ -130,13 +137,37 @@ function modelConfig(name: ModelName, c: WorkflowConfig['models']): ModelConfigI
       return { kind: 'crossformer', ...base, nScales: 2 };
     case 'all-seq2seq':
       return { kind: 'seq2seq', ...base, encLayers: 1, decLayers: 1 };
+    // the sequence models' iTransformer and Crossformer encoders: as their total-return siblings,
+    // except the Crossformer's 10-day segments (4 per window, 2 after the merge): about half the
+    // sibling's training step, and 240 rather than 480 memory rows for each of the decoder's 10
+    // autoregressive passes, so the three sequence models fit the demo's time budget
+    case 'all-seq2seq-itransformer':
+      return { kind: 'seq2seq', ...base, encoder: 'itransformer', encLayers: 1, decLayers: 1 };
+    case 'all-seq2seq-crossformer':
+      return {
+        kind: 'seq2seq',
+        ...base,
+        encoder: 'crossformer',
+        segLen: 10,
+        nScales: 2,
+        encLayers: 1,
+        decLayers: 1,
+      };
     default:
       return { kind: 'transformer', ...base, nLayers: 1 };
   }
 }
 
+/** Models with one token per factor: they read the screened `variableTokens` factors. */
+const VARIABLE_TOKEN_MODELS: readonly ModelName[] = [
+  'all-itransformer',
+  'all-crossformer',
+  'all-seq2seq-itransformer',
+  'all-seq2seq-crossformer',
+];
+
 function featuresOf(name: ModelName, variable: string[]): string[] {
-  if (name === 'all-itransformer' || name === 'all-crossformer') return variable;
+  if (VARIABLE_TOKEN_MODELS.includes(name)) return variable;
   const set = name.slice(0, name.indexOf('-')) as keyof typeof FEATURE_SETS;
   return [...FEATURE_SETS[set]];
 }
@@ -204,6 +235,7 @@ export async function trainModels(
   const names = (m.include as ModelName[]).slice().sort((a, b) => COST[b] - COST[a]);
   const seeds = Array.from({ length: m.seeds }, (_, k) => k);
   const jobs: ModelJob[] = [];
+  const isSequence = (name: ModelName) => SEQUENCE_MODELS.includes(name);
   for (const [order, name] of names.entries()) {
     const stride = strideOf(name);
     const folds = foldsOf(stride);
@@ -217,10 +249,13 @@ export async function trainModels(
           fold,
           features: featuresOf(name, variableFactors),
           window: m.window,
+          // the sequence label's timing; total-return models keep the dataset default (their
+          // label, and when it ends, does not depend on it)
+          ...(isSequence(name) ? { label: { sequenceLag: m.sequenceLag } } : {}),
           spec: {
             name,
             config: modelConfig(name, m),
-            ...(name === 'all-seq2seq' ? { horizons: 'sum' as const } : {}),
+            ...(isSequence(name) ? { horizons: 'sum' as const } : {}),
           },
           plan,
           stride,
@@ -323,17 +358,36 @@ export async function trainModels(
       ms: outputs.reduce((a, o) => a + o.ms, 0),
     });
   }
-  const members = ['all-transformer', 'all-itransformer', 'all-crossformer'].filter((k) => scores[k]);
-  if (members.length > 1) scores.composite = combineScorePanels(members.map((k) => scores[k]!));
-  if (scores['all-transformer'] && scores['all-seq2seq:sum']) {
-    scores['composite-prediction'] = combineScorePanels([
-      scores['all-transformer'],
-      scores['all-seq2seq:sum'],
-    ]);
-  }
-  // The sequence model's own score is its `:sum` variant (horizons: 'sum'): keep the two named ones.
-  delete scores['all-seq2seq'];
+  Object.assign(scores, combineSignals(scores));
+  // A sequence model's own score is its `:sum` variant (horizons: 'sum'): keep the two named ones.
+  for (const k of SEQUENCE_MODELS) delete scores[k];
   return { scores, results, variableFactors, testStart, paths };
+}
+
+/**
+ * The study's combined signals from the models' score panels (each per date z-scored, then
+ * averaged with equal weight over the panels that score the stock, `combineScorePanels`):
+ * - `composite`: Transformer + iTransformer + Crossformer on the total-return label (when at
+ *   least two of them are there);
+ * - `return-sequence:sum` / `return-sequence:validIC`: the return-sequence factor, the sequence
+ *   models' summed paths / validation-IC-weighted paths (those trained; one is enough);
+ * - `composite-prediction`: `composite` (or the all-300 Transformer alone when it is the only
+ *   total-return member) + `return-sequence:sum`.
+ */
+export function combineSignals(
+  scores: Readonly<Record<string, Panel<Float32Array>>>,
+): Record<string, Panel<Float32Array>> {
+  const out: Record<string, Panel<Float32Array>> = {};
+  const members = ['all-transformer', 'all-itransformer', 'all-crossformer'].filter((k) => scores[k]);
+  if (members.length > 1) out.composite = combineScorePanels(members.map((k) => scores[k]!));
+  for (const v of ['sum', 'validIC']) {
+    const seq = SEQUENCE_MODELS.map((k) => scores[`${k}:${v}`]).filter((p) => p !== undefined);
+    if (seq.length > 0) out[`return-sequence:${v}`] = combineScorePanels(seq);
+  }
+  const total = out.composite ?? scores['all-transformer'];
+  if (total && out['return-sequence:sum'])
+    out['composite-prediction'] = combineScorePanels([total, out['return-sequence:sum']]);
+  return out;
 }
 
 /**

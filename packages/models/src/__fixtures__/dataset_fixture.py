@@ -5,8 +5,10 @@ Writes dataset_fixture.json beside this file.
 Data: 5 assets x 8 days x 2 factors with some NaN; close prices and an adjustment factor with a
 split on day 5 for asset A2. Rules checked: per-day/per-factor z-score across assets with a value
 (population std), clip 5, NaN -> 0 after standardisation, a stock dropped when more than 50% of
-its window x factors values are NaN, labels from adjusted close (entry lag 1, horizon 2), labels
-z-scored across the cross-section's stocks that have one.
+its window x factors values are NaN, labels from adjusted close (total: entry lag 1, horizon 2,
+close T+1 -> close T+3; daily sequence: sequence lag 1, the returns of days T+1 and T+2, and with
+sequence lag 2 those of days T+2 and T+3), labels z-scored across the cross-section's stocks that
+have one.
 """
 import json
 import math
@@ -32,6 +34,7 @@ close[5:, 2] /= 2.0  # the split halves the raw price; adjusted price stays cont
 close[6, 1] = np.nan  # a missing price
 
 L, ENTRY, H, CLIP, MAXMISS = 3, 1, 2, 5.0, 0.5
+SEQ_LAG = 1  # the study's: day T+1's return (close T -> close T+1) first
 t = 3  # the cross-section checked
 
 
@@ -54,7 +57,15 @@ x = np.stack([std[t - L + 1 : t + 1, a, :] for a in rows])  # n x L x F
 
 adjc = close * adj
 total = adjc[t + ENTRY + H] / adjc[t + ENTRY] - 1
-daily = np.stack([adjc[t + ENTRY + k] / adjc[t + ENTRY + k - 1] - 1 for k in range(1, H + 1)], axis=1)
+
+
+def daily_returns(lag):
+    # return of day t+lag+k-1 (close t+lag+k-2 -> close t+lag+k-1), k = 1..H
+    return np.stack([adjc[t + lag + k - 1] / adjc[t + lag + k - 2] - 1 for k in range(1, H + 1)], axis=1)
+
+
+daily = daily_returns(SEQ_LAG)
+daily_lag2 = daily_returns(2)
 
 
 def zlab(v):
@@ -68,6 +79,7 @@ def zlab(v):
 raw_y = total[rows]
 y = zlab(raw_y)
 seq = np.stack([zlab(daily[rows, k]) for k in range(H)], axis=1)
+seq_lag2 = np.stack([zlab(daily_lag2[rows, k]) for k in range(H)], axis=1)
 
 
 def clean(a):
@@ -89,7 +101,10 @@ out = {
     "rawY": clean(raw_y),
     "y": clean(y),
     "seq": clean(seq),
-    "labelEndDate": dates[t + ENTRY + H],
+    "seqLag2": clean(seq_lag2),
+    # the later end of the total label (T+ENTRY+H) and the sequence (T+lag+H-1)
+    "labelEndDate": dates[max(t + ENTRY + H, t + SEQ_LAG + H - 1)],
+    "labelEndDateSeqLag5": dates[max(t + ENTRY + H, t + 5 + H - 1)] if t + 5 + H - 1 < D else None,
 }
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "dataset_fixture.json"), "w") as fh:
     json.dump(out, fh, indent=1)

@@ -19,7 +19,9 @@ interface Fixture {
   rawY: (number | null)[];
   y: (number | null)[];
   seq: (number | null)[];
+  seqLag2: (number | null)[];
   labelEndDate: number;
+  labelEndDateSeqLag5: number | null;
 }
 
 const fx = JSON.parse(
@@ -72,6 +74,44 @@ describe('StockDataset against the numpy fixture', () => {
       else expect(cs.seq![i]).toBeCloseTo(v, 5);
     }
     expect(ds.labelEndDate(fx.t)).toBe(fx.labelEndDate);
+  });
+
+  it("sequence labels start at day T+1 by default; sequenceLag 2 shifts them to the total label's days", () => {
+    const lagged = new StockDataset(
+      cube,
+      { close, adjFactor: adj },
+      { window: fx.window, label: { horizon: fx.horizon, sequenceLag: 2 }, stride: 1, minStocks: 3 },
+    );
+    expect(ds.timing.sequenceLag).toBe(1);
+    const a = ds.crossSection(fx.t, 'sequence');
+    const b = lagged.crossSection(fx.t, 'sequence');
+    for (let i = 0; i < fx.seqLag2.length; i++) {
+      const v = num(fx.seqLag2[i]!);
+      if (Number.isNaN(v)) expect(b.seqMask![i]).toBe(0);
+      else expect(b.seq![i]).toBeCloseTo(v, 5);
+    }
+    // the two timings do differ on this fixture
+    expect(Array.from(b.seq!)).not.toEqual(Array.from(a.seq!));
+    // the total label and its end do not move with the sequence lag 2 (T+3 either way)
+    expect(lagged.labelEndDate(fx.t)).toBe(ds.labelEndDate(fx.t));
+  });
+
+  it('a sequence ending after the total label moves the label end and leaves the sample out', () => {
+    const late = new StockDataset(
+      cube,
+      { close, adjFactor: adj },
+      { window: fx.window, label: { horizon: fx.horizon, sequenceLag: 5 }, stride: 1, minStocks: 3 },
+    );
+    expect(fx.labelEndDateSeqLag5).toBeNull();
+    expect(late.labelEndDate(fx.t)).toBe(Number.POSITIVE_INFINITY);
+    // row 1: the total label ends at row 1 + 1 + 2 = 4, the sequence (days T+5, T+6) at row 7
+    expect(late.labelEndDate(1)).toBe(fx.dates[7]);
+    expect(ds.labelEndDate(1)).toBe(fx.dates[4]);
+    expect(Array.from(late.trainableSamples())).not.toContain(fx.t);
+    expect(Array.from(ds.trainableSamples())).toContain(fx.t);
+    expect(() => new StockDataset(cube, { close }, { window: fx.window, label: { sequenceLag: 0 } })).toThrow(
+      /sequenceLag/,
+    );
   });
 
   it('requireLabel leaves out stocks without a label', () => {

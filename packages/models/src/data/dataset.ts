@@ -15,7 +15,10 @@ export interface DatasetOptions extends FeatureOptions {
   stride?: number;
   /** Date index (in the factor source) of the first sample. Default `window - 1` (first full window). */
   firstSample?: number;
-  /** Label timing. Default entry lag 1, horizon 10: return close T+1 -> close T+11. */
+  /**
+   * Label timing. Default: entry lag 1, horizon 10 (total return close T+1 -> close T+11) and
+   * sequence lag 1 (the daily returns of days T+1..T+10), the study's.
+   */
   label?: Partial<LabelTiming>;
   /** The factors to use, in this order (a subset of the source's). Default: all, in source order. */
   features?: readonly string[];
@@ -112,6 +115,7 @@ export class StockDataset {
     this.timing = {
       entryLag: checkIntOption(options.label?.entryLag ?? 1, 'label.entryLag', 0, 1000),
       horizon: checkIntOption(options.label?.horizon ?? 10, 'label.horizon', 1, 1000),
+      sequenceLag: checkIntOption(options.label?.sequenceLag ?? 1, 'label.sequenceLag', 1, 1000),
     };
     this.labelTransform = options.labelTransform ?? 'zscore';
     if (this.labelTransform !== 'zscore' && this.labelTransform !== 'rank') {
@@ -155,7 +159,10 @@ export class StockDataset {
     return this.labels.hasSequence;
   }
 
-  /** Last date whose close the label of date index `t` uses (`Infinity` past the data). */
+  /**
+   * Last date whose close a label of date index `t` uses: the later end of the total label and the
+   * daily sequence (`Infinity` past the data). Splits and walk-forward folds purge on it.
+   */
   labelEndDate(t: number): number {
     return this.labels.labelEndDate(this.dates[t]!);
   }
@@ -240,11 +247,16 @@ export class StockDataset {
     return c;
   }
 
-  /** Sample date indices in `[fromIndex, toIndex)` whose labels exist for at least `minStocks` stocks. */
+  /**
+   * Sample date indices in `[fromIndex, toIndex)` whose total labels exist for at least
+   * `minStocks` stocks and whose daily sequence (when the source gives one) ends inside the data.
+   */
   trainableSamples(fromIndex = 0, toIndex = this.dates.length): Int32Array {
     const out: number[] = [];
     for (const t of this.sampleIndices) {
-      if (t >= fromIndex && t < toIndex && this.labelledStocks(t) >= this.minStocks) out.push(t);
+      if (t < fromIndex || t >= toIndex) continue;
+      if (!this.labels.sequenceInPanel(this.dates[t]!)) continue;
+      if (this.labelledStocks(t) >= this.minStocks) out.push(t);
     }
     return Int32Array.from(out);
   }

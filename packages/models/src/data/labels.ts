@@ -17,19 +17,32 @@ export type ReturnsSource =
   | { dailyReturn: Panel }
   | { forwardReturn: Panel };
 
-/** Label timing. Defaults: `entryLag` 1, `horizon` 10 (the study: close T+1 -> close T+11). */
+/**
+ * Label timing. Defaults are the study's: `entryLag` 1, `horizon` 10 (total return close T+1 ->
+ * close T+11) and `sequenceLag` 1 (the daily returns of days T+1..T+10, close T -> close T+1
+ * first).
+ */
 export interface LabelTiming {
-  /** Days from the feature date T to the entry close. */
+  /** Days from the feature date T to the entry close of the total label. */
   entryLag: number;
-  /** Days held; also the length of the daily-return sequence. */
+  /** Days held by the total label; also the length of the daily-return sequence. */
   horizon: number;
+  /**
+   * First day of the daily-return sequence: `daily[k]` is the return of day `T+sequenceLag+k-1`
+   * (close `T+sequenceLag+k-2` -> close `T+sequenceLag+k-1`), k = 1..horizon, so the sequence
+   * covers days `T+sequenceLag .. T+sequenceLag+horizon-1`. At least 1 (day T's own return is
+   * known at T). `entryLag + 1` puts the sequence on the total label's days (hfq's timing before
+   * this option: 2).
+   */
+  sequenceLag: number;
 }
 
 /**
  * Computes labels of one factor date for every asset of the factor universe:
  * `total` (return close T+entryLag -> close T+entryLag+horizon) and `daily[k]`
- * (return close T+entryLag+k-1 -> close T+entryLag+k, k = 1..horizon). Values are fractions
- * (0.01 = 1%); NaN where any needed price/return is missing or the window runs past the panel.
+ * (return of day T+sequenceLag+k-1, i.e. close T+sequenceLag+k-2 -> close T+sequenceLag+k-1,
+ * k = 1..horizon). Values are fractions (0.01 = 1%); NaN where any needed price/return is missing
+ * or the window runs past the panel.
  */
 export class LabelBuilder {
   readonly timing: LabelTiming;
@@ -97,14 +110,36 @@ export class LabelBuilder {
     return this.panel.dateIndex(date);
   }
 
+  /** Row of the last close the total label of row `r` uses. */
+  private totalEndRow(r: number): number {
+    return r + this.timing.entryLag + this.timing.horizon;
+  }
+
+  /** Row of the last close the daily sequence of row `r` uses. */
+  private sequenceEndRow(r: number): number {
+    return r + this.timing.sequenceLag + this.timing.horizon - 1;
+  }
+
   /**
-   * The last trading day whose close the label of feature date `date` uses (yyyymmdd), or
-   * `Infinity` when the label window runs past the panel. A model trained at the close of day D
-   * may use this label only if `labelEndDate(date) <= D`.
+   * The last trading day whose close a label of feature date `date` uses (yyyymmdd): the later
+   * end of the total label and (when the source gives one) the daily sequence, or `Infinity` when
+   * that runs past the panel. A model trained at the close of day D may use the labels of `date`
+   * only if `labelEndDate(date) <= D`.
    */
   labelEndDate(date: number): number {
-    const r = this.row(date) + this.timing.entryLag + this.timing.horizon;
+    const row = this.row(date);
+    const r = this.hasSequence
+      ? Math.max(this.totalEndRow(row), this.sequenceEndRow(row))
+      : this.totalEndRow(row);
     return r < this.panel.nDates ? this.panel.dates[r]! : Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Whether the daily sequence of feature date `date` ends inside the panel (always true for a
+   * forward-return source, which has none; its total label is read as given).
+   */
+  sequenceInPanel(date: number): boolean {
+    return !this.hasSequence || this.sequenceEndRow(this.row(date)) < this.panel.nDates;
   }
 
   private adjClose(row: number, a: number): number {
@@ -168,8 +203,9 @@ export class LabelBuilder {
   }
 
   /**
-   * The daily returns `out[a * horizon + (k-1)]`, k = 1..horizon, of every asset at feature date
-   * `date`. @throws `MODELS_LABEL` for a forward-return source.
+   * The daily returns `out[a * horizon + (k-1)]` of every asset at feature date `date`: the
+   * return of day `T+sequenceLag+k-1`, k = 1..horizon (NaN where a price is missing or the
+   * sequence runs past the panel). @throws `MODELS_LABEL` for a forward-return source.
    */
   daily(date: number, out: Float64Array): void {
     if (!this.hasSequence) {
@@ -179,8 +215,9 @@ export class LabelBuilder {
         { field: 'returns' },
       );
     }
-    const { entryLag, horizon: H } = this.timing;
-    const r0 = this.row(date) + entryLag;
+    const { sequenceLag, horizon: H } = this.timing;
+    // r0 + k = row of day T+sequenceLag+k-1, the k-th return's day
+    const r0 = this.row(date) + sequenceLag - 1;
     const n = out.length / H;
     if (r0 + H >= this.panel.nDates) {
       out.fill(Number.NaN);

@@ -12,7 +12,7 @@ export interface Split {
  * 4:1) of the samples validate; training keeps the earlier samples whose label window ends no
  * later than the first validation date (`labelEndDate(s) <= date of the first validation
  * sample`), so no training label overlaps the validation period. With the defaults (stride 5,
- * labels T+1 -> T+11) that drops the last two training samples before the boundary.
+ * labels ending at T+11) that drops the last two training samples before the boundary.
  * @throws `MODELS_DATA` when either part ends up empty.
  */
 export function splitTrainValid(ds: StockDataset, samples: ArrayLike<number>, validFraction = 0.2): Split {

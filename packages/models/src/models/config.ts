@@ -58,15 +58,8 @@ export interface ITransformerConfig extends AttentionConfig {
   nLayers: number;
 }
 
-/**
- * Crossformer (Zhang & Yan 2023): each factor's window cut into segments of `segLen` days, each
- * segment embedded (DSW embedding); scale blocks of two-stage attention (cross-time, then
- * cross-dimension through `routers` router tokens per segment); between scales, `mergeWin`
- * adjacent segments merge. A linear head reads every scale (as the original's decoder does) and
- * the heads' outputs are summed.
- */
-export interface CrossformerConfig extends AttentionConfig {
-  kind: 'crossformer';
+/** Crossformer's segment and scale options (the Crossformer, and the sequence model's `crossformer` encoder). */
+export interface SegmentOptions {
   /** Days per segment. Default 5 (40 days -> 8 segments). */
   segLen: number;
   /** Segments merged between scales. Default 2. */
@@ -80,17 +73,43 @@ export interface CrossformerConfig extends AttentionConfig {
 }
 
 /**
- * Encoder-decoder Transformer for the sequence of the next `horizon` daily returns: encoder over
- * the window's days, decoder with masked self-attention and cross-attention; teacher forcing in
- * training, autoregressive at inference.
+ * Crossformer (Zhang & Yan 2023): each factor's window cut into segments of `segLen` days, each
+ * segment embedded (DSW embedding); scale blocks of two-stage attention (cross-time, then
+ * cross-dimension through `routers` router tokens per segment); between scales, `mergeWin`
+ * adjacent segments merge. A linear head reads every scale (as the original's decoder does) and
+ * the heads' outputs are summed.
  */
-export interface Seq2SeqConfig extends AttentionConfig {
+export interface CrossformerConfig extends AttentionConfig, SegmentOptions {
+  kind: 'crossformer';
+}
+
+/**
+ * The sequence model's encoder, whose output rows the decoder cross-attends to: `transformer`
+ * (one token per day, `[L, d]`), `itransformer` (one token per factor, `[F, d]`) or `crossformer`
+ * (one token per factor and segment at every scale, `[F x (S_0 + S_0 + S_1 + ...), d]`).
+ */
+export type Seq2SeqEncoder = 'transformer' | 'itransformer' | 'crossformer';
+
+/**
+ * Encoder-decoder model for the sequence of the next `horizon` daily returns: an encoder over the
+ * window (`encoder`: the Transformer's day tokens, the iTransformer's variable tokens or the
+ * Crossformer's segment tokens), a decoder with masked self-attention and cross-attention to the
+ * encoder's tokens; teacher forcing in training, autoregressive at inference.
+ */
+export interface Seq2SeqConfig extends AttentionConfig, Partial<SegmentOptions> {
   kind: 'seq2seq';
-  /** Encoder layers. Default 2. */
+  /**
+   * Encoder. Default `transformer`. A file saved before this option has none: it reads as
+   * `transformer`. With `crossformer` the `SegmentOptions` (`segLen`, `mergeWin`, `nScales`,
+   * `depth`, `routers`; defaults as the Crossformer's) are set and `encLayers` is unused (the
+   * encoder's depth is `nScales x depth`); with the other encoders they are absent.
+   */
+  encoder: Seq2SeqEncoder;
+  /** Encoder layers of the `transformer` and `itransformer` encoders. Default 2. */
   encLayers: number;
   /** Decoder layers. Default 1. */
   decLayers: number;
-  /** Returns predicted (the study: 10 daily returns, T+1 -> T+11). Default 10. */
+  /** Daily returns predicted (the study: 10, days T+1..T+10; must equal the label horizon). Default 10. */
   horizon: number;
 }
 
@@ -105,6 +124,8 @@ export type ModelConfig =
 /** A partial config: `kind` plus anything to override; the rest comes from `defaultConfig`. */
 export type ModelConfigInput = { kind: ModelKind } & Partial<Omit<ModelConfig, 'kind'>> &
   Record<string, unknown>;
+
+const SEGMENT_DEFAULTS: SegmentOptions = { segLen: 5, mergeWin: 2, nScales: 3, depth: 1, routers: 5 };
 
 /**
  * A full configuration of `kind` for `nFeatures` factors: defaults, then `overrides`, then
@@ -130,11 +151,22 @@ export function defaultConfig(
       defaults = { kind, ...base, ...attn, nLayers: 2 };
       break;
     case 'crossformer':
-      defaults = { kind, ...base, ...attn, segLen: 5, mergeWin: 2, nScales: 3, depth: 1, routers: 5 };
+      defaults = { kind, ...base, ...attn, ...SEGMENT_DEFAULTS };
       break;
-    case 'seq2seq':
-      defaults = { kind, ...base, ...attn, encLayers: 2, decLayers: 1, horizon: 10 };
+    case 'seq2seq': {
+      const encoder = (overrides.encoder ?? 'transformer') as Seq2SeqEncoder;
+      defaults = {
+        kind,
+        ...base,
+        ...attn,
+        encoder,
+        encLayers: 2,
+        decLayers: 1,
+        horizon: 10,
+        ...(encoder === 'crossformer' ? SEGMENT_DEFAULTS : {}),
+      };
       break;
+    }
     default:
       throw modelsError('MODELS_CONFIG', `unknown model kind ${String(kind)}`, { field: 'kind' });
   }
@@ -169,8 +201,39 @@ export function segmentCount(window: number, segLen: number): number {
   return Math.ceil(window / segLen);
 }
 
+/** The sequence model's encoder (`transformer` for a config saved before the option existed). */
+export function seq2seqEncoder(c: Seq2SeqConfig): Seq2SeqEncoder {
+  return c.encoder ?? 'transformer';
+}
+
+/** What the Crossformer encoder reads of a config: the attention and segment options. */
+export type CrossformerEncoderConfig = AttentionConfig & SegmentOptions;
+
+/**
+ * The sequence model's config as a Crossformer encoder's.
+ * @throws `MODELS_CONFIG` when a segment option is missing.
+ */
+export function seq2seqSegments(c: Seq2SeqConfig): CrossformerEncoderConfig {
+  for (const k of Object.keys(SEGMENT_DEFAULTS) as (keyof SegmentOptions)[]) {
+    if (c[k] === undefined) {
+      throw modelsError('MODELS_CONFIG', `a crossformer encoder needs ${k}`, { field: k });
+    }
+  }
+  return c as CrossformerEncoderConfig;
+}
+
+function validateSegments(c: CrossformerEncoderConfig): void {
+  checkIntOption(c.segLen, 'segLen', 1, c.window);
+  checkIntOption(c.mergeWin, 'mergeWin', 2, 64);
+  checkIntOption(c.nScales, 'nScales', 1, 16);
+  checkIntOption(c.depth, 'depth', 1, 16);
+  checkIntOption(c.routers, 'routers', 1, 1024);
+}
+
 /** Segments at each Crossformer scale: scale 0 is the embedding, each later one merges `mergeWin`. */
-export function crossformerScales(c: CrossformerConfig): number[] {
+export function crossformerScales(
+  c: Pick<CrossformerEncoderConfig, 'window' | 'segLen' | 'mergeWin' | 'nScales'>,
+): number[] {
   const out = [segmentCount(c.window, c.segLen)];
   for (let i = 1; i < c.nScales; i++) out.push(Math.ceil(out[i - 1]! / c.mergeWin));
   return out;
@@ -216,23 +279,51 @@ export function validateConfig(c: ModelConfig): void {
       checkIntOption(c.nLayers, 'nLayers', 1, 64);
       break;
     case 'crossformer':
-      checkIntOption(c.segLen, 'segLen', 1, c.window);
-      checkIntOption(c.mergeWin, 'mergeWin', 2, 64);
-      checkIntOption(c.nScales, 'nScales', 1, 16);
-      checkIntOption(c.depth, 'depth', 1, 16);
-      checkIntOption(c.routers, 'routers', 1, 1024);
+      validateSegments(c);
       break;
-    case 'seq2seq':
+    case 'seq2seq': {
       checkIntOption(c.encLayers, 'encLayers', 1, 64);
       checkIntOption(c.decLayers, 'decLayers', 1, 64);
       checkIntOption(c.horizon, 'horizon', 1, 256);
+      const encoder = seq2seqEncoder(c);
+      if (!['transformer', 'itransformer', 'crossformer'].includes(encoder)) {
+        throw modelsError(
+          'MODELS_CONFIG',
+          `encoder must be transformer, itransformer or crossformer, got ${String(encoder)}`,
+          { field: 'encoder' },
+        );
+      }
+      if (encoder === 'crossformer') validateSegments(seq2seqSegments(c));
+      else {
+        for (const k of Object.keys(SEGMENT_DEFAULTS) as (keyof SegmentOptions)[]) {
+          if (c[k] !== undefined) {
+            throw modelsError('MODELS_CONFIG', `option ${k} applies only to a crossformer encoder`, {
+              field: k,
+            });
+          }
+        }
+      }
       break;
+    }
   }
 }
 
 /** Outputs per stock: `horizon` for the sequence model, 1 otherwise. */
 export function outputSize(c: ModelConfig): number {
   return c.kind === 'seq2seq' ? c.horizon : 1;
+}
+
+/** Floats per stock of the variable-token encoder's largest activations (attention is F x F per head). */
+function variableFloats(c: AttentionConfig): number {
+  const F = c.nFeatures;
+  return c.nHeads * F * F + F * Math.max(c.dFF, 3 * c.dModel);
+}
+
+/** Floats per stock of the Crossformer encoder's largest activations. */
+function segmentFloats(c: CrossformerEncoderConfig): number {
+  const F = c.nFeatures;
+  const s = segmentCount(c.window, c.segLen);
+  return F * s * Math.max(c.dFF, 3 * c.dModel, c.nHeads * s) + c.nHeads * F * c.routers * s;
 }
 
 /**
@@ -250,15 +341,19 @@ export function inferenceChunk(c: ModelConfig, budgetMB = 256): number {
       floats += 4 * L * c.hidden;
       break;
     case 'transformer':
-    case 'seq2seq':
       floats += L * Math.max(c.dFF, 3 * c.dModel, c.nHeads * L);
       break;
     case 'itransformer':
-      floats += c.nHeads * F * F + F * Math.max(c.dFF, 3 * c.dModel);
+      floats += variableFloats(c);
       break;
-    case 'crossformer': {
-      const s = segmentCount(L, c.segLen);
-      floats += F * s * Math.max(c.dFF, 3 * c.dModel, c.nHeads * s) + c.nHeads * F * c.routers * s;
+    case 'crossformer':
+      floats += segmentFloats(c);
+      break;
+    case 'seq2seq': {
+      const encoder = seq2seqEncoder(c);
+      if (encoder === 'itransformer') floats += variableFloats(c);
+      else if (encoder === 'crossformer') floats += segmentFloats(seq2seqSegments(c));
+      else floats += L * Math.max(c.dFF, 3 * c.dModel, c.nHeads * L);
       break;
     }
   }

@@ -9,9 +9,14 @@ import {
 } from '../nn/blocks.js';
 import { layerNormSpecs, linearSpecs, type ParamSpec } from '../nn/params.js';
 import type { Scope } from '../ops/ops.js';
-import { type CrossformerConfig, crossformerScales, segmentCount } from './config.js';
+import {
+  type CrossformerConfig,
+  type CrossformerEncoderConfig,
+  crossformerScales,
+  segmentCount,
+} from './config.js';
 
-function tsaSpecs(prefix: string, c: CrossformerConfig, segs: number): ParamSpec[] {
+function tsaSpecs(prefix: string, c: CrossformerEncoderConfig, segs: number): ParamSpec[] {
   return [
     ...attentionSpecs(`${prefix}/time_attn`, c.dModel),
     ...layerNormSpecs(`${prefix}/norm1`, c.dModel),
@@ -26,22 +31,31 @@ function tsaSpecs(prefix: string, c: CrossformerConfig, segs: number): ParamSpec
   ];
 }
 
+/** Parameters of the Crossformer encoder (embedding and scale blocks) under `prefix` ('' = none). */
+export function segmentEncoderSpecs(prefix: string, c: CrossformerEncoderConfig): ParamSpec[] {
+  const p = prefix === '' ? '' : `${prefix}/`;
+  const segs = crossformerScales(c);
+  const d = c.dModel;
+  const specs: ParamSpec[] = [
+    ...linearSpecs(`${p}embed`, c.segLen, d),
+    { name: `${p}pos`, shape: [1, c.nFeatures, segs[0]!, d], init: { kind: 'normal', sd: 1 } },
+    ...layerNormSpecs(`${p}prenorm`, d),
+  ];
+  for (let i = 0; i < c.nScales; i++) {
+    if (i > 0) {
+      specs.push(...layerNormSpecs(`${p}scale${i}/merge/norm`, c.mergeWin * d));
+      specs.push(...linearSpecs(`${p}scale${i}/merge/linear`, c.mergeWin * d, d));
+    }
+    for (let k = 0; k < c.depth; k++) specs.push(...tsaSpecs(`${p}scale${i}/tsa${k}`, c, segs[i]!));
+  }
+  return specs;
+}
+
 /** Parameters of the Crossformer. */
 export function crossformerSpecs(c: CrossformerConfig): ParamSpec[] {
   const segs = crossformerScales(c);
   const d = c.dModel;
-  const specs: ParamSpec[] = [
-    ...linearSpecs('embed', c.segLen, d),
-    { name: 'pos', shape: [1, c.nFeatures, segs[0]!, d], init: { kind: 'normal', sd: 1 } },
-    ...layerNormSpecs('prenorm', d),
-  ];
-  for (let i = 0; i < c.nScales; i++) {
-    if (i > 0) {
-      specs.push(...layerNormSpecs(`scale${i}/merge/norm`, c.mergeWin * d));
-      specs.push(...linearSpecs(`scale${i}/merge/linear`, c.mergeWin * d, d));
-    }
-    for (let k = 0; k < c.depth; k++) specs.push(...tsaSpecs(`scale${i}/tsa${k}`, c, segs[i]!));
-  }
+  const specs = segmentEncoderSpecs('', c);
   // One head per encoder output: the embedding plus each scale (the original's decoder layers).
   const outs = [segs[0]!, ...segs];
   outs.forEach((n, k) => {
@@ -61,7 +75,7 @@ export function crossformerSpecs(c: CrossformerConfig): ParamSpec[] {
  * cross-dimension attentions along axis 1 (the routers, `[1, routers, S, d]`, are shared by
  * every stock), so no activation is transposed.
  */
-function twoStageAttention<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number): T {
+function twoStageAttention<T>(s: Scope<T>, c: CrossformerEncoderConfig, x: T, segs: number): T {
   const ops = s.ops;
   const d = c.dModel;
   const timeEnc = multiHeadAttention(s.sub('time_attn'), x, x, c.nHeads, c.dropout, undefined, 2);
@@ -90,7 +104,7 @@ function twoStageAttention<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: num
  * segments (as the original does), concatenate each group of `mergeWin` adjacent segments
  * (a reshape: they are contiguous), layer norm, linear `mergeWin*d -> d`.
  */
-function segmentMerge<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number): T {
+function segmentMerge<T>(s: Scope<T>, c: CrossformerEncoderConfig, x: T, segs: number): T {
   const ops = s.ops;
   const w = c.mergeWin;
   const pad = (w - (segs % w)) % w;
@@ -101,13 +115,13 @@ function segmentMerge<T>(s: Scope<T>, c: CrossformerConfig, x: T, segs: number):
 }
 
 /**
- * Crossformer forward (after Thinklab-SJTU/Crossformer): `x [B, L, F]`; the window is padded at
- * the front to a multiple of `segLen` by repeating day 0 -> DSW embedding (each factor's
+ * The Crossformer encoder (after Thinklab-SJTU/Crossformer): `x [B, L, F]`; the window is padded
+ * at the front to a multiple of `segLen` by repeating day 0 -> DSW embedding (each factor's
  * segments through one linear `segLen -> d`) + learned position embedding `[F, S, d]` -> layer
- * norm -> scale blocks (merge, then `depth` TSA layers) -> one linear head per encoder output
- * (embedding and every scale, flattened) -> sum -> `[B]`.
+ * norm -> scale blocks (merge, then `depth` TSA layers). Returns every encoder output, the
+ * embedding first and then each scale's: `[B, F, S_k, d]` with `S_k` the segments of that output.
  */
-export function crossformerForward<T>(s: Scope<T>, c: CrossformerConfig, x: T): T {
+export function segmentEncoder<T>(s: Scope<T>, c: CrossformerEncoderConfig, x: T): T[] {
   const ops = s.ops;
   const segs = crossformerScales(c);
   const S0 = segmentCount(c.window, c.segLen);
@@ -128,6 +142,17 @@ export function crossformerForward<T>(s: Scope<T>, c: CrossformerConfig, x: T): 
     for (let k = 0; k < c.depth; k++) h = twoStageAttention(ss.sub(`tsa${k}`), c, h, segs[i]!);
     outs.push(h);
   }
+  return outs;
+}
+
+/**
+ * Crossformer forward: `segmentEncoder` -> one linear head per encoder output (embedding and
+ * every scale, flattened) -> sum -> `[B]`.
+ */
+export function crossformerForward<T>(s: Scope<T>, c: CrossformerConfig, x: T): T {
+  const ops = s.ops;
+  const segs = crossformerScales(c);
+  const outs = segmentEncoder(s, c, x);
   let score: T | undefined;
   outs.forEach((o, k) => {
     const n = k === 0 ? segs[0]! : segs[k - 1]!;

@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
 import { scope } from '../ops/ops.js';
 import { TfConstants, TfOps } from '../ops/tf-ops.js';
-import { KINDS, tinyConfig as tiny } from '../test-utils/configs.js';
-import { defaultConfig, type ModelConfig, type ModelKind } from './config.js';
+import { CASES, isSequence, type TestCase, tinyConfig as tiny } from '../test-utils/configs.js';
+import { checkFiniteDifferences } from '../test-utils/finite-differences.js';
+import { defaultConfig, type ModelConfig } from './config.js';
 import { createModel, type Model, modelFromBytes } from './model.js';
 import { dayEncoder } from './transformer.js';
 
@@ -13,7 +14,7 @@ const F = 5;
 const L = 8;
 const features = Array.from({ length: F }, (_, i) => `f${i}`);
 
-const tinyConfig = (kind: ModelKind) => tiny(kind, F, L);
+const tinyConfig = (kind: TestCase) => tiny(kind, F, L);
 
 const input = (n: number) => tf.randomNormal([n, L, F], 0, 1, 'float32', 42);
 
@@ -21,7 +22,7 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-describe.each(KINDS)('%s', (kind) => {
+describe.each(CASES)('%s', (kind) => {
   let model: Model;
   beforeAll(async () => {
     model = await createModel(tinyConfig(kind), { seed: 1, features });
@@ -30,7 +31,7 @@ describe.each(KINDS)('%s', (kind) => {
   it('maps [stocks, window, features] to one score per stock (or horizon returns)', () => {
     for (const n of [1, 6]) {
       const out = tf.tidy(() => model.forward(input(n)));
-      expect(out.shape).toEqual(kind === 'seq2seq' ? [n, 4] : [n]);
+      expect(out.shape).toEqual(isSequence(kind) ? [n, 4] : [n]);
       expect(Array.from(out.dataSync()).every(Number.isFinite)).toBe(true);
       out.dispose();
     }
@@ -92,18 +93,78 @@ describe('architecture details', () => {
     for (let i = 0; i < ref.length; i++) expect(got[i]).toBeCloseTo(ref[i]!, 5);
   });
 
-  it('sequence model: teacher-forcing with its own predictions reproduces autoregressive inference (causal mask)', async () => {
-    const m = await createModel(tinyConfig('seq2seq'), { seed: 4 });
-    const x = input(5);
-    const auto = m.forward(x);
-    const forced = m.forward(x, { teacher: auto });
-    const a = auto.dataSync();
-    const b = forced.dataSync();
-    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
-    // a different teacher changes later horizons but never the first (it only sees the start value)
-    const other = m.forward(x, { teacher: tf.add(auto, tf.scalar(1)) }).dataSync();
-    for (let i = 0; i < 5; i++) expect(other[i * 4]).toBeCloseTo(a[i * 4]!, 5);
-    expect(Math.abs(other[1]! - a[1]!)).toBeGreaterThan(1e-4);
+  it.each(['seq2seq', 'seq2seq-itransformer', 'seq2seq-crossformer'] as const)(
+    '%s: teacher-forcing with its own predictions reproduces autoregressive inference (causal mask)',
+    async (kind) => {
+      const m = await createModel(tinyConfig(kind), { seed: 4 });
+      const x = input(5);
+      const auto = m.forward(x);
+      const forced = m.forward(x, { teacher: auto });
+      const a = auto.dataSync();
+      const b = forced.dataSync();
+      for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+      // a different teacher changes later horizons but never the first (it only sees the start value)
+      const other = m.forward(x, { teacher: tf.add(auto, tf.scalar(1)) }).dataSync();
+      for (let i = 0; i < 5; i++) expect(other[i * 4]).toBeCloseTo(a[i * 4]!, 5);
+      expect(Math.abs(other[1]! - a[1]!)).toBeGreaterThan(1e-4);
+      m.dispose();
+    },
+  );
+
+  it('sequence encoders: the decoder reads the iTransformer / Crossformer encoder tokens (their parameters, under enc/)', async () => {
+    const names = async (kind: TestCase) => {
+      const m = await createModel(tinyConfig(kind));
+      const n = m.specs.map((s) => s.name);
+      m.dispose();
+      return n;
+    };
+    const day = await names('seq2seq');
+    const variable = await names('seq2seq-itransformer');
+    const segment = await names('seq2seq-crossformer');
+    // the day encoder keeps its names (files saved before the option load as before)
+    expect(day.filter((n) => n.startsWith('enc/'))).toContain('enc/layer0/attn/q/w');
+    expect(variable.filter((n) => n.startsWith('enc/')).slice(0, 3)).toEqual([
+      'enc/embed/w',
+      'enc/embed/b',
+      'enc/layer0/attn/q/w',
+    ]);
+    expect(variable).toContain('enc/norm/gamma');
+    expect(segment).toContain('enc/pos');
+    expect(segment).toContain('enc/scale1/tsa0/router');
+    // the decoder is the same in all three
+    const dec = (l: string[]) => l.filter((n) => !n.startsWith('enc/'));
+    expect(dec(variable)).toEqual(dec(day));
+    expect(dec(segment)).toEqual(dec(day));
+    // iTransformer: the variable embedding maps a factor's window (L days) to d
+    const m = await createModel(tinyConfig('seq2seq-itransformer'));
+    expect(m.specs.find((s) => s.name === 'enc/embed/w')!.shape).toEqual([L, 8]);
+    m.dispose();
+  });
+
+  it.each(['seq2seq', 'seq2seq-itransformer', 'seq2seq-crossformer'] as const)(
+    '%s: gradients through encoder and decoder match finite differences (input and teacher)',
+    async (kind) => {
+      const m = await createModel({ ...tinyConfig(kind), dropout: 0 }, { seed: 6 });
+      const x = input(2);
+      const teacher = tf.randomNormal([2, 4], 0, 1, 'float32', 8);
+      checkFiniteDifferences(
+        (a, b) => m.forward(a!, { teacher: b!, training: true }),
+        [x, teacher],
+        kind,
+        40,
+      );
+      m.dispose();
+    },
+  );
+
+  it('a config saved before the encoder option reads as the transformer encoder', async () => {
+    const m = await createModel(tinyConfig('seq2seq'), { seed: 2 });
+    const { encoder: _e, ...old } = m.config as ModelConfig & { kind: 'seq2seq' };
+    const legacy = await createModel(old as ModelConfig, { seed: 2 });
+    const x = input(3).dataSync() as Float32Array;
+    expect(Array.from(legacy.predict(x, 3))).toEqual(Array.from(m.predict(x, 3)));
+    m.dispose();
+    legacy.dispose();
   });
 
   it('Crossformer pads a window that is not a multiple of the segment length and merges odd segment counts', async () => {
@@ -118,5 +179,9 @@ describe('architecture details', () => {
   it('rejects inconsistent configs', () => {
     expect(() => defaultConfig('transformer', F, { dModel: 10, nHeads: 4 })).toThrow(/divide/);
     expect(() => defaultConfig('gru', F, { dModel: 8 })).toThrow(/does not apply/);
+    expect(() => defaultConfig('seq2seq', F, { encoder: 'gru' })).toThrow(/encoder must be/);
+    expect(() => defaultConfig('seq2seq', F, { segLen: 4 })).toThrow(/does not apply/);
+    expect(() => defaultConfig('seq2seq', F, { encoder: 'crossformer', segLen: 0 })).toThrow(/segLen/);
+    expect(defaultConfig('seq2seq', F, { encoder: 'crossformer' })).toMatchObject({ segLen: 5, nScales: 3 });
   });
 });

@@ -11,13 +11,50 @@ import {
 } from '../nn/blocks.js';
 import { layerNormSpecs, linearSpecs, type ParamSpec } from '../nn/params.js';
 import type { Scope } from '../ops/ops.js';
-import type { Seq2SeqConfig } from './config.js';
+import { crossformerScales, type Seq2SeqConfig, seq2seqEncoder, seq2seqSegments } from './config.js';
+import { segmentEncoder, segmentEncoderSpecs } from './crossformer.js';
+import { variableEncoder, variableEncoderSpecs } from './itransformer.js';
 import { dayEncoder, dayEncoderSpecs } from './transformer.js';
+
+function encoderSpecs(c: Seq2SeqConfig): ParamSpec[] {
+  switch (seq2seqEncoder(c)) {
+    case 'transformer':
+      return dayEncoderSpecs('enc', c, c.encLayers);
+    case 'itransformer':
+      return variableEncoderSpecs('enc', c, c.encLayers);
+    case 'crossformer':
+      return segmentEncoderSpecs('enc', seq2seqSegments(c));
+  }
+}
+
+/**
+ * The encoder's tokens, the decoder's cross-attention memory `[B, M, d]`: the `transformer`'s day
+ * tokens (M = L), the `itransformer`'s variable tokens (M = F) or every `crossformer` output's
+ * factor x segment tokens, concatenated (M = F x (S_0 + S_0 + S_1 + ...)), as the Crossformer's
+ * own heads read every scale.
+ */
+function encode<T>(s: Scope<T>, c: Seq2SeqConfig, x: T): T {
+  const ops = s.ops;
+  switch (seq2seqEncoder(c)) {
+    case 'transformer':
+      return dayEncoder(s, c, c.encLayers, x);
+    case 'itransformer':
+      return variableEncoder(s, c, c.encLayers, x);
+    case 'crossformer': {
+      const cc = seq2seqSegments(c);
+      const segs = crossformerScales(cc);
+      const outs = segmentEncoder(s, cc, x).map((o, k) =>
+        ops.reshape(o, [-1, c.nFeatures * (k === 0 ? segs[0]! : segs[k - 1]!), c.dModel]),
+      );
+      return outs.length === 1 ? outs[0]! : ops.concat(outs, 1);
+    }
+  }
+}
 
 /** Parameters of the encoder-decoder return-sequence model. */
 export function seq2seqSpecs(c: Seq2SeqConfig): ParamSpec[] {
   const d = c.dModel;
-  const specs = [...dayEncoderSpecs('enc', c, c.encLayers), ...linearSpecs('dec/embed', 1, d)];
+  const specs = [...encoderSpecs(c), ...linearSpecs('dec/embed', 1, d)];
   for (let l = 0; l < c.decLayers; l++) {
     const p = `dec/layer${l}`;
     specs.push(
@@ -37,7 +74,7 @@ export function seq2seqSpecs(c: Seq2SeqConfig): ParamSpec[] {
  * The decoder on a prefix of `t` inputs `inputs [B, t]` (position 0 holds the start value 0,
  * position k the return of day k): scalar embedding + positional encoding -> dropout -> per layer
  * masked self-attention (causal: position k sees positions <= k), cross-attention to the encoder
- * `memory [B, L, d]`, feed-forward, each with residual + post-norm -> linear `d -> 1` -> `[B, t]`.
+ * `memory [B, M, d]`, feed-forward, each with residual + post-norm -> linear `d -> 1` -> `[B, t]`.
  */
 function decode<T>(s: Scope<T>, c: Seq2SeqConfig, memory: T, inputs: T): T {
   const ops = s.ops;
@@ -71,7 +108,7 @@ function startColumn<T>(s: Scope<T>, like: T): T {
  */
 export function seq2seqTeacherForward<T>(s: Scope<T>, c: Seq2SeqConfig, x: T, teacher: T): T {
   const ops = s.ops;
-  const memory = dayEncoder(s.sub('enc'), c, c.encLayers, x);
+  const memory = encode(s.sub('enc'), c, x);
   const inputs =
     c.horizon === 1
       ? startColumn(s, teacher)
@@ -86,7 +123,7 @@ export function seq2seqTeacherForward<T>(s: Scope<T>, c: Seq2SeqConfig, x: T, te
  */
 export function seq2seqForward<T>(s: Scope<T>, c: Seq2SeqConfig, x: T): T {
   const ops = s.ops;
-  const memory = dayEncoder(s.sub('enc'), c, c.encLayers, x);
+  const memory = encode(s.sub('enc'), c, x);
   const start = startColumn(s, x);
   const preds: T[] = [];
   for (let k = 1; k <= c.horizon; k++) {

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
 import { StockDataset } from '../data/dataset.js';
 import { createModel, type Model } from '../models/model.js';
-import { KINDS, tinyConfig } from '../test-utils/configs.js';
+import { CASES, isSequence, tinyConfig } from '../test-utils/configs.js';
 import { syntheticMarket } from '../test-utils/synthetic.js';
 import { ModelPredictor } from '../train/predictor.js';
 import { exportOnnx, ONNX_OPSET } from './export.js';
@@ -26,13 +26,13 @@ beforeAll(async () => {
   await useBackend('wasm');
 });
 
-describe.each(KINDS)('ONNX export of %s', (kind) => {
+describe.each(CASES)('ONNX export of %s', (kind) => {
   let model: Model;
   let bytes: Uint8Array;
   beforeAll(async () => {
     model = await createModel(tinyConfig(kind, F, L), { seed: 9, features });
     model.preprocess = { window: L, clip: 5, maxMissingShare: 0.5 };
-    bytes = exportOnnx(model, kind === 'seq2seq' ? { horizonWeights: [1, 0.5, 0.25, 0] } : {});
+    bytes = exportOnnx(model, isSequence(kind) ? { horizonWeights: [1, 0.5, 0.25, 0] } : {});
   });
 
   it('runs in onnxruntime-node with the same output as tfjs (relative error < 1e-4), any number of stocks', async () => {
@@ -41,7 +41,7 @@ describe.each(KINDS)('ONNX export of %s', (kind) => {
       const x = tf.randomNormal([n, L, F], 0, 1.5, 'float32', n).dataSync() as Float32Array;
       const ref = model.predict(x, n);
       const out = await scorer.run(x, n);
-      if (kind === 'seq2seq') {
+      if (isSequence(kind)) {
         expect(maxRelError(out.returns!, ref)).toBeLessThan(1e-4);
         const want = Array.from(
           { length: n },
@@ -84,7 +84,7 @@ describe.each(KINDS)('ONNX export of %s', (kind) => {
     ]);
     for (const node of m.graph.node) expect(standard.has(node.opType), node.opType).toBe(true);
     expect(m.graph.input.map((v) => v.name)).toEqual(['x']);
-    expect(m.graph.output.map((v) => v.name)).toEqual(kind === 'seq2seq' ? ['score', 'returns'] : ['score']);
+    expect(m.graph.output.map((v) => v.name)).toEqual(isSequence(kind) ? ['score', 'returns'] : ['score']);
     expect(m.graph.input[0]!.type.tensorType.shape.dim[0]).toEqual({ dimParam: 'stocks' });
     const info = readOnnxInfo(bytes);
     expect(info.config).toEqual(model.config);

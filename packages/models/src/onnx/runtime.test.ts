@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
 import { createModel } from '../models/model.js';
-import { KINDS, tinyConfig } from '../test-utils/configs.js';
+import { CASES, tinyConfig } from '../test-utils/configs.js';
 import { exportOnnx } from './export.js';
 import { loadOnnxRuntime, setNativeImporterForTests } from './runtime.js';
 import { OnnxScorer } from './scorer.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterEach(() => setNativeImporterForTests(undefined));
 
 describe('ONNX runtimes: onnxruntime-node (optional peer) and onnxruntime-web (wasm)', () => {
-  it.each(KINDS)('score the same exported %s alike (1e-6 of the score scale)', async (kind) => {
+  it.each(CASES)('score the same exported %s alike (1e-6 of the score scale)', async (kind) => {
     const model = await createModel(tinyConfig(kind, F, L), { seed: 4, features });
     const bytes = exportOnnx(model);
     const native = await OnnxScorer.load(bytes, { backend: 'native' });

@@ -35,10 +35,10 @@ beforeAll(async () => {
 
 describe('batchGradientsAsync', () => {
   it('gives the bit-identical loss and gradients of the synchronous step, in one pass and in chunks', async () => {
-    for (const kind of ['transformer', 'seq2seq'] as const) {
+    for (const kind of ['transformer', 'seq2seq', 'seq2seq-itransformer', 'seq2seq-crossformer'] as const) {
       const model = await createModel({ ...tinyConfig(kind, F, L, 4), dropout: 0.2 }, { seed: 5 });
       const batch = randomBatch(24, model.outputSize, 1);
-      const aux = kind === 'seq2seq' ? 0.1 : 0;
+      const aux = kind.startsWith('seq2seq') ? 0.1 : 0;
       for (const chunk of [batch.n, 7]) {
         const sync = batchGradients(model, batch, chunk, 11, aux);
         const async = await batchGradientsAsync(model, batch, chunk, 11, aux);

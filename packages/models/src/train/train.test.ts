@@ -8,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../backend/backend.js';
 import { StockDataset } from '../data/dataset.js';
 import { type Split, splitTrainValid } from '../data/split.js';
-import type { ModelKind } from '../models/config.js';
 import { createModel } from '../models/model.js';
-import { KINDS, tinyConfig } from '../test-utils/configs.js';
+import { CASES, isSequence, type TestCase, tinyConfig } from '../test-utils/configs.js';
 import { killRun } from '../test-utils/kill-fixture.js';
 import { syntheticMarket } from '../test-utils/synthetic.js';
 import { batchGradients, buildBatch, type TrainOptions, trainModel } from './train.js';
@@ -26,14 +25,14 @@ const ds = new StockDataset(
 const split: Split = splitTrainValid(ds, ds.trainableSamples());
 const dir = mkdtempSync(join(tmpdir(), 'hfq-models-train-'));
 const fast: TrainOptions = { learningRate: 1e-2, patience: 50, stocksPerChunk: 1000 };
-const config = (kind: ModelKind) => ({ ...tinyConfig(kind, F, L, 4), dropout: 0 });
+const config = (kind: TestCase) => ({ ...tinyConfig(kind, F, L, 4), dropout: 0 });
 
 beforeAll(async () => {
   await useBackend('wasm');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.each(KINDS)('training %s', (kind) => {
+describe.each(CASES)('training %s', (kind) => {
   it('lowers the IC loss over a few epochs on a planted signal', async () => {
     const res = await trainModel(ds, config(kind), split, { ...fast, epochs: 3 });
     const losses = res.history.map((h) => h.trainLoss);
@@ -69,13 +68,13 @@ describe('determinism, chunking, checkpoints', () => {
   });
 
   it('a step split into stock chunks has the same gradient as one pass', async () => {
-    for (const kind of ['gru', 'seq2seq'] as const) {
+    for (const kind of ['gru', 'seq2seq', 'seq2seq-itransformer', 'seq2seq-crossformer'] as const) {
       const model = await createModel(config(kind), { seed: 1 });
       const sections = [
         ds.crossSection(split.train[0]!, 'both', true),
         ds.crossSection(split.train[1]!, 'both', true),
       ];
-      const batch = buildBatch(sections, kind === 'seq2seq', 4, 0, new Rng(0));
+      const batch = buildBatch(sections, isSequence(kind), 4, 0, new Rng(0));
       const one = batchGradients(model, batch, 1000, 7, 0.1);
       const chunked = batchGradients(model, batch, 5, 7, 0.1);
       expect(chunked.loss).toBeCloseTo(one.loss, 5);
