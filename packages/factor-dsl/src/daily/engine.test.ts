@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ALPHA158 } from '../library/alpha158.js';
+import { checkDaily } from './check.js';
+import { planDaily, runDailyBlock } from './engine.js';
+import { DAILY_LIBRARY } from './library.js';
+import { testDailyMarket } from './test-market.js';
+
+describe('runDailyBlock tiles', () => {
+  it('gives bit-identical values whatever the tile size (1 asset, 7, the whole block)', () => {
+    const T = 75;
+    const N = 23;
+    const { inputs } = testDailyMarket(T, N, 3);
+    const names = Object.keys(inputs);
+    const formulas = [...ALPHA158.map((d) => d.formula), ...DAILY_LIBRARY.map((d) => d.formula)]
+      .map((f) => checkDaily(f, names))
+      .filter((c) => !c.needsIndustry && !/cs_|group_/.test(c.text));
+    expect(formulas.length).toBeGreaterThan(158);
+    const plan = planDaily(formulas.map((c) => c.ast));
+    expect(plan.crossSection).toBe(false);
+    const run = (tileAssets: number, a0: number, a1: number) => {
+      const outs = formulas.map(() => new Float64Array(T * N).fill(-7));
+      runDailyBlock(plan, {
+        T,
+        nAll: N,
+        a0,
+        a1,
+        dates: inputs.close!.dates,
+        field: (name) => inputs[name]!.values,
+        industry: undefined,
+        minWindow: false,
+        outs,
+        tileAssets,
+      });
+      return outs;
+    };
+    const whole = run(N, 0, N);
+    let finite = 0;
+    for (const tile of [1, 7]) {
+      const got = run(tile, 0, N);
+      formulas.forEach((c, k) => {
+        for (let i = 0; i < T * N; i++) {
+          if (!Object.is(got[k]![i], whole[k]![i]))
+            expect([c.text, i, got[k]![i]]).toEqual([c.text, i, whole[k]![i]]);
+        }
+      });
+    }
+    for (const o of whole) for (const v of o) if (Number.isFinite(v)) finite++;
+    expect(finite).toBeGreaterThan(formulas.length * T * N * 0.5);
+    // A block of columns [5, 16) in tiles of 4 writes exactly those columns.
+    const part = run(4, 5, 16);
+    formulas.forEach((c, k) => {
+      for (let t = 0; t < T; t++)
+        for (let a = 0; a < N; a++) {
+          const want = a >= 5 && a < 16 ? whole[k]![t * N + a] : -7;
+          const i = t * N + a;
+          if (!Object.is(part[k]![i], want))
+            expect([c.text, t, a, part[k]![i]]).toEqual([c.text, t, a, want]);
+        }
+    });
+  });
+});
