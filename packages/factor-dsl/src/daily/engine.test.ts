@@ -58,4 +58,55 @@ describe('runDailyBlock tiles', () => {
         }
     });
   });
+
+  it('computes quantiles / rank and slope / R squared / residual of one series and window in one pass, bit for bit as alone', () => {
+    const T = 90;
+    const N = 9;
+    const { inputs } = testDailyMarket(T, N, 5);
+    const names = Object.keys(inputs);
+    const texts = [
+      'ts_quantile(close, 20, 0.8)',
+      'ts_rank(close, 20) + 1',
+      'ts_quantile(close, 20, 0.2) / close',
+      'ts_median(close, 20)',
+      'ts_rank(close, 5)',
+      'ts_slope(volume, 10)',
+      'ts_resi(volume, 10) / volume',
+      'ts_rsquare(volume, 10)',
+      'ts_rsquare(volume, 30)',
+    ];
+    const asts = texts.map((t) => checkDaily(t, names).ast);
+    for (const minWindow of [false, true]) {
+      const run = (list: typeof asts) => {
+        const outs = list.map(() => new Float64Array(T * N));
+        runDailyBlock(planDaily(list), {
+          T,
+          nAll: N,
+          a0: 0,
+          a1: N,
+          dates: inputs.close!.dates,
+          field: (name) => inputs[name]!.values,
+          industry: undefined,
+          minWindow,
+          outs,
+          tileAssets: 4,
+        });
+        return outs;
+      };
+      const together = run(asts);
+      asts.forEach((ast, k) => {
+        const alone = run([ast])[0]!;
+        let finite = 0;
+        for (let i = 0; i < T * N; i++) {
+          if (!Object.is(together[k]![i], alone[i]))
+            expect([texts[k], i, together[k]![i]]).toEqual([texts[k], i, alone[i]]);
+          if (Number.isFinite(alone[i]!)) finite++;
+        }
+        expect(finite, texts[k]).toBeGreaterThan(T * N * 0.3);
+      });
+    }
+    const plan = planDaily(asts);
+    const grouped = (plan.roots[0] as unknown as { group?: unknown[] }).group;
+    expect(grouped).toHaveLength(4); // the three quantiles and the rank over 20 days
+  });
 });

@@ -4,7 +4,7 @@ import { canonicalize } from '../language/hash.js';
 import { printFactor } from '../language/printer.js';
 import { getOperator } from '../ops/table.js';
 import { CS_KERNELS } from './cross-section.js';
-import { KernelScratch, NO_MIN_PERIODS, TS_KERNELS } from './kernels.js';
+import { KernelScratch, NO_MIN_PERIODS, TS_GROUPS, TS_KERNELS, type TsGroupOutput } from './kernels.js';
 
 /**
  * The daily level's engine: the shared graph of a set of checked formulas (`planDaily`) and its
@@ -25,6 +25,11 @@ interface Node {
   readonly params: number[];
   /** Consumers (other nodes and roots): fixed by the plan. */
   refs: number;
+  /**
+   * Time-series nodes of the same series and window that share one pass (`TS_GROUPS`: quantiles and
+   * rank, slope / R squared / residual), this node included; set when there are two or more.
+   */
+  group?: Node[];
 }
 
 /** The shared graph of a set of formulas. */
@@ -64,6 +69,17 @@ export function planDaily(asts: readonly FactorAst[]): DailyPlan {
   };
   const roots = asts.map(build);
   for (const r of roots) r.refs++;
+  const groups = new Map<string, Node[]>();
+  for (const n of nodes.values()) {
+    if (n.ast.kind !== 'call') continue;
+    const g = TS_GROUPS.get(n.ast.op);
+    if (g === undefined) continue;
+    const key = `${g.group}|${n.params[0]}|${n.args[0]!.key}`;
+    const members = groups.get(key);
+    if (members === undefined) groups.set(key, [n]);
+    else members.push(n);
+  }
+  for (const members of groups.values()) if (members.length > 1) for (const n of members) n.group = members;
   return { roots, crossSection, fields: [...fields] };
 }
 
@@ -133,6 +149,7 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
     pool: [],
     transposed: new Map(),
     filled: new Set(),
+    pending: new Map(),
     rowX: new Float64Array(tile),
     rowY: new Float64Array(tile),
     rowOut: new Float64Array(tile),
@@ -149,6 +166,14 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
   const evalNode = (n: Node): Float64Array | number => {
     const have = values.get(n);
     if (have !== undefined) return have;
+    const early = ctx.pending.get(n);
+    if (early !== undefined) {
+      // Computed with a node of its group: now it is consumed, its arguments are released.
+      ctx.pending.delete(n);
+      values.set(n, early);
+      for (const a of n.args) release(a);
+      return early;
+    }
     const vals = n.args.map(evalNode);
     let v: Float64Array | number;
     if (timing === undefined) v = compute(n, vals, ctx);
@@ -205,6 +230,8 @@ export interface EngineCtx {
   transposed: Map<string, Float64Array>;
   /** Fields whose buffer holds the current tile. */
   filled: Set<string>;
+  /** Group members computed ahead of their turn (with another member), by node. */
+  pending: Map<Node, Float64Array>;
   rowX: Float64Array;
   rowY: Float64Array;
   rowOut: Float64Array;
@@ -252,6 +279,7 @@ function compute(n: Node, vals: (Float64Array | number)[], ctx: EngineCtx): Floa
   if (ast.kind === 'field') return fieldValues(ast.name, ctx);
   const op = getOperator(ast.op, 'daily')!;
   const size = ctx.T * ctx.N;
+  if (op.family === 'daily_ts' && n.group !== undefined) return computeGroup(n, vals[0]!, ctx);
   if (op.family === 'daily_ts') {
     const kernel = TS_KERNELS.get(op.name)!;
     const x = full(vals[0]!, ctx);
@@ -298,6 +326,34 @@ function compute(n: Node, vals: (Float64Array | number)[], ctx: EngineCtx): Floa
   }
   // Literal parameters (clip's bounds) follow the value arguments.
   return elementwise(op.name, [...vals, ...n.params], size, ctx);
+}
+
+/**
+ * A grouped time-series node: computes it with every member of its group not computed yet, in one
+ * pass per asset; the others wait in `ctx.pending` for their turn.
+ */
+function computeGroup(n: Node, arg: Float64Array | number, ctx: EngineCtx): Float64Array {
+  const op = (n.ast as { op: string }).op;
+  const kernel = TS_GROUPS.get(op)!;
+  const members = n.group!.filter((m) => m === n || !ctx.pending.has(m));
+  const bufs = members.map(() => take(ctx));
+  const x = full(arg, ctx);
+  const { T, N } = ctx;
+  const w = n.params[0]!;
+  const minp = ctx.block.minWindow ? w : 1;
+  for (let a = 0; a < N; a++) {
+    const lo = a * T;
+    const outs: TsGroupOutput[] = members.map((m, k) => ({
+      op: (m.ast as { op: string }).op,
+      params: m.params,
+      out: bufs[k]!.subarray(lo, lo + T),
+    }));
+    kernel.run(x.subarray(lo, lo + T), outs, w, minp, ctx.scratch);
+  }
+  members.forEach((m, k) => {
+    if (m !== n) ctx.pending.set(m, bufs[k]!);
+  });
+  return bufs[members.indexOf(n)]!;
 }
 
 const f = (v: number) => (v - v === 0 ? v : NaN);
