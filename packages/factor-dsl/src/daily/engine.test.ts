@@ -109,4 +109,49 @@ describe('runDailyBlock tiles', () => {
     const grouped = (plan.roots[0] as unknown as { group?: unknown[] }).group;
     expect(grouped).toHaveLength(4); // the three quantiles and the rank over 20 days
   });
+
+  it('writes a last + - * / straight into the output with the values of the operator computed as a panel', () => {
+    const T = 40;
+    const N = 6;
+    const { inputs } = testDailyMarket(T, N, 9);
+    const names = Object.keys(inputs);
+    const texts = [
+      'ts_mean(close, 5) / close',
+      'close / 0',
+      '0 / (close - close)',
+      '2 / close',
+      'close / 4',
+      'ts_max(high, 5) - ts_min(low, 5)',
+      '1 - close',
+      'volume * 1e-3',
+      'open + close',
+    ];
+    const run = (list: string[]) => {
+      const outs = list.map(() => new Float64Array(T * N));
+      runDailyBlock(planDaily(list.map((t) => checkDaily(t, names).ast)), {
+        T,
+        nAll: N,
+        a0: 0,
+        a1: N,
+        dates: inputs.close!.dates,
+        field: (name) => inputs[name]!.values,
+        industry: undefined,
+        minWindow: false,
+        outs,
+        tileAssets: 4,
+      });
+      return outs;
+    };
+    const fused = run(texts);
+    // With a second consumer (abs of it), each formula is an ordinary panel, then copied out.
+    const panels = run(texts.flatMap((t) => [t, `abs(${t})`]));
+    texts.forEach((t, k) => {
+      for (let i = 0; i < T * N; i++) {
+        if (!Object.is(fused[k]![i], panels[2 * k]![i]))
+          expect([t, i, fused[k]![i]]).toEqual([t, i, panels[2 * k]![i]]);
+      }
+    });
+    expect(fused[1]!.every(Number.isNaN)).toBe(true);
+    expect(fused[3]![0]).toBe(2 / inputs.close!.values[0]!);
+  });
 });

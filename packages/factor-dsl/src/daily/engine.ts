@@ -195,9 +195,20 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
     ctx.filled.clear();
     uses.clear();
     plan.roots.forEach((root, i) => {
+      const out = block.outs[i]!;
+      if (fusesIntoOutput(root, values, ctx)) {
+        // `+ - * /` as a formula's last step, consumed by nothing else: computed straight into
+        // the output's columns (same operation per value, one pass less over the tile).
+        const [x, y] = root.args.map(evalNode);
+        const t0 = timing === undefined ? 0 : cpuMs();
+        arithInto((root.ast as { op: string }).op, full(x!, ctx), full(y!, ctx), out, stride, b0, T, N);
+        if (timing !== undefined) timing.set('(outputs)', (timing.get('(outputs)') ?? 0) + cpuMs() - t0);
+        for (const a of root.args) release(a);
+        release(root);
+        return;
+      }
       const v = evalNode(root);
       const t0 = timing === undefined ? 0 : cpuMs();
-      const out = block.outs[i]!;
       if (typeof v === 'number') {
         for (let t = 0; t < T; t++) out.fill(v, t * stride + b0, t * stride + b0 + N);
       } else {
@@ -209,6 +220,46 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
       if (timing !== undefined) timing.set('(outputs)', (timing.get('(outputs)') ?? 0) + cpuMs() - t0);
       release(root);
     });
+  }
+}
+
+/** A root whose `+ - * /` can be written straight into its output (no other consumer, a panel argument). */
+function fusesIntoOutput(root: Node, values: Map<Node, unknown>, ctx: EngineCtx): boolean {
+  return (
+    root.refs === 1 &&
+    root.ast.kind === 'call' &&
+    ARITH.has(root.ast.op) &&
+    root.args.length === 2 &&
+    !values.has(root) &&
+    !ctx.pending.has(root) &&
+    root.args.some((a) => a.ast.kind !== 'num')
+  );
+}
+
+/**
+ * `x op y` over a tile (asset-major panels) written into the tile's columns of a date-major output:
+ * the values of `arith` (division by 0 is NaN), transposed as they are computed.
+ */
+function arithInto(
+  name: string,
+  x: Float64Array,
+  y: Float64Array,
+  out: Float64Array | Float32Array,
+  stride: number,
+  b0: number,
+  T: number,
+  N: number,
+): void {
+  for (let t = 0; t < T; t++) {
+    const o = t * stride + b0;
+    if (name === 'div') {
+      for (let a = 0, j = t; a < N; a++, j += T) {
+        const d = y[j]!;
+        out[o + a] = d !== 0 ? x[j]! / d : NaN;
+      }
+    } else if (name === 'mul') for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = x[j]! * y[j]!;
+    else if (name === 'sub') for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = x[j]! - y[j]!;
+    else for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = x[j]! + y[j]!;
   }
 }
 
