@@ -7,6 +7,7 @@
  * time (`process.cpuUsage`, all threads of the process) of `evaluateDaily` per thread count.
  *
  * `node --conditions=source --import tsx bench/profile-daily.ts [--stocks 1000 --days 800 --reps 3 --workers 2]`
+ * (`--no-e2e`: the per-operator part only; `--float32`: float32 outputs).
  */
 import { loadavg } from 'node:os';
 import { checkDaily } from '../src/daily/check.js';
@@ -54,7 +55,7 @@ const alloc = () =>
 
 // 1. Fresh outputs alone: allocate and touch every output once (what any evaluation pays first).
 const touch = [] as { wall: number; cpu: number; sys: number }[];
-for (let r = 0; r < REPS; r++) {
+for (let r = 0; r < (process.argv.includes('--no-e2e') ? 0 : REPS); r++) {
   touch.push(
     await measure(() => {
       for (const o of alloc()) o.fill(0);
@@ -94,7 +95,7 @@ const sorted = Object.fromEntries(Object.entries(ops).sort((a, b) => b[1] - a[1]
 
 // 3. End to end: evaluateDaily on 1 and `WORKERS` threads (fresh outputs each call).
 const e2e: Record<string, { wall: number; cpu: number; sys: number }> = {};
-for (const w of [1, WORKERS]) {
+for (const w of process.argv.includes('--no-e2e') ? [] : [1, WORKERS]) {
   await evaluateDaily(ALPHA158, data, { workers: w });
   const xs = [] as { wall: number; cpu: number; sys: number }[];
   for (let r = 0; r < REPS; r++) xs.push(await measure(() => evaluateDaily(ALPHA158, data, { workers: w })));

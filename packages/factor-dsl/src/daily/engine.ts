@@ -202,6 +202,7 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
         const [x, y] = root.args.map(evalNode);
         const t0 = timing === undefined ? 0 : cpuMs();
         arithInto((root.ast as { op: string }).op, full(x!, ctx), full(y!, ctx), out, stride, b0, T, N);
+        if (out instanceof Float32Array) checkFloat32(out, i, ctx);
         if (timing !== undefined) timing.set('(outputs)', (timing.get('(outputs)') ?? 0) + cpuMs() - t0);
         for (const a of root.args) release(a);
         release(root);
@@ -216,10 +217,37 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
           const o = t * stride + b0;
           for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = v[j]!;
         }
+        if (out instanceof Float32Array) checkFloat32(out, i, ctx);
       }
       if (timing !== undefined) timing.set('(outputs)', (timing.get('(outputs)') ?? 0) + cpuMs() - t0);
       release(root);
     });
+  }
+}
+
+/**
+ * The engine never produces infinities, so one in a float32 output is a finite value beyond
+ * float32's range (about 3.4e38): a typed error (`field`: the root's index) instead of a wrong number.
+ */
+function checkFloat32(out: Float32Array, root: number, ctx: EngineCtx): void {
+  const { T, N, b0 } = ctx;
+  const stride = ctx.block.nAll;
+  for (let t = 0; t < T; t++) {
+    const o = t * stride + b0;
+    for (let a = 0; a < N; a++) {
+      const v = out[o + a]!;
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+        throw new HfqError(
+          'OUT_OF_RANGE',
+          `a value beyond float32's range (|x| > 3.4e38); use dtype 'float64'`,
+          {
+            field: String(root),
+            date: ctx.block.dates[t]!,
+            asset: b0 + a,
+          },
+        );
+      }
+    }
   }
 }
 
