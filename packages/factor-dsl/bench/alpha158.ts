@@ -9,7 +9,10 @@
  *    suspensions and late listings as NaN), a warm-up then `reps` interleaved rounds; the median
  *    wall and CPU time of each; the load / convert step (typed arrays -> polars frame) timed apart.
  *
- * Run alone: `npm run bench:alpha158 -w @hfq/factor-dsl [-- --stocks 1000 --days 800 --reps 3]`.
+ * The hfq engine is timed with float64 outputs (the default) and with `dtype: 'float32'`.
+ *
+ * Run alone: `npm run bench:alpha158 -w @hfq/factor-dsl [-- --alpha158-stocks 1000 --alpha158-days 800
+ * --alpha158-reps 3]`; `--alpha158-skip-polars` times the hfq engine alone.
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Panel, Rng } from '@hfq/core';
@@ -39,6 +42,8 @@ export interface Alpha158BenchOptions {
   warmup?: number;
   /** Threads for the hfq engine (`evaluateDaily`'s `workers`; default: the machine's parallelism). */
   workers?: number;
+  /** Skip polars (parity and timing): the hfq engine alone, when polars' minutes are not affordable. */
+  skipPolars?: boolean;
   log: (line: string) => void;
 }
 
@@ -132,11 +137,18 @@ export async function runAlpha158Bench(opts: Alpha158BenchOptions) {
   const fixture = loadAlpha158Fixture();
   const T0 = fixture.dates.length;
   const A0 = fixture.assets.length;
-  const small = collectAlpha158Polars(pl, toPolarsFrame(pl, fixture.inputs), exprs);
-  const polarsParity = parity(fixture, fromPolarsFrame(small, names, T0, A0));
-  log(
-    `[alpha158] polars vs numpy reference: ${polarsParity.featuresWithMismatches} of 158 features differ beyond 1e-6; max relative difference ${polarsParity.maxRelDiffOverall.toExponential(2)}`,
-  );
+  const skipPolars = opts.skipPolars === true;
+  const polarsParity = skipPolars
+    ? 'skipped (--alpha158-skip-polars)'
+    : parity(
+        fixture,
+        fromPolarsFrame(collectAlpha158Polars(pl, toPolarsFrame(pl, fixture.inputs), exprs), names, T0, A0),
+      );
+  if (typeof polarsParity !== 'string') {
+    log(
+      `[alpha158] polars vs numpy reference: ${polarsParity.featuresWithMismatches} of 158 features differ beyond 1e-6; max relative difference ${polarsParity.maxRelDiffOverall.toExponential(2)}`,
+    );
+  }
   let hfqParity: ReturnType<typeof parity> | string =
     'skipped: evaluateDaily is not exported by @hfq/factor-dsl';
   if (evaluateDaily !== null) {
@@ -161,8 +173,8 @@ export async function runAlpha158Bench(opts: Alpha158BenchOptions) {
     `[alpha158] ${opts.stocks} stocks x ${opts.days} days (${rows} stock-days) generated in ${genMs.toFixed(0)} ms`,
   );
   const loads: number[] = [];
-  let frame = toPolarsFrame(pl, data);
-  for (let r = 0; r < opts.reps; r++) {
+  let frame = skipPolars ? null : toPolarsFrame(pl, data);
+  for (let r = 0; r < (skipPolars ? 0 : opts.reps); r++) {
     loads.push(
       (
         await measure(() => {
@@ -171,12 +183,17 @@ export async function runAlpha158Bench(opts: Alpha158BenchOptions) {
       ).wall,
     );
   }
-  const runPolars = () => collectAlpha158Polars(pl, frame, exprs);
-  const runs = { polars: [] as { wall: number; cpu: number }[], hfq: [] as { wall: number; cpu: number }[] };
+  const runPolars = () => collectAlpha158Polars(pl, frame!, exprs);
+  const runs = {
+    polars: [] as { wall: number; cpu: number }[],
+    hfq: [] as { wall: number; cpu: number }[],
+    hfqFloat32: [] as { wall: number; cpu: number }[],
+  };
+  const hfqFloat32Options = { ...hfqOptions, dtype: 'float32' };
   const warmup = opts.warmup ?? 1;
   let polarsFirstMs: number | null = null;
   let hfqFirstMs: number | null = null;
-  if (warmup > 0) {
+  if (warmup > 0 && !skipPolars) {
     t0 = performance.now();
     runPolars();
     polarsFirstMs = performance.now() - t0;
@@ -188,37 +205,49 @@ export async function runAlpha158Bench(opts: Alpha158BenchOptions) {
     hfqFirstMs = performance.now() - t0;
   }
   for (let r = 0; r < opts.reps; r++) {
-    runs.polars.push(await measure(runPolars));
-    if (evaluateDaily !== null) runs.hfq.push(await measure(() => evaluateDaily(ALPHA158, data, hfqOptions)));
+    if (!skipPolars) runs.polars.push(await measure(runPolars));
+    if (evaluateDaily !== null) {
+      runs.hfq.push(await measure(() => evaluateDaily(ALPHA158, data, hfqOptions)));
+      runs.hfqFloat32.push(await measure(() => evaluateDaily(ALPHA158, data, hfqFloat32Options)));
+    }
     log(
-      `[alpha158] round ${r + 1}/${opts.reps}: polars ${runs.polars[r]!.wall.toFixed(0)} ms${
-        evaluateDaily !== null ? `, hfq ${runs.hfq[r]!.wall.toFixed(0)} ms` : ''
+      `[alpha158] round ${r + 1}/${opts.reps}: polars ${skipPolars ? 'skipped' : `${runs.polars[r]!.wall.toFixed(0)} ms`}${
+        evaluateDaily !== null
+          ? `, hfq ${runs.hfq[r]!.wall.toFixed(0)} ms wall / ${runs.hfq[r]!.cpu.toFixed(0)} ms CPU, hfq float32 ${runs.hfqFloat32[r]!.wall.toFixed(0)} ms wall / ${runs.hfqFloat32[r]!.cpu.toFixed(0)} ms CPU`
+          : ''
       }`,
     );
   }
   const med = (xs: { wall: number; cpu: number }[]) =>
     xs.length === 0 ? null : { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) };
-  const polarsMs = med(runs.polars)!;
+  const polarsMs = med(runs.polars);
   const hfqMs = med(runs.hfq);
-  const speedup = hfqMs === null ? null : median(runs.polars.map((p, k) => p.wall / runs.hfq[k]!.wall));
+  const hfqFloat32Ms = med(runs.hfqFloat32);
+  const speedup =
+    hfqMs === null || polarsMs === null
+      ? null
+      : median(runs.polars.map((p, k) => p.wall / runs.hfq[k]!.wall));
   log(
-    `[alpha158] polars ${polarsMs.wall.toFixed(0)} ms wall (${polarsMs.cpu.toFixed(0)} ms CPU), load/convert ${median(loads).toFixed(0)} ms; hfq ${
+    `[alpha158] polars ${polarsMs === null ? 'skipped' : `${polarsMs.wall.toFixed(0)} ms wall (${polarsMs.cpu.toFixed(0)} ms CPU), load/convert ${median(loads).toFixed(0)} ms`}; hfq ${
       hfqMs === null
         ? 'skipped (no evaluateDaily)'
-        : `${hfqMs.wall.toFixed(0)} ms wall, x${speedup!.toFixed(2)} vs polars`
+        : `${hfqMs.wall.toFixed(0)} ms wall, ${hfqMs.cpu.toFixed(0)} ms CPU${speedup === null ? '' : `, x${speedup.toFixed(2)} vs polars`}; float32 outputs ${hfqFloat32Ms!.wall.toFixed(0)} ms wall, ${hfqFloat32Ms!.cpu.toFixed(0)} ms CPU`
     }`,
   );
   const goals = {
     speedupAtLeast: 2,
     hfqWallMsUnder: 3000,
-    note: 'the issue asks for >= 2x polars and under 3 s on 2 cores at 1000 stocks x 800 days; the machine is shared, so loadavg says how loaded it was while measuring',
+    note: 'the issue asks for >= 2x polars and under 3 s on 2 cores at 1000 stocks x 800 days; the machine is shared, so loadavg says how loaded it was while measuring, and CPU time (process.cpuUsage, every thread of the process) is what the load changes least: under 6 s of CPU is what 3 s on 2 idle cores would allow',
   };
   const met =
     hfqMs === null
       ? null
       : {
-          speedup: speedup! >= goals.speedupAtLeast,
+          speedup: speedup === null ? 'polars skipped' : speedup >= goals.speedupAtLeast,
           wallUnder3s: hfqMs.wall < goals.hfqWallMsUnder,
+          wallUnder3sFloat32: hfqFloat32Ms!.wall < goals.hfqWallMsUnder,
+          cpuUnder6s: hfqMs.cpu < 2 * goals.hfqWallMsUnder,
+          cpuUnder6sFloat32: hfqFloat32Ms!.cpu < 2 * goals.hfqWallMsUnder,
           sizeIsTheGoalsSize: opts.stocks === 1000 && opts.days === 800,
         };
   return {
@@ -241,9 +270,13 @@ export async function runAlpha158Bench(opts: Alpha158BenchOptions) {
     polarsFirstRunMs: polarsFirstMs,
     polarsMs,
     polarsWallMsPerRep: runs.polars.map((x) => x.wall),
+    polarsSkipped: skipPolars,
     hfqFirstRunMs: hfqFirstMs,
     hfqMs: hfqMs ?? 'skipped: evaluateDaily is not exported by @hfq/factor-dsl',
     hfqWallMsPerRep: runs.hfq.map((x) => x.wall),
+    hfqCpuMsPerRep: runs.hfq.map((x) => x.cpu),
+    hfqFloat32Ms: hfqFloat32Ms,
+    hfqFloat32CpuMsPerRep: runs.hfqFloat32.map((x) => x.cpu),
     speedupHfqVsPolars: speedup,
     parity: { polars: polarsParity, hfq: hfqParity },
   };

@@ -9,7 +9,7 @@
  *     --alpha158-reps 3`).
  * `--only intraday` runs parts 1-2, `--only alpha158` part 3.
  * Data: the default synthetic market of @hfq/sim. Writes bench/results/bench-<date>.json and latest.json
- * (`alpha158-latest.json` for `--only alpha158`).
+ * (`alpha158-latest.json` for `--only alpha158`, `alpha158-hfq-latest.json` with `--alpha158-skip-polars`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -50,6 +50,7 @@ async function alpha158Part() {
     reps: arg('alpha158-reps', 3),
     warmup: arg('alpha158-warmup', 1),
     workers: arg('alpha158-workers', availableParallelism()),
+    skipPolars: process.argv.includes('--alpha158-skip-polars'),
     log: (line) => console.log(line),
   });
 }
@@ -81,7 +82,9 @@ async function main() {
     const dir = new URL('./results/', import.meta.url);
     mkdirSync(dir, { recursive: true });
     const json = `${JSON.stringify(result, null, 2)}\n`;
-    writeFileSync(new URL('alpha158-latest.json', dir), json);
+    // Without polars, a file of its own: alpha158-latest.json keeps the last comparison with polars.
+    const skip = process.argv.includes('--alpha158-skip-polars');
+    writeFileSync(new URL(skip ? 'alpha158-hfq-latest.json' : 'alpha158-latest.json', dir), json);
     console.log(json);
     return;
   }

@@ -4,7 +4,7 @@ import { canonicalize } from '../language/hash.js';
 import { printFactor } from '../language/printer.js';
 import { getOperator } from '../ops/table.js';
 import { CS_KERNELS } from './cross-section.js';
-import { KernelScratch, NO_MIN_PERIODS, TS_KERNELS } from './kernels.js';
+import { KernelScratch, NO_MIN_PERIODS, TS_GROUPS, TS_KERNELS, type TsGroupOutput } from './kernels.js';
 
 /**
  * The daily level's engine: the shared graph of a set of checked formulas (`planDaily`) and its
@@ -13,7 +13,7 @@ import { KernelScratch, NO_MIN_PERIODS, TS_KERNELS } from './kernels.js';
  *
  * Intermediate panels are kept asset-major (`v[a * T + t]`: one asset's days contiguous), so the
  * time-series kernels, most of the work, read and write their series in place; the inputs' columns
- * of the block are transposed once, cross-sectional operators gather each date (they need the whole
+ * of each tile are transposed once, cross-sectional operators gather each date (they need the whole
  * cross-section: a plan with one runs as one block), outputs are written back date-major.
  */
 
@@ -25,6 +25,11 @@ interface Node {
   readonly params: number[];
   /** Consumers (other nodes and roots): fixed by the plan. */
   refs: number;
+  /**
+   * Time-series nodes of the same series and window that share one pass (`TS_GROUPS`: quantiles and
+   * rank, slope / R squared / residual), this node included; set when there are two or more.
+   */
+  group?: Node[];
 }
 
 /** The shared graph of a set of formulas. */
@@ -64,6 +69,17 @@ export function planDaily(asts: readonly FactorAst[]): DailyPlan {
   };
   const roots = asts.map(build);
   for (const r of roots) r.refs++;
+  const groups = new Map<string, Node[]>();
+  for (const n of nodes.values()) {
+    if (n.ast.kind !== 'call') continue;
+    const g = TS_GROUPS.get(n.ast.op);
+    if (g === undefined) continue;
+    const key = `${g.group}|${n.params[0]}|${n.args[0]!.key}`;
+    const members = groups.get(key);
+    if (members === undefined) groups.set(key, [n]);
+    else members.push(n);
+  }
+  for (const members of groups.values()) if (members.length > 1) for (const n of members) n.group = members;
   return { roots, crossSection, fields: [...fields] };
 }
 
@@ -81,27 +97,62 @@ export interface DailyBlock {
   field: (name: string) => ArrayLike<number>;
   industry: ((t: number) => ArrayLike<number>) | undefined;
   minWindow: boolean;
-  /** One date-major T x nAll array per root; the block writes its columns. */
-  outs: readonly Float64Array[];
+  /** One date-major T x nAll array per root; the block writes its columns (float32 rounds). */
+  outs: readonly (Float64Array | Float32Array)[];
+  /**
+   * When given, CPU milliseconds spent are added up here by operator name, plus `(fields)` (reading
+   * the inputs' columns) and `(outputs)` (writing the roots' columns): the profiling driver's view.
+   */
+  timing?: Map<string, number>;
+  /** Assets per tile (default: about `TILE_ELEMENTS / T`); tests set it to check tiles change nothing. */
+  tileAssets?: number;
 }
 
-/** Evaluates a plan over one block of assets, writing the block's columns of `outs`. */
+/** CPU milliseconds of the process so far (profiling only: the machine may be shared). */
+function cpuMs(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+}
+
+/**
+ * Elements (days x assets) of one tile's panels: a tile's intermediates stay in the CPU's caches
+ * (about 256 KB each) instead of streaming T x N panels through memory for every operator.
+ */
+const TILE_ELEMENTS = 1 << 15;
+
+/**
+ * Evaluates a plan over one block of assets, writing the block's columns of `outs`.
+ *
+ * Without cross-sectional operators, the block is evaluated tile by tile (a few dozen assets at a
+ * time, every formula on the tile before the next): values are the same (each time-series kernel
+ * reads one asset's series, each elementwise operator one value), but intermediate panels are
+ * tile-sized, reused from a pool across tiles (allocated once per call) and cache-resident, and
+ * each root's tile goes straight into its output's columns.
+ */
 export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
   const { T, a0, a1 } = block;
-  const N = a1 - a0;
+  const nBlock = a1 - a0;
+  const tile = plan.crossSection
+    ? nBlock
+    : Math.max(1, Math.min(nBlock, block.tileAssets ?? Math.floor(TILE_ELEMENTS / Math.max(1, T))));
   const uses = new Map<Node, number>();
   const values = new Map<Node, Float64Array | number>();
+  const timing = block.timing;
   const ctx: EngineCtx = {
     T,
-    N,
+    N: tile,
+    cap: tile,
+    b0: a0,
     block,
     scratch: new KernelScratch(),
     broadcast: new Map(),
     pool: [],
     transposed: new Map(),
-    rowX: new Float64Array(N),
-    rowY: new Float64Array(N),
-    rowOut: new Float64Array(N),
+    filled: new Set(),
+    pending: new Map(),
+    rowX: new Float64Array(tile),
+    rowY: new Float64Array(tile),
+    rowOut: new Float64Array(tile),
   };
   const release = (n: Node) => {
     const u = (uses.get(n) ?? n.refs) - 1;
@@ -115,50 +166,158 @@ export function runDailyBlock(plan: DailyPlan, block: DailyBlock): void {
   const evalNode = (n: Node): Float64Array | number => {
     const have = values.get(n);
     if (have !== undefined) return have;
+    const early = ctx.pending.get(n);
+    if (early !== undefined) {
+      // Computed with a node of its group: now it is consumed, its arguments are released.
+      ctx.pending.delete(n);
+      values.set(n, early);
+      for (const a of n.args) release(a);
+      return early;
+    }
     const vals = n.args.map(evalNode);
-    const v = compute(n, vals, ctx);
+    let v: Float64Array | number;
+    if (timing === undefined) v = compute(n, vals, ctx);
+    else {
+      const t0 = cpuMs();
+      v = compute(n, vals, ctx);
+      const key = n.ast.kind === 'call' ? n.ast.op : n.ast.kind === 'field' ? '(fields)' : '(literal)';
+      timing.set(key, (timing.get(key) ?? 0) + cpuMs() - t0);
+    }
     values.set(n, v);
     for (const a of n.args) release(a);
     return v;
   };
-  plan.roots.forEach((root, i) => {
-    const v = evalNode(root);
-    const out = block.outs[i]!;
-    const stride = block.nAll;
-    if (typeof v === 'number') {
-      for (let t = 0; t < T; t++) out.fill(v, t * stride + a0, t * stride + a1);
-    } else {
-      // Touch fresh output memory in order first: its page faults cost far less that way than
-      // when the scattered writes below take them one by one.
-      if (N === stride) out.fill(0);
-      for (let t = 0; t < T; t++) {
-        const o = t * stride + a0;
-        for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = v[j]!;
+  const stride = block.nAll;
+  for (let b0 = a0; b0 < a1; b0 += tile) {
+    const N = Math.min(tile, a1 - b0);
+    ctx.b0 = b0;
+    ctx.N = N;
+    ctx.filled.clear();
+    uses.clear();
+    plan.roots.forEach((root, i) => {
+      const out = block.outs[i]!;
+      if (fusesIntoOutput(root, values, ctx)) {
+        // `+ - * /` as a formula's last step, consumed by nothing else: computed straight into
+        // the output's columns (same operation per value, one pass less over the tile).
+        const [x, y] = root.args.map(evalNode);
+        const t0 = timing === undefined ? 0 : cpuMs();
+        arithInto((root.ast as { op: string }).op, full(x!, ctx), full(y!, ctx), out, stride, b0, T, N);
+        if (out instanceof Float32Array) checkFloat32(out, i, ctx);
+        if (timing !== undefined) timing.set('(outputs)', (timing.get('(outputs)') ?? 0) + cpuMs() - t0);
+        for (const a of root.args) release(a);
+        release(root);
+        return;
+      }
+      const v = evalNode(root);
+      const t0 = timing === undefined ? 0 : cpuMs();
+      if (typeof v === 'number') {
+        for (let t = 0; t < T; t++) out.fill(v, t * stride + b0, t * stride + b0 + N);
+      } else {
+        for (let t = 0; t < T; t++) {
+          const o = t * stride + b0;
+          for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = v[j]!;
+        }
+        if (out instanceof Float32Array) checkFloat32(out, i, ctx);
+      }
+      if (timing !== undefined) timing.set('(outputs)', (timing.get('(outputs)') ?? 0) + cpuMs() - t0);
+      release(root);
+    });
+  }
+}
+
+/**
+ * The engine never produces infinities, so one in a float32 output is a finite value beyond
+ * float32's range (about 3.4e38): a typed error (`field`: the root's index) instead of a wrong number.
+ */
+function checkFloat32(out: Float32Array, root: number, ctx: EngineCtx): void {
+  const { T, N, b0 } = ctx;
+  const stride = ctx.block.nAll;
+  for (let t = 0; t < T; t++) {
+    const o = t * stride + b0;
+    for (let a = 0; a < N; a++) {
+      const v = out[o + a]!;
+      if (v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY) {
+        throw new HfqError(
+          'OUT_OF_RANGE',
+          `a value beyond float32's range (|x| > 3.4e38); use dtype 'float64'`,
+          {
+            field: String(root),
+            date: ctx.block.dates[t]!,
+            asset: b0 + a,
+          },
+        );
       }
     }
-    release(root);
-  });
+  }
+}
+
+/** A root whose `+ - * /` can be written straight into its output (no other consumer, a panel argument). */
+function fusesIntoOutput(root: Node, values: Map<Node, unknown>, ctx: EngineCtx): boolean {
+  return (
+    root.refs === 1 &&
+    root.ast.kind === 'call' &&
+    ARITH.has(root.ast.op) &&
+    root.args.length === 2 &&
+    !values.has(root) &&
+    !ctx.pending.has(root) &&
+    root.args.some((a) => a.ast.kind !== 'num')
+  );
+}
+
+/**
+ * `x op y` over a tile (asset-major panels) written into the tile's columns of a date-major output:
+ * the values of `arith` (division by 0 is NaN), transposed as they are computed.
+ */
+function arithInto(
+  name: string,
+  x: Float64Array,
+  y: Float64Array,
+  out: Float64Array | Float32Array,
+  stride: number,
+  b0: number,
+  T: number,
+  N: number,
+): void {
+  for (let t = 0; t < T; t++) {
+    const o = t * stride + b0;
+    if (name === 'div') {
+      for (let a = 0, j = t; a < N; a++, j += T) {
+        const d = y[j]!;
+        out[o + a] = d !== 0 ? x[j]! / d : NaN;
+      }
+    } else if (name === 'mul') for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = x[j]! * y[j]!;
+    else if (name === 'sub') for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = x[j]! - y[j]!;
+    else for (let a = 0, j = t; a < N; a++, j += T) out[o + a] = x[j]! + y[j]!;
+  }
 }
 
 /** Evaluation state of one block. */
 export interface EngineCtx {
   T: number;
-  /** Assets in the block. */
+  /** Assets in the current tile. */
   N: number;
+  /** Assets a tile holds at most (intermediate panels are `cap * T` long). */
+  cap: number;
+  /** First asset of the current tile (a column of the whole panel). */
+  b0: number;
   block: DailyBlock;
   scratch: KernelScratch;
   broadcast: Map<number, Float64Array>;
-  /** Released intermediate buffers (length T * N), reused instead of allocating. */
+  /** Released intermediate buffers (length cap * T), reused instead of allocating. */
   pool: Float64Array[];
-  /** Inputs in the internal asset-major layout, by field name. */
+  /** Inputs in the internal asset-major layout, by field name (buffers reused across tiles). */
   transposed: Map<string, Float64Array>;
+  /** Fields whose buffer holds the current tile. */
+  filled: Set<string>;
+  /** Group members computed ahead of their turn (with another member), by node. */
+  pending: Map<Node, Float64Array>;
   rowX: Float64Array;
   rowY: Float64Array;
   rowOut: Float64Array;
 }
 
 function take(ctx: EngineCtx): Float64Array {
-  return ctx.pool.pop() ?? new Float64Array(ctx.T * ctx.N);
+  return ctx.pool.pop() ?? new Float64Array(ctx.T * ctx.cap);
 }
 
 /** A literal broadcast to a full panel (cached per value within one evaluation). */
@@ -167,25 +326,28 @@ function full(v: Float64Array | number, ctx: EngineCtx): Float64Array {
   if (typeof v !== 'number') return v;
   let a = ctx.broadcast.get(v);
   if (a === undefined) {
-    a = new Float64Array(ctx.T * ctx.N).fill(v);
+    a = new Float64Array(ctx.T * ctx.cap).fill(v);
     ctx.broadcast.set(v, a);
   }
   return a;
 }
 
-/** The block's columns of a field, asset-major (transposed once per field). */
+/** The tile's columns of a field, asset-major (transposed once per field and tile). */
 function fieldValues(name: string, ctx: EngineCtx): Float64Array {
   let v = ctx.transposed.get(name);
   if (v === undefined) {
-    const { T, N } = ctx;
-    const { a0, nAll } = ctx.block;
+    v = new Float64Array(ctx.T * ctx.cap);
+    ctx.transposed.set(name, v);
+  }
+  if (!ctx.filled.has(name)) {
+    const { T, N, b0 } = ctx;
+    const nAll = ctx.block.nAll;
     const src = ctx.block.field(name);
-    v = new Float64Array(T * N);
     for (let t = 0; t < T; t++) {
-      const o = t * nAll + a0;
+      const o = t * nAll + b0;
       for (let a = 0, j = t; a < N; a++, j += T) v[j] = src[o + a]!;
     }
-    ctx.transposed.set(name, v);
+    ctx.filled.add(name);
   }
   return v;
 }
@@ -196,6 +358,7 @@ function compute(n: Node, vals: (Float64Array | number)[], ctx: EngineCtx): Floa
   if (ast.kind === 'field') return fieldValues(ast.name, ctx);
   const op = getOperator(ast.op, 'daily')!;
   const size = ctx.T * ctx.N;
+  if (op.family === 'daily_ts' && n.group !== undefined) return computeGroup(n, vals[0]!, ctx);
   if (op.family === 'daily_ts') {
     const kernel = TS_KERNELS.get(op.name)!;
     const x = full(vals[0]!, ctx);
@@ -242,6 +405,34 @@ function compute(n: Node, vals: (Float64Array | number)[], ctx: EngineCtx): Floa
   }
   // Literal parameters (clip's bounds) follow the value arguments.
   return elementwise(op.name, [...vals, ...n.params], size, ctx);
+}
+
+/**
+ * A grouped time-series node: computes it with every member of its group not computed yet, in one
+ * pass per asset; the others wait in `ctx.pending` for their turn.
+ */
+function computeGroup(n: Node, arg: Float64Array | number, ctx: EngineCtx): Float64Array {
+  const op = (n.ast as { op: string }).op;
+  const kernel = TS_GROUPS.get(op)!;
+  const members = n.group!.filter((m) => m === n || !ctx.pending.has(m));
+  const bufs = members.map(() => take(ctx));
+  const x = full(arg, ctx);
+  const { T, N } = ctx;
+  const w = n.params[0]!;
+  const minp = ctx.block.minWindow ? w : 1;
+  for (let a = 0; a < N; a++) {
+    const lo = a * T;
+    const outs: TsGroupOutput[] = members.map((m, k) => ({
+      op: (m.ast as { op: string }).op,
+      params: m.params,
+      out: bufs[k]!.subarray(lo, lo + T),
+    }));
+    kernel.run(x.subarray(lo, lo + T), outs, w, minp, ctx.scratch);
+  }
+  members.forEach((m, k) => {
+    if (m !== n) ctx.pending.set(m, bufs[k]!);
+  });
+  return bufs[members.indexOf(n)]!;
 }
 
 const f = (v: number) => (v - v === 0 ? v : NaN);

@@ -197,3 +197,41 @@ describe('evaluateDaily on worker threads', () => {
     expect(Array.from(two.r!.values)).toEqual(Array.from(one.r!.values));
   });
 });
+
+describe("evaluateDaily's dtype", () => {
+  it('stores float32 outputs: each value the float64 result rounded once, NaN where it is NaN', async () => {
+    const { testDailyMarket } = await import('./test-market.js');
+    const { inputs: market } = testDailyMarket(30, 5, 2);
+    const defs = [
+      { name: 'm', formula: 'ts_mean(close, 5) / close' },
+      { name: 'q', formula: 'ts_quantile(close, 10, 0.8)' },
+    ];
+    const f64 = await evaluateDaily(defs, market);
+    const f32 = await evaluateDaily(defs, market, { dtype: 'float32' });
+    for (const d of defs) {
+      expect(f32[d.name]!.values).toBeInstanceOf(Float32Array);
+      expect(Array.from(f32[d.name]!.values)).toEqual(Array.from(f64[d.name]!.values, Math.fround));
+    }
+    expect(Number.isNaN(f32.q!.values[2 * 5 + 1])).toBe(true); // asset 1 is listed on day 10
+    await expect(evaluateDaily(defs, market, { dtype: 'int8' as never })).rejects.toThrow(/dtype/);
+  });
+
+  it('names the factor, asset and date of a value beyond float32 (on the calling thread and on workers)', async () => {
+    const { testDailyMarket } = await import('./test-market.js');
+    const { inputs: market } = testDailyMarket(12, 130, 2);
+    const defs = [
+      { name: 'ok', formula: 'close' },
+      { name: 'huge', formula: 'volume * 1e36' },
+    ];
+    for (const workers of [1, 2]) {
+      const err = await evaluateDaily(defs, market, { dtype: 'float32', workers }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HfqError);
+      expect((err as HfqError).code).toBe('OUT_OF_RANGE');
+      expect((err as HfqError).context.field).toBe('huge');
+      expect((err as HfqError).context.asset).toMatch(/^A\d+$/);
+      expect((err as HfqError).context.date).toBeGreaterThan(20230101);
+    }
+    const f64 = await evaluateDaily(defs, market);
+    expect(f64.huge!.values[0]).toBe(market.volume!.values[0]! * 1e36);
+  });
+});

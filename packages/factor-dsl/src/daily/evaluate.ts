@@ -1,4 +1,4 @@
-import { HfqError, Panel } from '@hfq/core';
+import { HfqError, Panel, type PanelDType } from '@hfq/core';
 import { dslError } from '../language/errors.js';
 import { type FactorLimits, resolveLimits } from '../language/limits.js';
 import { type CheckedDaily, checkDaily } from './check.js';
@@ -40,11 +40,19 @@ export interface DailyEvaluateOptions {
    * the number of threads.
    */
   workers?: number;
+  /**
+   * Storage of the output panels: `'float64'` (default) or `'float32'`. Values are computed in
+   * float64 either way; `'float32'` rounds each output value once when it is stored (relative error
+   * at most 2^-24, about 6e-8; NaN stays NaN; a magnitude beyond float32's range, about 3.4e38,
+   * becomes an infinity), which halves the memory the outputs take and their cost to write: Alpha158
+   * over 1,000 stocks x 800 days is 1 GB of float64 outputs.
+   */
+  dtype?: PanelDType;
 }
 
 /**
  * Evaluates daily factors over dates x assets panels: one output `Panel` (the inputs' dates and
- * assets, float64) per definition, keyed by `def.name`.
+ * assets, float64, or float32 with `dtype: 'float32'`) per definition, keyed by `def.name`.
  *
  * Inputs are daily fields by name (`close`, `volume`, `turnover`, an intraday factor's daily
  * values, ...), all with the same dates and assets; a formula reads them by name (`checkDaily`
@@ -82,18 +90,22 @@ export async function evaluateDaily(
     v.set(inputs[name]!.values);
     fields[name] = v;
   }
-  const outs = defs.map(() => shared(T * N));
-  await runDailyInWorkers(workers, {
-    formulas: p.checked.map((c) => c.text),
-    fieldNames: p.names,
-    limits: p.limits,
-    minWindow: p.minWindow,
-    T,
-    N,
-    dates: p.dates,
-    fields,
-    outs,
-  });
+  const outs = defs.map(() =>
+    p.dtype === 'float32' ? new Float32Array(new SharedArrayBuffer(T * N * 4)) : shared(T * N),
+  );
+  await namingOverflow(p, () =>
+    runDailyInWorkers(workers, {
+      formulas: p.checked.map((c) => c.text),
+      fieldNames: p.names,
+      limits: p.limits,
+      minWindow: p.minWindow,
+      T,
+      N,
+      dates: p.dates,
+      fields,
+      outs,
+    }),
+  );
   return Object.fromEntries(defs.map((d, i) => [d.name, new Panel(p.dates, p.assets, outs[i]!)]));
 }
 
@@ -119,6 +131,7 @@ interface Prepared {
   limits: FactorLimits;
   minWindow: boolean;
   workers: number;
+  dtype: PanelDType;
   T: number;
   N: number;
   dates: Int32Array;
@@ -128,20 +141,51 @@ interface Prepared {
   defs: readonly DailyFactorDef[];
 }
 
+/**
+ * Runs `f`; a float32 overflow from the engine (`OUT_OF_RANGE`, `field` the formula's index) is
+ * rethrown naming the factor and the asset.
+ */
+function namingOverflow<R>(p: Prepared, f: () => R): R {
+  const rename = (e: unknown): never => {
+    if (e instanceof HfqError && e.code === 'OUT_OF_RANGE' && /^\d+$/.test(String(e.context.field))) {
+      const def = p.defs[Number(e.context.field)]!;
+      const asset = p.assets[e.context.asset as number]!;
+      throw new HfqError(
+        e.code,
+        `factor '${def.name}' has a value beyond float32's range (|x| > 3.4e38); use dtype 'float64'`,
+        {
+          ...e.context,
+          field: def.name,
+          asset,
+        },
+      );
+    }
+    throw e;
+  };
+  try {
+    const r = f();
+    return (r instanceof Promise ? r.catch(rename) : r) as R;
+  } catch (e) {
+    return rename(e);
+  }
+}
+
 function runOnThisThread(p: Prepared): Record<string, Panel> {
   const { T, N, inputs } = p;
-  const outs = p.defs.map(() => new Float64Array(T * N));
-  runDailyBlock(p.plan, {
-    T,
-    nAll: N,
-    a0: 0,
-    a1: N,
-    dates: p.dates,
-    field: (name) => inputs[name]!.values,
-    industry: p.industry,
-    minWindow: p.minWindow,
-    outs,
-  });
+  const outs = p.defs.map(() => (p.dtype === 'float32' ? new Float32Array(T * N) : new Float64Array(T * N)));
+  namingOverflow(p, () =>
+    runDailyBlock(p.plan, {
+      T,
+      nAll: N,
+      a0: 0,
+      a1: N,
+      dates: p.dates,
+      field: (name) => inputs[name]!.values,
+      industry: p.industry,
+      minWindow: p.minWindow,
+      outs,
+    }),
+  );
   return Object.fromEntries(p.defs.map((d, i) => [d.name, new Panel(p.dates, p.assets, outs[i]!)]));
 }
 
@@ -172,6 +216,12 @@ function prepare(
   if (!Number.isInteger(workers) || workers < 1) {
     throw dslError('DSL_INPUT', `workers must be an integer >= 1, got ${String(workers)}`, {
       field: 'workers',
+    });
+  }
+  const dtype = options.dtype ?? 'float64';
+  if (dtype !== 'float64' && dtype !== 'float32') {
+    throw dslError('DSL_INPUT', `dtype must be 'float64' or 'float32', got ${String(dtype)}`, {
+      field: 'dtype',
     });
   }
   const { dates, assets, names } = checkInputs(inputs);
@@ -217,6 +267,7 @@ function prepare(
     limits,
     minWindow: minPeriods === 'window',
     workers,
+    dtype,
     T,
     N,
     dates,

@@ -324,20 +324,43 @@ class SortedWindow {
 
 /** `kind`: 0 quantile (p[1]), 1 median, 2 percentile rank of today's value. */
 function orderStat(kind: 0 | 1 | 2): TsKernel {
-  return (x, _y, out, p, minp, ws) => {
-    const w = p[0]!;
-    const q = kind === 0 ? p[1]! : 0.5;
-    ws.reserve(w + 1);
-    const sw = new SortedWindow(ws.f64);
-    for (let t = 0; t < x.length; t++) {
-      const v = x[t]!;
-      if (v - v === 0) sw.add(v);
-      if (t - w >= 0) {
-        const u = x[t - w]!;
-        if (u - u === 0) sw.remove(u);
-      }
-      if (!(sw.len >= minp && sw.len > 0)) out[t] = NaN;
-      else if (kind !== 2) out[t] = sw.quantile(q);
+  return (x, _y, out, p, minp, ws) =>
+    orderStats(x, [{ kind, q: kind === 0 ? p[1]! : 0.5, out }], p[0]!, minp, ws);
+}
+
+/** One output of `orderStats`: `kind` as `orderStat`'s, `q` the quantile (0.5 for the median). */
+interface OrderSpec {
+  kind: 0 | 1 | 2;
+  q: number;
+  out: Float64Array;
+}
+
+/**
+ * Quantiles, medians and ranks of one series over one window, from one sorted window: every output
+ * is what its own pass would give (same window, same arithmetic), the sorting is done once.
+ */
+function orderStats(
+  x: Float64Array,
+  specs: readonly OrderSpec[],
+  w: number,
+  minp: number,
+  ws: KernelScratch,
+): void {
+  ws.reserve(w + 1);
+  const sw = new SortedWindow(ws.f64);
+  const k = specs.length;
+  for (let t = 0; t < x.length; t++) {
+    const v = x[t]!;
+    if (v - v === 0) sw.add(v);
+    if (t - w >= 0) {
+      const u = x[t - w]!;
+      if (u - u === 0) sw.remove(u);
+    }
+    const enough = sw.len >= minp && sw.len > 0;
+    for (let s = 0; s < k; s++) {
+      const { kind, out } = specs[s]!;
+      if (!enough) out[t] = NaN;
+      else if (kind !== 2) out[t] = sw.quantile(specs[s]!.q);
       else if (!(v - v === 0)) out[t] = NaN;
       else {
         const lo = sw.lower(v);
@@ -345,7 +368,7 @@ function orderStat(kind: 0 | 1 | 2): TsKernel {
         out[t] = (lo + (hi - lo + 1) / 2) / sw.len;
       }
     }
-  };
+  }
 }
 
 const quantile = orderStat(0);
@@ -427,15 +450,25 @@ const FLAT_STD = 2e-5;
  * O(1) per day and recomputed every w days. `which`: 0 slope, 1 R squared, 2 today's residual.
  */
 function regression(which: 0 | 1 | 2): TsKernel {
-  return (x, _y, out, p, minp) => movingRegression(x, out, p[0]!, minp, which);
+  return (x, _y, out, p, minp) =>
+    movingRegression(
+      x,
+      which === 0 ? out : undefined,
+      which === 1 ? out : undefined,
+      which === 2 ? out : undefined,
+      p[0]!,
+      minp,
+    );
 }
 
+/** Slope, R squared and residual (each where its output is given) of one series and window, in one pass. */
 function movingRegression(
   x: Float64Array,
-  out: Float64Array,
+  oSlope: Float64Array | undefined,
+  oRsq: Float64Array | undefined,
+  oResi: Float64Array | undefined,
   w: number,
   minp: number,
-  which: 0 | 1 | 2,
 ): void {
   const n = x.length;
   let cnt = 0;
@@ -493,21 +526,24 @@ function movingRegression(
       }
     }
     if (!(cnt >= minp && cnt >= 2)) {
-      out[t] = NaN;
+      if (oSlope !== undefined) oSlope[t] = NaN;
+      if (oRsq !== undefined) oRsq[t] = NaN;
+      if (oResi !== undefined) oResi[t] = NaN;
       continue;
     }
     const dx = cnt * sxx - sx * sx;
     const dxy = cnt * sxy - sx * sy;
     const slope = dxy / dx;
-    if (which === 0) out[t] = slope;
-    else if (which === 1) {
+    if (oSlope !== undefined) oSlope[t] = slope;
+    if (oRsq !== undefined) {
       const dy = cnt * syy - sy * sy;
       const sd = Math.sqrt(Math.max(0, dy / cnt / (cnt - 1)));
-      out[t] = sd <= FLAT_STD || !(dy > 0) ? NaN : (dxy * dxy) / (dx * dy);
-    } else {
+      oRsq[t] = sd <= FLAT_STD || !(dy > 0) ? NaN : (dxy * dxy) / (dx * dy);
+    }
+    if (oResi !== undefined) {
       const v = x[t]!;
       const intercept = (sy - slope * sx) / cnt;
-      out[t] = v - v === 0 ? v - c - intercept : NaN;
+      oResi[t] = v - v === 0 ? v - c - intercept : NaN;
     }
   }
 }
@@ -657,6 +693,56 @@ export const TS_KERNELS: ReadonlyMap<string, TsKernel> = new Map<string, TsKerne
   ['ts_beta', tsBeta],
   ['ts_resid_std', tsResidStd],
   ['ffill', ffill],
+]);
+
+/** One output of a group kernel: the operator, its literal parameters, where it writes. */
+export interface TsGroupOutput {
+  readonly op: string;
+  readonly params: readonly number[];
+  readonly out: Float64Array;
+}
+
+/**
+ * Operators of one series and one window that share their work (`TS_GROUPS`): computed together
+ * in one pass over the series, each output equal bit for bit to its own kernel's.
+ */
+export interface TsGroupKernel {
+  /** Operators of one group with the same argument and window are computed together. */
+  readonly group: string;
+  run(x: Float64Array, outs: readonly TsGroupOutput[], w: number, minp: number, ws: KernelScratch): void;
+}
+
+const ORDER_KIND: Readonly<Record<string, 0 | 1 | 2>> = { ts_quantile: 0, ts_median: 1, ts_rank: 2 };
+const orderGroup: TsGroupKernel = {
+  group: 'order',
+  run: (x, outs, w, minp, ws) =>
+    orderStats(
+      x,
+      outs.map((o) => {
+        const kind = ORDER_KIND[o.op]!;
+        return { kind, q: kind === 0 ? o.params[1]! : 0.5, out: o.out };
+      }),
+      w,
+      minp,
+      ws,
+    ),
+};
+const regressionGroup: TsGroupKernel = {
+  group: 'regression',
+  run: (x, outs, w, minp) => {
+    const by = (op: string) => outs.find((o) => o.op === op)?.out;
+    movingRegression(x, by('ts_slope'), by('ts_rsquare'), by('ts_resi'), w, minp);
+  },
+};
+
+/** Time-series operators that can share one pass with others of their group (same series, same window). */
+export const TS_GROUPS: ReadonlyMap<string, TsGroupKernel> = new Map<string, TsGroupKernel>([
+  ['ts_quantile', orderGroup],
+  ['ts_median', orderGroup],
+  ['ts_rank', orderGroup],
+  ['ts_slope', regressionGroup],
+  ['ts_rsquare', regressionGroup],
+  ['ts_resi', regressionGroup],
 ]);
 
 /** Operators whose output does not depend on `minPeriods` (lags, counts). */

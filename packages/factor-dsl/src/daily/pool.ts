@@ -15,8 +15,8 @@ export interface DailyJob {
   dates: Int32Array;
   /** Inputs the formulas read, date-major T x N, over SharedArrayBuffers. */
   fields: Readonly<Record<string, Float64Array>>;
-  /** One date-major T x N output per formula, over SharedArrayBuffers. */
-  outs: readonly Float64Array[];
+  /** One date-major T x N output per formula, over SharedArrayBuffers (float32 when asked). */
+  outs: readonly (Float64Array | Float32Array)[];
 }
 
 /** A message to a daily worker: the job and its block of assets. */

@@ -147,23 +147,26 @@ describe('the Alpha158 fixture (make_alpha158_fixtures.py)', () => {
 });
 
 describe('Alpha158 through the daily engine', () => {
-  it('equals the numpy reference to 1e-6 relative, NaN exactly where it has NaN', async () => {
-    const out = await evaluateDaily(ALPHA158, fixture.inputs);
-    const failures: string[] = [];
-    for (const def of ALPHA158) {
-      const got = out[def.name];
-      if (got === undefined) {
-        failures.push(`${def.name}: missing from the result`);
-        continue;
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`equals the numpy reference to 1e-6 relative, NaN exactly where it has NaN (${dtype} outputs)`, async () => {
+      const out = await evaluateDaily(ALPHA158, fixture.inputs, { dtype });
+      const failures: string[] = [];
+      for (const def of ALPHA158) {
+        const got = out[def.name];
+        if (got === undefined) {
+          failures.push(`${def.name}: missing from the result`);
+          continue;
+        }
+        expect(got.values).toBeInstanceOf(dtype === 'float32' ? Float32Array : Float64Array);
+        const diff = diffFeature(def.name, got.values, fixture.expected.get(def.name)!);
+        if (diff.first !== null) {
+          const f = diff.first;
+          failures.push(
+            `${def.name}: ${diff.mismatches} mismatches (${diff.nanMismatches} NaN), first at ${f.date} ${f.asset}: expected ${f.expected}, got ${f.actual}`,
+          );
+        }
       }
-      const diff = diffFeature(def.name, got.values, fixture.expected.get(def.name)!);
-      if (diff.first !== null) {
-        const f = diff.first;
-        failures.push(
-          `${def.name}: ${diff.mismatches} mismatches (${diff.nanMismatches} NaN), first at ${f.date} ${f.asset}: expected ${f.expected}, got ${f.actual}`,
-        );
-      }
-    }
-    expect(failures, failures.slice(0, 10).join('\n')).toEqual([]);
-  });
+      expect(failures, failures.slice(0, 10).join('\n')).toEqual([]);
+    });
+  }
 });
