@@ -54,9 +54,11 @@ describe('multi-period comparison in the workflow', () => {
     expect(mp.models).toEqual(['all-seq2seq']);
     expect(mp.reference).toBe('all-transformer');
     expect(mp.steps).toBe(2);
+    // the sequence covers days T+1..T+10 and orders fill at T+1: day 1 falls before the fill,
+    // step 1 holds days T+2..T+6, step 2 the four days T+7..T+10
     expect(mp.stepDays['all-seq2seq']).toEqual([
-      [1, 2, 3, 4, 5],
-      [6, 7, 8, 9, 10],
+      [2, 3, 4, 5, 6],
+      [7, 8, 9, 10],
     ]);
     expect(mp.rows.map((r) => r.run)).toEqual(['summed', 'multiPeriod', 'reference']);
     expect(mp.rebalances).toBeGreaterThan(2);
