@@ -72,8 +72,7 @@ export class DailyVolumes {
     if (t < options.lookback) return NaN;
     const window = new Float64Array(options.lookback);
     for (let k = 0; k < options.lookback; k++) window[k] = this.volume(a, t - options.lookback + k);
-    // equalVolumeBarSize divides the lookback days' total by its second argument.
-    return equalVolumeBarSize(window, options.barNum * options.lookback, { lookback: options.lookback });
+    return equalVolumeBarSize(window, options.barNum, { lookback: options.lookback });
   }
 }
 
