@@ -148,7 +148,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 /** The defaults of every knob: `npm run demo`'s study (200 stocks x 480 days, about 9 minutes on 2 cores). */
 export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
   out: 'out/demo',
-  checkBestShare: 0.5,
+  checkBestShare: 0.4,
   checkOracleShare: 0,
   data: {
     sim: { seed: 1, nStocks: 200, nDays: 480, startDate: 20230103, indexSize: 80, tickIntervalMs: 60_000 },

@@ -119,10 +119,8 @@ function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = [], 
 
 async function icChart(o: WorkflowOutcome, keys: string[], title: string) {
   const present = keys.filter((k) => o.tests[k]);
-  const dates =
-    o.oracle.groups.rebalanceDates.length > 0
-      ? o.tests[present[0]!]!.groups.rebalanceDates
-      : new Int32Array();
+  // the yardsticks are tested on the score dates, so their dates serve when no key is present
+  const dates = o.bestAchievable.groups.rebalanceDates;
   return cumulativeICChart(
     dates,
     [
