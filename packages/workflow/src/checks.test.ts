@@ -15,14 +15,34 @@ const err = (f: () => unknown) => {
 describe('models.perModel', () => {
   it('sets knobs for one model over the shared ones, merging repeated overrides', () => {
     const a = mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, {
-      models: { perModel: { 'all-transformer': { seeds: 2 } } },
+      models: { perModel: { 'all-crossformer': { seeds: 3 } } },
     });
     const b = mergeWorkflowConfig(a, {
-      models: { perModel: { 'all-transformer': { learningRate: 0.002 } } },
+      models: { perModel: { 'all-crossformer': { learningRate: 0.002 } } },
     });
-    expect(b.models.perModel).toEqual({ 'all-transformer': { seeds: 2, learningRate: 0.002 } });
+    expect(b.models.perModel).toEqual({
+      'all-transformer': { seeds: 2 },
+      'all-itransformer': { seeds: 2 },
+      'all-crossformer': { seeds: 3, learningRate: 0.002 },
+    });
     expect(b.models.seeds).toBe(1);
-    expect(DEFAULT_WORKFLOW_CONFIG.models.perModel).toEqual({});
+  });
+
+  it('lets a shared knob set in a config replace the per-model values it inherits', () => {
+    expect(DEFAULT_WORKFLOW_CONFIG.models.perModel).toEqual({
+      'all-transformer': { seeds: 2 },
+      'all-itransformer': { seeds: 2 },
+    });
+    const three = mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, { models: { seeds: 3 } });
+    expect(three.models.perModel).toEqual({});
+    const mixed = mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, {
+      models: { seeds: 3, perModel: { 'all-transformer': { seeds: 5 } } },
+    });
+    expect(mixed.models.perModel).toEqual({ 'all-transformer': { seeds: 5 } });
+    // other knobs leave the per-model seeds alone
+    expect(mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, { models: { epochs: 3 } }).models.perModel).toEqual(
+      DEFAULT_WORKFLOW_CONFIG.models.perModel,
+    );
   });
 
   it('rejects an unknown model, an unknown knob and a value out of range, naming the field', () => {

@@ -355,7 +355,18 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
         kind: 'list',
         items: [
           `Walk-forward: first out-of-sample date ${o.testStart}, retraining every ${m.retrainEvery} trading days on everything whose label ended before (expanding window, 4:1 train/validation split in time order).`,
-          `Models: window ${m.window} days, d_model ${m.dModel}, ${m.seeds} seed(s) averaged, at most ${m.epochs} epochs with early stopping (patience ${m.patience}) on validation IC, Adam ${m.learningRate}, ${m.maxStocksPerDate > 0 ? `${m.maxStocksPerDate} stocks sampled per step` : 'all stocks per step'}; a training sample every ${m.sampleStride === 1 ? 'trading day' : `${m.sampleStride} trading days`}${m.every5thDaySampled.length > 0 ? ` (every 5 for ${m.every5thDaySampled.map((n) => label(n)).join(', ')}: the slowest on a CPU)` : ''}; scores every 5 trading days.`,
+          `Models: window ${m.window} days, d_model ${m.dModel}, ${m.seeds} seed(s) averaged${
+            Object.keys(m.perModel).length > 0
+              ? ` (per model: ${Object.entries(m.perModel)
+                  .map(
+                    ([n, k]) =>
+                      `${label(n)} ${Object.entries(k ?? {})
+                        .map(([kk, v]) => `${kk} ${v}`)
+                        .join(', ')}`,
+                  )
+                  .join('; ')})`
+              : ''
+          }, at most ${m.epochs} epochs with early stopping (patience ${m.patience}) on validation IC, Adam ${m.learningRate}, ${m.maxStocksPerDate > 0 ? `${m.maxStocksPerDate} stocks sampled per step` : 'all stocks per step'}; a training sample every ${m.sampleStride === 1 ? 'trading day' : `${m.sampleStride} trading days`}${m.every5thDaySampled.length > 0 ? ` (every 5 for ${m.every5thDaySampled.map((n) => label(n)).join(', ')}: the slowest on a CPU)` : ''}; scores every 5 trading days.`,
           `iTransformer / Crossformer factors: ${o.variableFactors.length === 300 ? 'all 300' : o.variableFactors.join(', ')}.`,
           `Stage times: ${o.timings.map((t) => `${t.stage} ${t.seconds.toFixed(0)} s`).join(', ')}.`,
           `Versions: ${Object.entries(o.versions)
