@@ -94,9 +94,8 @@ for (const f of minutes) {
   const a = market.assetIndex(f.asset!);
   if (t < lookback) continue; // not enough history to size the bars: no look-ahead, so no bars
   const history = Array.from({ length: lookback }, (_, k) => dailyVolume[(t - lookback + k) * nA + a]!);
-  // equalVolumeBarSize divides the TOTAL of the lookback days by its second argument, so for
-  // `bar-num` bars per day we pass bar-num x lookback (as @hfq/factor-dsl does). NaN if a day is missing.
-  const size = equalVolumeBarSize(history, opts['bar-num'] * lookback, { lookback });
+  // `bar-num` bars per day: the mean volume of the lookback days / bar-num. NaN if a day is missing.
+  const size = equalVolumeBarSize(history, opts['bar-num'], { lookback });
   if (!Number.isFinite(size)) continue;
   const vb = validateVolumeBars(equalVolumeBars(f, size));
   volumeBars.push(vb);

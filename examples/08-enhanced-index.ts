@@ -11,7 +11,9 @@
  * `@hfq/optimizer` runs that loop (HiGHS as WebAssembly) on any `DailyBars` + `IndexData`.
  *
  * Signals compared on a simulated market with its CSI-1000-like index:
- *   oracle          the planted alpha (the best any model could do: an upper bound)
+ *   oracle          the planted alpha at T (what the factors were built to find). Not an upper
+ *                   bound: the simulator's returns also carry reversal and style premia, and its
+ *                   expected return of the label at T (`truth().expectedReturn1to6`) scores higher
  *   noisy oracle    the alpha plus noise, weaker: about what a good model reaches
  * Each runs both scenarios (80% constituent floor, none). The summary prints the study's table.
  *
@@ -49,7 +51,8 @@ const out = exampleOutDir('08-enhanced-index');
 const { market, cal, daily, weekly, forward } = studyMarket(opts, { onProgress });
 const index = market.index();
 
-// 2. Two signals known at each close: the planted alpha, and the alpha drowned in noise.
+// 2. Two signals known at each close: the planted alpha (not the best achievable score: see the
+// header), and the alpha drowned in noise.
 const oracle = market.truth().alpha;
 const noisy = oracle.map((v, t, a) => v + opts.noise * new Rng(opts.seed, 'noise', t, a).normal());
 const icOf = (p: typeof oracle) =>

@@ -166,7 +166,7 @@ export async function level2Study(l2: string, dir: string, daily: DailyLookup): 
   let issues = 0;
   const span = { open: 0, nOpen: 0, lunch: 0, nLunch: 0 };
   vendor.forEach((f: MinuteBars, d) => {
-    const size = equalVolumeBarSize(volumes.slice(0, d), 50 * 5, { lookback: 5 }); // 50 a day from the 5-day total
+    const size = equalVolumeBarSize(volumes.slice(0, d), 50, { lookback: 5 }); // 50 a day
     if (!Number.isFinite(size)) return;
     const vb = equalVolumeBars(f, size);
     issues += findVolumeBarIssues(vb).length;

@@ -190,7 +190,7 @@ const genMs = performance.now() - tGen;
 const dayStarts = Int32Array.from({ length: S * D + 1 }, (_, k) => k * M);
 const stockStarts = Int32Array.from({ length: S + 1 }, (_, s) => s * D);
 const ours = () =>
-  equalVolumeBarsBatch(cols, dayStarts, { lookback: LOOKBACK, barNum: BAR_NUM, stockStarts });
+  equalVolumeBarsBatch(cols, dayStarts, { lookback: LOOKBACK, barNum: BAR_NUM / LOOKBACK, stockStarts }); // per day
 
 // correctness first: the two must agree bar for bar
 const ref = baseline(cols);

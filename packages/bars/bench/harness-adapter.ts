@@ -36,7 +36,8 @@ export function harnessVolumeBars(b: HarnessMinuteBars, lookback = 5, barNum = 5
   const { S, D, M } = b;
   const dayStarts = Int32Array.from({ length: S * D + 1 }, (_, k) => k * M);
   const stockStarts = Int32Array.from({ length: S + 1 }, (_, s) => s * D);
-  const r = equalVolumeBarsBatch(b, dayStarts, { lookback, barNum, stockStarts });
+  // The harness divides the lookback total by its barNum; @hfq/bars's barNum is per day.
+  const r = equalVolumeBarsBatch(b, dayStarts, { lookback, barNum: barNum / lookback, stockStarts });
   const n = r.n;
   const stock = new Int32Array(n);
   const day = new Int32Array(n);

@@ -26,9 +26,10 @@ export interface SimExportOptions extends TaskOptions {
  * (industry, board, listing and delisting dates). Read back with `openDataset`, every frame equals
  * the market's own `minuteBars(asset, t)` / `ticks(asset, t)` value for value: the known truth
  * that the dataset code paths are tested on. The simulator's own truth goes to the sim-only part
- * `sim/`: `sim/truth.parquet` (panels `alpha`, the planted signal, and `expectedReturn`) and
- * `sim/market.json` (the full simulator config and its industry names in code order), which
- * `@hfq/workflow` reads for the oracle row; readers of real data ignore `sim/`.
+ * `sim/`: `sim/truth.parquet` (panels `alpha`, the planted signal, `expectedReturn` and
+ * `expectedReturn1to6`, the expected return of the T+1 -> T+6 label) and `sim/market.json` (the
+ * full simulator config and its industry names in code order), which `@hfq/workflow` reads for
+ * its yardstick rows; readers of real data ignore `sim/`.
  *
  * Progress: stage `export`, unit `days`.
  * @throws `DATASET_EXISTS` when `dir` is not empty; `ABORTED`.
@@ -72,7 +73,11 @@ export async function exportSimMarket(dir: string, options: SimExportOptions = {
   mkdirSync(join(dir, 'sim'), { recursive: true });
   writePanelsParquet(
     join(dir, 'sim', 'truth.parquet'),
-    { alpha: truth.alpha, expectedReturn: truth.expectedReturn },
+    {
+      alpha: truth.alpha,
+      expectedReturn: truth.expectedReturn,
+      expectedReturn1to6: truth.expectedReturn1to6,
+    },
     { metadata: { 'hfq.kind': 'simulator truth' } },
   );
   writeFileAtomicSync(

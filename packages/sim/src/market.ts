@@ -43,8 +43,24 @@ export interface MarketTruth {
    * terms. NaN when not listed (defined on suspended days).
    */
   alpha: Panel<Float64Array>;
-  /** Expected idiosyncratic log return of T+1 given everything at the close of T (alpha, reversal and style premia), fraction per day. */
+  /**
+   * Expected idiosyncratic log return of day T+1 (close T -> close T+1) given everything at the
+   * close of T: `alphaReturn * alpha` plus the reversal and style premia, fraction per day. It is
+   * the next day's expectation, not that of a longer horizon (see `expectedReturn1to6`). NaN when
+   * not listed.
+   */
   expectedReturn: Panel<Float64Array>;
+  /**
+   * Expected idiosyncratic log return from the close of T+1 to the close of T+6 (days T+2..T+6,
+   * the study's label `forwardReturns(close, 1, 6)`) given everything at the close of T: the
+   * simulator's own dynamics carried forward five days with future shocks at their mean (alpha
+   * decays by `alphaPersistence` a day, the reversal state absorbs each day's expected return,
+   * the other style exposures stay at their value at T). The best score of that label knowable
+   * at T, up to the clipped reversal term's Jensen gap and the slow drift of the styles; it
+   * leaves out the market and industry parts (common to a cross-section's industry peers).
+   * Fraction over the 5 days. NaN when not listed.
+   */
+  expectedReturn1to6: Panel<Float64Array>;
   /** Market factor log return per day (fraction). */
   marketReturn: Float64Array;
   /** Industry factor log returns, row-major nDays x nIndustries. */
@@ -252,10 +268,15 @@ class SyntheticMarket implements Market {
       const { common, statics } = this.ctx;
       const D = this.calendar.length;
       const K = this.config.nIndustries;
-      const [alpha, expectedReturn] = this.panelsOf([(p, t) => p.alpha[t]!, (p, t) => p.expRet[t]!]);
+      const [alpha, expectedReturn, expectedReturn1to6] = this.panelsOf([
+        (p, t) => p.alpha[t]!,
+        (p, t) => p.expRet[t]!,
+        (p, t) => p.expRet1to6[t]!,
+      ]);
       this.truthCache = Object.freeze({
         alpha: alpha!,
         expectedReturn: expectedReturn!,
+        expectedReturn1to6: expectedReturn1to6!,
         marketReturn: common.market.slice(BURN_IN, BURN_IN + D),
         industryReturn: common.industry.slice(BURN_IN * K, (BURN_IN + D) * K),
         beta: Float64Array.from(statics, (s) => s.beta),

@@ -41,9 +41,14 @@ export interface WorkflowConfig {
   /** Output folder (report, models, scores). */
   out: string;
   /**
-   * The demo fails (exit code 2) unless the composite's and the all-300 Transformer's
-   * out-of-sample RankIC each reach this share of the oracle's (0 = no check; tiny smoke-test
-   * markets are too noisy for it).
+   * The demo fails (exit code 2) unless the composite's out-of-sample RankIC reaches this share of
+   * the best achievable one (the simulator's expected return of the label at T; 0 = no check;
+   * tiny smoke-test markets are too noisy for it).
+   */
+  checkBestShare: number;
+  /**
+   * @deprecated the old pass mark, a share of the planted alpha's RankIC (which is not the best
+   * achievable) for the composite and the all-300 Transformer; use `checkBestShare`. 0 = off.
    */
   checkOracleShare: number;
   /** Where the market comes from. */
@@ -92,6 +97,12 @@ export interface WorkflowConfig {
     sequenceLag: number;
     /** Which models to train (names in MODEL_NAMES). */
     include: string[];
+    /**
+     * Per-model values of some model knobs (`models.perModel.<model>.<knob>`), over the ones above
+     * for that model only: e.g. more seeds for the composite's members. A config that sets the
+     * shared knob (e.g. `models.seeds`) replaces the per-model values of it it inherits.
+     */
+    perModel: Partial<Record<ModelName, ModelKnobOverrides>>;
   };
   /** Stage 5, the enhanced-index backtest. */
   backtest: {
@@ -117,6 +128,26 @@ export interface WorkflowConfig {
     minCalibrationDates: number;
   };
 }
+
+/** Model knobs one model can set for itself (`models.perModel.<model>`). */
+export interface ModelKnobOverrides {
+  seeds?: number;
+  epochs?: number;
+  patience?: number;
+  learningRate?: number;
+  maxStocksPerDate?: number;
+  dModel?: number;
+}
+
+/** The knobs `models.perModel.<model>` may set. */
+export const PER_MODEL_KNOBS = [
+  'seeds',
+  'epochs',
+  'patience',
+  'learningRate',
+  'maxStocksPerDate',
+  'dModel',
+] as const satisfies readonly (keyof ModelKnobOverrides)[];
 
 /** Every model the demo can train, in report order. */
 export const MODEL_NAMES = [
@@ -147,7 +178,8 @@ export const SEQUENCE_MODELS: readonly ModelName[] = [
 /** The defaults of every knob: `npm run demo`'s study (200 stocks x 480 days, about 9 minutes on 2 cores). */
 export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
   out: 'out/demo',
-  checkOracleShare: 0.5,
+  checkBestShare: 0.4,
+  checkOracleShare: 0,
   data: {
     sim: { seed: 1, nStocks: 200, nDays: 480, startDate: 20230103, indexSize: 80, tickIntervalMs: 60_000 },
   },
@@ -169,6 +201,10 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
     every5thDaySampled: ['all-crossformer', 'all-seq2seq-itransformer', 'all-seq2seq-crossformer'],
     sequenceLag: 1,
     include: [...MODEL_NAMES],
+    // Two seeds for the composite's two cheaper members: one seed of these small models is noisy
+    // (the all-300 Transformer moved 7.31% -> 5.49% with a 1% change of its inputs); measured on
+    // the demo: composite 7.82% -> 8.13% RankIC for ~190 more thread-seconds (issue 17).
+    perModel: { 'all-transformer': { seeds: 2 }, 'all-itransformer': { seeds: 2 } },
   },
   backtest: { costPerSide: 0.002, maxDeviation: 0.008, industryBand: 0.02, styleBand: 0.3, maxTurnover: 0.3 },
   multiPeriod: { enabled: true, steps: 2, minCalibrationDates: 4 },
@@ -178,8 +214,12 @@ export const DEFAULT_WORKFLOW_CONFIG: WorkflowConfig = {
 export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
   ['out', 'output folder'],
   [
+    'checkBestShare',
+    'fail unless the composite reaches this share of the best achievable RankIC (expected return at T; 0 = off)',
+  ],
+  [
     'checkOracleShare',
-    'fail unless the composite and the all-300 Transformer each reach this share of the oracle RankIC (0 = off)',
+    'deprecated: fail unless the composite and the all-300 Transformer reach this share of the planted alpha RankIC (0 = off)',
   ],
   [
     'data.dir',
@@ -219,6 +259,10 @@ export const KNOBS: ReadonlyArray<readonly [path: string, doc: string]> = [
   [
     'models.include',
     `models to train: ${MODEL_NAMES.join(', ')} (the all-seq2seq* are the sequence models: leave some out to change the return-sequence factor's encoders)`,
+  ],
+  [
+    'models.perModel',
+    `per-model values of ${PER_MODEL_KNOBS.join(', ')}, e.g. { all-transformer: { seeds: 2 } }`,
   ],
   ['backtest.costPerSide', 'transaction cost per side (fraction; 0.002 = 0.4% two-sided)'],
   ['backtest.maxDeviation', 'per-stock weight deviation from the benchmark (fraction)'],
@@ -281,6 +325,7 @@ export function mergeWorkflowConfig(
 ): WorkflowConfig {
   const merge = (b: unknown, o: unknown, path: string): unknown => {
     if (o === undefined) return b;
+    if (path === 'models.perModel') return mergePerModel(b as WorkflowConfig['models']['perModel'], o);
     if (b !== null && typeof b === 'object' && !Array.isArray(b)) {
       if (o === null || typeof o !== 'object' || Array.isArray(o)) {
         throw new HfqError('WORKFLOW_CONFIG', `${path || 'the config'} must be an object`, {
@@ -313,10 +358,61 @@ export function mergeWorkflowConfig(
     }
     return o;
   };
+  function mergePerModel(b: WorkflowConfig['models']['perModel'], o: unknown): unknown {
+    const isObject = (x: unknown) => x !== null && typeof x === 'object' && !Array.isArray(x);
+    if (!isObject(o))
+      throw new HfqError('WORKFLOW_CONFIG', 'models.perModel must be an object keyed by model', {
+        field: 'models.perModel',
+        source,
+      });
+    const out: Record<string, ModelKnobOverrides> = { ...b };
+    for (const [model, knobs] of Object.entries(o as Record<string, unknown>)) {
+      const field = `models.perModel.${model}`;
+      if (!(MODEL_NAMES as readonly string[]).includes(model))
+        throw new HfqError(
+          'WORKFLOW_CONFIG',
+          `${field}: unknown model ${model} (known: ${MODEL_NAMES.join(', ')})`,
+          { field, source },
+        );
+      if (!isObject(knobs))
+        throw new HfqError('WORKFLOW_CONFIG', `${field} must be an object`, { field, source });
+      const own: Record<string, number> = { ...(out[model] as Record<string, number> | undefined) };
+      for (const [k, v] of Object.entries(knobs as Record<string, unknown>)) {
+        if (!(PER_MODEL_KNOBS as readonly string[]).includes(k))
+          throw new HfqError(
+            'WORKFLOW_CONFIG',
+            `unknown knob ${field}.${k} (per model: ${PER_MODEL_KNOBS.join(', ')})`,
+            { field: `${field}.${k}`, source },
+          );
+        if (typeof v !== 'number')
+          throw new HfqError('WORKFLOW_CONFIG', `${field}.${k} must be a number, got ${JSON.stringify(v)}`, {
+            field: `${field}.${k}`,
+            source,
+          });
+        own[k] = v;
+      }
+      out[model] = own;
+    }
+    return out;
+  }
   if (override === null || typeof override !== 'object' || Array.isArray(override))
     throw new HfqError('WORKFLOW_CONFIG', 'the config must be an object', { field: '', source });
   const { data, ...rest } = override as Record<string, unknown>;
   const merged = merge({ ...base, data: undefined }, rest, '') as WorkflowConfig;
+  // A shared model knob set here replaces the per-model values of it that came from `base`
+  // (`{ models: { seeds: 3 } }` means 3 seeds for every model), unless set per model here too.
+  const models = (rest as { models?: Record<string, unknown> }).models;
+  if (models !== null && typeof models === 'object') {
+    const own = (models.perModel ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const perModel: Record<string, ModelKnobOverrides> = {};
+    for (const [name, knobs] of Object.entries(merged.models.perModel)) {
+      const kept = Object.fromEntries(
+        Object.entries(knobs ?? {}).filter(([k]) => models[k] === undefined || own[name]?.[k] !== undefined),
+      );
+      if (Object.keys(kept).length > 0) perModel[name] = kept;
+    }
+    merged.models = { ...merged.models, perModel };
+  }
   merged.data = mergeData(base.data, data, source, baseDir);
   return validateConfig(merged, source);
 
@@ -373,8 +469,12 @@ export function loadWorkflowConfig(path: string): WorkflowConfig {
 }
 
 function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
-  const int = (path: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const v = knobValue(c, path) as number;
+  const int = (
+    path: string,
+    min: number,
+    max = Number.MAX_SAFE_INTEGER,
+    v = knobValue(c, path) as number,
+  ) => {
     if (!Number.isInteger(v) || v < min || v > max) {
       throw new HfqError('WORKFLOW_CONFIG', `${path} must be an integer in [${min}, ${max}], got ${v}`, {
         field: path,
@@ -382,8 +482,7 @@ function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
       });
     }
   };
-  const frac = (path: string, lo: number, hi: number) => {
-    const v = knobValue(c, path) as number;
+  const frac = (path: string, lo: number, hi: number, v = knobValue(c, path) as number) => {
     if (!Number.isFinite(v) || v < lo || v > hi) {
       throw new HfqError('WORKFLOW_CONFIG', `${path} must be in [${lo}, ${hi}], got ${v}`, {
         field: path,
@@ -410,6 +509,7 @@ function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
   int('models.sampleStride', 1, 20);
   int('models.sequenceLag', 1, 20);
   frac('models.testStart', 0.1, 0.95);
+  frac('checkBestShare', 0, 1);
   frac('checkOracleShare', 0, 1);
   frac('models.learningRate', 1e-6, 1);
   frac('backtest.costPerSide', 0, 0.05);
@@ -419,6 +519,16 @@ function validateConfig(c: WorkflowConfig, source: string): WorkflowConfig {
   frac('backtest.maxTurnover', 0, 2);
   int('multiPeriod.steps', 1, 64);
   int('multiPeriod.minCalibrationDates', 1, 1000);
+  // Each model's own knobs, in the same ranges as the shared ones.
+  for (const [model, own] of Object.entries(c.models.perModel)) {
+    const at = `models.perModel.${model}`;
+    if (own.seeds !== undefined) int(`${at}.seeds`, 1, 20, own.seeds);
+    if (own.epochs !== undefined) int(`${at}.epochs`, 1, 1000, own.epochs);
+    if (own.patience !== undefined) int(`${at}.patience`, 1, 1000, own.patience);
+    if (own.maxStocksPerDate !== undefined) int(`${at}.maxStocksPerDate`, 0, undefined, own.maxStocksPerDate);
+    if (own.dModel !== undefined) int(`${at}.dModel`, 4, 1024, own.dModel);
+    if (own.learningRate !== undefined) frac(`${at}.learningRate`, 1e-6, 1, own.learningRate);
+  }
   for (const field of ['include', 'every5thDaySampled'] as const) {
     for (const m of c.models[field]) {
       if (!(MODEL_NAMES as readonly string[]).includes(m)) {

@@ -3,7 +3,8 @@
  * directory read through `@hfq/dataset` (`data.dir`). Either way the rest of the study sees the
  * same things: daily bars, the benchmark index, industries, and factors computed over every
  * stock-day; plus, for simulated data (in memory, or exported with `hfq sim export`, which writes
- * the truth to `sim/truth.parquet`), the planted alpha that the oracle row is made of.
+ * the truth to `sim/truth.parquet`), the two yardsticks: the planted alpha and the best achievable
+ * score (the simulator's expected label return given the close of T).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +27,17 @@ export interface StudyMarket {
   index: IndexData;
   /** Industry code per asset (0-based). */
   industry: Int32Array;
-  /** The planted alpha (simulated data only; `null` for real data: no oracle row then). */
+  /**
+   * The planted alpha at the close of T: what the factors were built to find (simulated data
+   * only; `null` for real data: no yardstick rows then).
+   */
   alpha: Panel | null;
+  /**
+   * The best achievable score from information at the close of T: the simulator's expected
+   * idiosyncratic log return of the label, close T+1 -> close T+6 (`truth().expectedReturn1to6`
+   * of `@hfq/sim`). `null` for real data, and for a dataset exported before that panel existed.
+   */
+  bestAchievable: Panel | null;
   /** Constituents of the index on its last day. */
   indexSize: number;
   /** What identifies the data in cache hashes: the sim config, or the dataset's manifest. */
@@ -38,7 +48,10 @@ export interface StudyMarket {
   close(): Promise<void>;
 }
 
-/** The simulator's truth as `hfq sim export` writes it (panels `alpha`, `expectedReturn`). */
+/**
+ * The simulator's truth as `hfq sim export` writes it (panels `alpha`, `expectedReturn` and
+ * `expectedReturn1to6`).
+ */
 export const SIM_TRUTH_FILE = 'sim/truth.parquet';
 /** The simulator's industry names in code order, as `hfq sim export` writes them. */
 export const SIM_MARKET_FILE = 'sim/market.json';
@@ -57,6 +70,7 @@ export async function loadMarket(data: WorkflowData, options: TaskOptions = {}):
     index,
     industry: market.industry,
     alpha: market.truth().alpha,
+    bestAchievable: market.truth().expectedReturn1to6,
     indexSize: data.sim!.indexSize,
     identity: { sim: data.sim },
     computeFactors: (threads, opts) =>
@@ -96,10 +110,12 @@ async function loadDatasetMarket(dir: string): Promise<StudyMarket> {
     return code;
   });
   let alpha: Panel | null = null;
+  let bestAchievable: Panel | null = null;
   const truth = join(dir, SIM_TRUTH_FILE);
   if (existsSync(truth)) {
     const panels = await readPanelsParquet(truth);
     alpha = panels.alpha ?? null;
+    bestAchievable = panels.expectedReturn1to6 ?? null;
   }
   const last = index.constituent.nDates - 1;
   let indexSize = 0;
@@ -111,6 +127,7 @@ async function loadDatasetMarket(dir: string): Promise<StudyMarket> {
     index,
     industry,
     alpha,
+    bestAchievable,
     indexSize,
     identity: { dataset: ds.manifest },
     computeFactors: (_threads, opts) =>

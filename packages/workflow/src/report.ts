@@ -39,7 +39,13 @@ export interface WorkflowOutcome {
   };
   testStart: number;
   tests: Record<string, SignalTest>;
+  /** The planted alpha at T (what the factors were built to find). */
   oracle: SignalTest;
+  /**
+   * The best achievable score from information at T: the simulator's expected return of the same
+   * close T+1 -> close T+6 label given the close of T. Every share is taken of its RankIC.
+   */
+  bestAchievable: SignalTest;
   bestFactor: { name: string; sign: number; test: SignalTest };
   variableFactors: string[];
   results: ModelResult[];
@@ -104,9 +110,8 @@ const STUDY_LABEL_SIDE: Record<string, { rankIC: number; icir: number; topExcess
   'composite-prediction': { rankIC: 0.1174, icir: 1.2, topExcess: 0.2399, topIR: 3.63 },
 };
 
-/** The label-side rows of this run beside the study's (RankIC, ICIR) and the oracle share. */
+/** The label-side rows of this run beside the study's (RankIC, ICIR) and the share of the best achievable. */
 function studyLabelTable(o: WorkflowOutcome): ReportTable {
-  const oracle = o.oracle.summary.mean;
   const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : formatPercent(v));
   const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(2));
   return {
@@ -117,7 +122,7 @@ function studyLabelTable(o: WorkflowOutcome): ReportTable {
       'study ICIR',
       'this run RankIC',
       'this run ICIR',
-      'share of the oracle',
+      'share of best achievable',
     ].map((header) => ({ header })),
     rows: LABEL_ROWS.filter((k) => o.tests[k]).map((k) => {
       const t = o.tests[k]!.summary;
@@ -128,7 +133,7 @@ function studyLabelTable(o: WorkflowOutcome): ReportTable {
         num(study?.icir),
         pct(t.mean),
         num(t.ir),
-        oracle > 0 ? `${Math.round((100 * t.mean) / oracle)}%` : '-',
+        pctShare(shareOfBest(o, k)),
       ];
     }),
     note: "Study: paper-notes §4 (all A-shares, 2017-2025); it reports the return-sequence factor and the composite prediction, not each sequence model. '-' = not in the study.",
@@ -137,30 +142,56 @@ function studyLabelTable(o: WorkflowOutcome): ReportTable {
 /** The scores whose enhanced index is backtested (those that were trained). */
 export const PORTFOLIO_SIGNALS = ['baseline-gru', 'all-transformer', 'composite', 'composite-prediction'];
 
-function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = []): ReportTable {
+/** Row names of the two yardsticks. */
+export const YARDSTICK_LABELS = {
+  plantedAlpha: 'planted alpha (what the factors were built to find)',
+  bestAchievable: 'best achievable (expected return at T)',
+} as const;
+
+/** A score's RankIC over the best achievable one (NaN when the score was not trained). */
+export function shareOfBest(o: Pick<WorkflowOutcome, 'tests' | 'bestAchievable'>, key: string): number {
+  const t = o.tests[key];
+  return t ? t.summary.mean / o.bestAchievable.summary.mean : Number.NaN;
+}
+
+const pctShare = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}%` : 'n/a');
+
+/**
+ * The single-factor table of `keys` (then `extra`); with `share`, a last column with each row's
+ * RankIC as a share of the best achievable one.
+ */
+function testRows(o: WorkflowOutcome, keys: string[], extra: SignalTest[] = [], share = false): ReportTable {
   const entries = [
     ...keys
       .filter((k) => o.tests[k])
       .map((k) => ({ name: label(k), ic: o.tests[k]!.summary, top: o.tests[k]!.groups })),
     ...extra.map((t) => ({ name: t.name, ic: t.summary, top: t.groups })),
   ];
-  return factorTestTable(entries);
+  const table = factorTestTable(entries);
+  if (!share) return table;
+  const best = o.bestAchievable.summary.mean;
+  return {
+    ...table,
+    columns: [...table.columns, { header: 'share of best achievable' }],
+    rows: table.rows.map((r, i) => [...r, pctShare(entries[i]!.ic.mean / best)]),
+  };
 }
 
 async function icChart(o: WorkflowOutcome, keys: string[], title: string) {
   const present = keys.filter((k) => o.tests[k]);
-  // none of `keys` trained (models.include left them out): the oracle alone, on its own dates
-  const dates =
-    o.oracle.groups.rebalanceDates.length === 0
-      ? new Int32Array()
-      : present.length > 0
-        ? o.tests[present[0]!]!.groups.rebalanceDates
-        : o.oracle.groups.rebalanceDates;
+  // the yardsticks are tested on the score dates, so their dates serve when no key is present
+  const dates = o.bestAchievable.groups.rebalanceDates;
   return cumulativeICChart(
     dates,
     [
       ...present.map((k) => ({ name: label(k), values: o.tests[k]!.ic })),
-      { name: 'oracle (planted alpha)', values: o.oracle.ic, color: '#000', dashed: true },
+      {
+        name: 'best achievable (expected return at T)',
+        values: o.bestAchievable.ic,
+        color: '#000',
+        dashed: true,
+      },
+      { name: 'planted alpha', values: o.oracle.ic, color: '#888', dashed: true },
     ],
     { title },
   );
@@ -211,7 +242,7 @@ function scenarioSection(o: WorkflowOutcome, scenario: string, title: string): P
 export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
   const comp = o.tests.composite ?? o.tests['all-transformer'];
   const compName = o.tests.composite ? 'composite' : 'all-transformer';
-  const ratio = comp ? comp.summary.mean / o.oracle.summary.mean : Number.NaN;
+  const ratio = shareOfBest(o, compName);
   const floor = o.portfolios[compName]?.scenarios.floor80?.summary;
   const total = o.timings.reduce((a, t) => a + t.seconds, 0);
   const m = o.config.models;
@@ -223,12 +254,13 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
       {
         kind: 'figures',
         items: [
-          { label: 'oracle RankIC (planted alpha)', value: formatPercent(o.oracle.summary.mean) },
-          { label: `${label(compName)} RankIC`, value: comp ? formatPercent(comp.summary.mean) : 'n/a' },
           {
-            label: 'share of the oracle',
-            value: Number.isFinite(ratio) ? `${(100 * ratio).toFixed(0)}%` : 'n/a',
+            label: 'best achievable RankIC (expected return at T)',
+            value: formatPercent(o.bestAchievable.summary.mean),
           },
+          { label: 'planted alpha RankIC', value: formatPercent(o.oracle.summary.mean) },
+          { label: `${label(compName)} RankIC`, value: comp ? formatPercent(comp.summary.mean) : 'n/a' },
+          { label: 'share of the best achievable', value: pctShare(ratio) },
           { label: `best single factor RankIC`, value: formatPercent(o.bestFactor.test.summary.mean) },
           {
             label: `${label(compName)} TOP excess`,
@@ -242,7 +274,7 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
         ],
       },
       `The whole study of the reference report, run end to end on hfq's synthetic A-share market: ${o.marketSummary.stocks} stocks x ${o.marketSummary.days} trading days (${o.marketSummary.first}-${o.marketSummary.last}), ${o.marketSummary.factors} factors per stock-day from minute bars, equal-volume bars and 10-level tick snapshots, deep models trained walk-forward with an IC loss, and a CSI-1000-like enhanced-index portfolio. Everything from ${o.testStart} on is out of sample: every score comes from a model that never saw that date's label.`,
-      "The market has a planted, known alpha, so each model can be held against the best achievable RankIC (the oracle: the latent signal itself). Absolute numbers are not comparable to the study's (a synthetic market, far fewer stocks and days); the comparisons inside each table are the point.",
+      "The market is simulated, so two yardsticks are known. The planted alpha is the latent signal the factors were built to find; it is not the ceiling, because the simulator's returns also carry short-term reversal and small style premia. The best achievable score is the simulator's expected return of the same label (close T+1 -> close T+6, idiosyncratic) given everything at the close of T: alpha, reversal state and styles carried forward five days with future shocks at their mean. Shares are taken of the best achievable RankIC. Absolute numbers are not comparable to the study's (a synthetic market, far fewer stocks and days); the comparisons inside each table are the point.",
     ],
   });
 
@@ -252,13 +284,19 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
       'Weekly RankIC against the close T+1 -> close T+6 return over the tradable universe (no ST, not suspended or limit-up on T+1); 10 equal-count groups rebalanced on the score dates, no costs. TOP = the highest-score group; excess and IR are annualised against the universe equal-weight portfolio.',
       {
         kind: 'table',
-        table: testRows(o, FACTOR_ROWS, [
-          {
-            ...o.bestFactor.test,
-            name: `best single factor: ${o.bestFactor.name}${o.bestFactor.sign < 0 ? ' (sign flipped)' : ''}`,
-          },
-          { ...o.oracle, name: 'oracle (planted alpha)' },
-        ]),
+        table: testRows(
+          o,
+          FACTOR_ROWS,
+          [
+            {
+              ...o.bestFactor.test,
+              name: `best single factor: ${o.bestFactor.name}${o.bestFactor.sign < 0 ? ' (sign flipped)' : ''}`,
+            },
+            { ...o.oracle, name: YARDSTICK_LABELS.plantedAlpha },
+            { ...o.bestAchievable, name: YARDSTICK_LABELS.bestAchievable },
+          ],
+          true,
+        ),
       },
       { kind: 'chart', chart: await icChart(o, FACTOR_ROWS, 'Cumulative RankIC by feature set') },
       ...(o.tests['all-transformer']
@@ -290,7 +328,7 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
     title: 'Model side: attention across variables',
     blocks: [
       `All models read the same 40-day history; the Transformer attends across days over all 300 factors, iTransformer across factors (one token per factor's window), Crossformer across segments and then factors through router tokens. On this run iTransformer and Crossformer read ${o.variableFactors.length === 300 ? 'all 300 factors' : `the ${o.variableFactors.length} factors with the highest |RankIC| before the first out-of-sample date (config models.variableTokens; on CPU a token per factor for all 300 is too slow for a 15-minute demo)`}. The composite averages the three models' per-date z-scores with equal weight.`,
-      { kind: 'table', table: testRows(o, MODEL_ROWS) },
+      { kind: 'table', table: testRows(o, MODEL_ROWS, [], true) },
       { kind: 'chart', chart: await icChart(o, MODEL_ROWS, 'Cumulative RankIC by model') },
       ...(o.tests.composite
         ? [
@@ -380,7 +418,18 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
         kind: 'list',
         items: [
           `Walk-forward: first out-of-sample date ${o.testStart}, retraining every ${m.retrainEvery} trading days on everything whose label ended before (expanding window, 4:1 train/validation split in time order).`,
-          `Models: window ${m.window} days, d_model ${m.dModel}, ${m.seeds} seed(s) averaged, at most ${m.epochs} epochs with early stopping (patience ${m.patience}) on validation IC, Adam ${m.learningRate}, ${m.maxStocksPerDate > 0 ? `${m.maxStocksPerDate} stocks sampled per step` : 'all stocks per step'}; a training sample every ${m.sampleStride === 1 ? 'trading day' : `${m.sampleStride} trading days`}${m.every5thDaySampled.length > 0 ? ` (every 5 for ${m.every5thDaySampled.map((n) => label(n)).join(', ')}: the slowest on a CPU)` : ''}; scores every 5 trading days.`,
+          `Models: window ${m.window} days, d_model ${m.dModel}, ${m.seeds} seed(s) averaged${
+            Object.keys(m.perModel).length > 0
+              ? ` (per model: ${Object.entries(m.perModel)
+                  .map(
+                    ([n, k]) =>
+                      `${label(n)} ${Object.entries(k ?? {})
+                        .map(([kk, v]) => `${kk} ${v}`)
+                        .join(', ')}`,
+                  )
+                  .join('; ')})`
+              : ''
+          }, at most ${m.epochs} epochs with early stopping (patience ${m.patience}) on validation IC, Adam ${m.learningRate}, ${m.maxStocksPerDate > 0 ? `${m.maxStocksPerDate} stocks sampled per step` : 'all stocks per step'}; a training sample every ${m.sampleStride === 1 ? 'trading day' : `${m.sampleStride} trading days`}${m.every5thDaySampled.length > 0 ? ` (every 5 for ${m.every5thDaySampled.map((n) => label(n)).join(', ')}: the slowest on a CPU)` : ''}; scores every 5 trading days.`,
           `iTransformer / Crossformer factors: ${o.variableFactors.length === 300 ? 'all 300' : o.variableFactors.join(', ')}.`,
           `Stage times: ${o.timings.map((t) => `${t.stage} ${t.seconds.toFixed(0)} s`).join(', ')}.`,
           `Versions: ${Object.entries(o.versions)
@@ -398,6 +447,6 @@ export async function buildReport(o: WorkflowOutcome): Promise<ReportDocument> {
       'The reference study (factors, models, labels, enhanced index) on the built-in synthetic market',
     sections,
     footer:
-      'Generated by `npm run demo` (examples/demo). Synthetic data: the planted alpha is known, so the oracle row is the ceiling of what any model can reach on this market.',
+      'Generated by `npm run demo` (examples/demo). Synthetic data: the expected return of the label at T is known, so the best achievable row is the ceiling of what any model can reach on this market (the planted alpha is below it).',
   };
 }

@@ -18,8 +18,8 @@ import type { EnhancedIndexBacktest } from '@hfq/optimizer';
 import { renderReport, reportMarkdown } from '@hfq/report';
 import { StageCache, stageHash } from './cache.js';
 import type { WorkflowConfig } from './config.js';
-import { loadMarket } from './market.js';
-import { buildReport, LABELS, PORTFOLIO_SIGNALS, type WorkflowOutcome } from './report.js';
+import { loadMarket, SIM_TRUTH_FILE } from './market.js';
+import { buildReport, LABELS, PORTFOLIO_SIGNALS, shareOfBest, type WorkflowOutcome } from './report.js';
 import {
   correlations,
   evaluationContext,
@@ -53,18 +53,30 @@ export interface RunWorkflowOptions {
   log?: (line: string) => void;
 }
 
-/** The headline numbers (`summary.json`). RankICs are means of the weekly series (fractions). */
+/**
+ * The headline numbers (`summary.json`). RankICs are means of the weekly series (fractions). Two
+ * yardsticks: the planted alpha (what the factors were built to find) and the best achievable
+ * score (the simulator's expected return of the same label given the close of T); shares are
+ * taken of the best achievable one.
+ */
 export interface WorkflowSummary {
-  /** Mean weekly RankIC of the planted alpha. */
+  /** Mean weekly RankIC of the planted alpha at T (`truth().alpha`). */
+  plantedAlphaRankIC: number;
+  /**
+   * Mean weekly RankIC of the best achievable score from information at T: the simulator's
+   * expected return of close T+1 -> close T+6 given the close of T (`truth().expectedReturn1to6`).
+   */
+  bestAchievableRankIC: number;
+  /** @deprecated the planted alpha's RankIC, now `plantedAlphaRankIC` (it was called the oracle). */
   oracleRankIC: number;
   /** Mean weekly RankIC of every score panel, by name. */
   rankIC: Record<string, number>;
   /** The factor with the highest past |RankIC| (sign flipped when negative) and its RankIC. */
   bestSingleFactor: { name: string; rankIC: number };
-  /** The composite's RankIC over the oracle's (NaN when the composite was not trained). */
-  compositeShareOfOracle: number;
-  /** The all-300 Transformer's RankIC over the oracle's. */
-  transformerShareOfOracle: number;
+  /** The composite's RankIC over the best achievable one (NaN when the composite was not trained). */
+  compositeShareOfBest: number;
+  /** The all-300 Transformer's RankIC over the best achievable one (NaN when not trained). */
+  transformerShareOfBest: number;
   /** Annualised excess return of each score's top group (fraction). */
   topExcess: Record<string, number>;
   /** Per signal and scenario: the enhanced-index summary (`@hfq/optimizer`'s). */
@@ -73,6 +85,55 @@ export interface WorkflowSummary {
   multiPeriod?: MultiPeriodComparison;
   /** Seconds per stage of this run (a loaded stage: its load time). */
   timings: Array<{ stage: string; seconds: number }>;
+}
+
+/** One pass mark of a run (`workflowChecks`). */
+export interface WorkflowCheck {
+  /** The score checked (a key of `summary.rankIC`). */
+  score: string;
+  /** Its RankIC over the yardstick's. */
+  share: number;
+  /** The share it needs. */
+  needs: number;
+  ok: boolean;
+  /** One line saying all of it, e.g. `composite (3 models) RankIC is 61% of the best achievable (needs >= 60%)`. */
+  message: string;
+}
+
+/**
+ * The pass marks of `cfg` on a run's summary: the composite's RankIC against `checkBestShare` of
+ * the best achievable RankIC; and, while the deprecated `checkOracleShare` is above 0, the
+ * composite's and the all-300 Transformer's against that share of the planted alpha's. Scores not
+ * trained are not checked. An empty list when both knobs are 0.
+ */
+export function workflowChecks(
+  cfg: Pick<WorkflowConfig, 'checkBestShare' | 'checkOracleShare'>,
+  summary: WorkflowSummary,
+): WorkflowCheck[] {
+  const out: WorkflowCheck[] = [];
+  const add = (score: string, yardstick: number, needs: number, what: string) => {
+    const ic = summary.rankIC[score];
+    if (ic === undefined || needs <= 0) return;
+    const share = ic / yardstick;
+    const ok = share >= needs;
+    const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
+    out.push({
+      score,
+      share,
+      needs,
+      ok,
+      message: `${LABELS[score] ?? score} RankIC is ${pct(share)} of the ${what} (needs >= ${pct(needs)})`,
+    });
+  };
+  add('composite', summary.bestAchievableRankIC, cfg.checkBestShare, 'best achievable');
+  add('composite', summary.plantedAlphaRankIC, cfg.checkOracleShare, 'planted alpha (deprecated check)');
+  add(
+    'all-transformer',
+    summary.plantedAlphaRankIC,
+    cfg.checkOracleShare,
+    'planted alpha (deprecated check)',
+  );
+  return out;
 }
 
 /** What `runWorkflow` did. */
@@ -94,11 +155,20 @@ export interface WorkflowRunResult {
 interface Evaluated {
   tests: Record<string, SignalTest>;
   oracle: SignalTest;
+  bestAchievable: SignalTest;
   bestFactor: { name: string; sign: number; test: SignalTest };
   corr: { factors: CorrelationTable; risk: CorrelationTable };
 }
 
 const require = createRequire(import.meta.url);
+
+/**
+ * Revisions of stages whose outputs changed inside one package version (part of their hashes, so
+ * caches written before are recomputed, not loaded): factors 2 = equal-volume bars sized through
+ * suspensions (a suspended day counts 0 instead of leaving 5 days without vbar factors);
+ * evaluate 2 = the best achievable yardstick.
+ */
+const STAGE_REVISION = { factors: 2, evaluate: 2 } as const;
 
 /** This package's version (part of every cache hash). */
 export const WORKFLOW_VERSION: string = (require('../package.json') as { version: string }).version;
@@ -188,6 +258,7 @@ export async function runWorkflow(
     const hFactors = stageHash({
       base,
       stage: 'factors',
+      revision: STAGE_REVISION.factors,
       factors: FACTOR_LIBRARY.map((f) => [f.id, f.source, f.formula]),
     });
     const cube = await cached<FactorCube>(
@@ -201,7 +272,8 @@ export async function runWorkflow(
     // 3. Models (each training cached on its own).
     const { threads: _threads, ...modelKnobs } = cfg.models;
     const hModels = stageHash({ base, stage: 'models', factors: hFactors, models: modelKnobs });
-    const { include: _i, seeds: _s, every5thDaySampled: _e, ...jobKnobs } = modelKnobs;
+    // Each training's key adds its model's own knobs (`perModel`), so they are left out here.
+    const { include: _i, seeds: _s, every5thDaySampled: _e, perModel: _p, ...jobKnobs } = modelKnobs;
     const hJobs = stageHash({ base, stage: 'model-jobs', factors: hFactors, models: jobKnobs });
     const modelsTitle = 'models: walk-forward training, out-of-sample scores';
     let stage: ModelStage;
@@ -231,25 +303,36 @@ export async function runWorkflow(
     const scoreDates = Object.values(stage.scores)[0]!.dates;
 
     // 4. Single-factor tests, the oracle and the best single factor.
-    const hEvaluate = stageHash({ base, stage: 'evaluate', factors: hFactors, models: hModels });
+    const hEvaluate = stageHash({
+      base,
+      stage: 'evaluate',
+      revision: STAGE_REVISION.evaluate,
+      factors: hFactors,
+      models: hModels,
+    });
     const evaluated = await cached<Evaluated>(
       'evaluate',
       hEvaluate,
       'evaluate: RankIC, 10 groups, correlations',
       async () => {
-        if (market.alpha === null)
+        if (market.alpha === null || market.bestAchievable === null)
           throw new HfqError(
             'WORKFLOW_DATA',
-            'the report holds every score against the oracle (the planted alpha): this dataset has no sim/truth.parquet',
-            {
-              field: 'data.dir',
-            },
+            market.alpha === null
+              ? 'the report holds every score against the planted alpha and the best achievable score: this dataset has no sim/truth.parquet'
+              : 'the report holds every score against the best achievable score: sim/truth.parquet has no expectedReturn1to6 panel (export the market again with this version of hfq sim export)',
+            { field: 'data.dir', source: SIM_TRUTH_FILE },
           );
         const daily = market.daily;
         const ctx = evaluationContext(daily);
         const tests: Record<string, SignalTest> = {};
         for (const [name, score] of Object.entries(stage.scores)) tests[name] = testSignal(name, score, ctx);
-        const oracle = testSignal('oracle', market.alpha.alignTo(scoreDates, market.assets), ctx);
+        const oracle = testSignal('planted alpha', market.alpha.alignTo(scoreDates, market.assets), ctx);
+        const bestAchievable = testSignal(
+          'best achievable',
+          market.bestAchievable.alignTo(scoreDates, market.assets),
+          ctx,
+        );
         const ids = FACTOR_LIBRARY.map((f) => f.id);
         const past = pastRankIC(cube, daily, ids, cube.dates.indexOf(stage.testStart), cfg.models.window);
         let best = 0;
@@ -265,7 +348,7 @@ export async function runWorkflow(
           Object.fromEntries(shown.map((k) => [LABELS[k]!, stage.scores[k]!])),
           riskFactors(daily, market.index, scoreDates),
         );
-        return { tests, oracle, bestFactor, corr };
+        return { tests, oracle, bestAchievable, bestFactor, corr };
       },
     );
     if (last === 'evaluate') return result();
@@ -321,6 +404,7 @@ export async function runWorkflow(
       testStart: stage.testStart,
       tests: evaluated.tests,
       oracle: evaluated.oracle,
+      bestAchievable: evaluated.bestAchievable,
       bestFactor: evaluated.bestFactor,
       variableFactors: stage.variableFactors,
       results: stage.results,
@@ -343,16 +427,14 @@ export async function runWorkflow(
       writeFileSync(join(out, 'config.json'), `${JSON.stringify(cfg, null, 2)}\n`);
     });
     executed.push('report');
-    const shareOf = (key: string) => {
-      const t = outcome.tests[key];
-      return t ? t.summary.mean / outcome.oracle.summary.mean : Number.NaN;
-    };
     const summary: WorkflowSummary = {
+      plantedAlphaRankIC: outcome.oracle.summary.mean,
+      bestAchievableRankIC: outcome.bestAchievable.summary.mean,
       oracleRankIC: outcome.oracle.summary.mean,
       rankIC: Object.fromEntries(Object.entries(outcome.tests).map(([k, t]) => [k, t.summary.mean])),
       bestSingleFactor: { name: outcome.bestFactor.name, rankIC: outcome.bestFactor.test.summary.mean },
-      compositeShareOfOracle: shareOf('composite'),
-      transformerShareOfOracle: shareOf('all-transformer'),
+      compositeShareOfBest: shareOfBest(outcome, 'composite'),
+      transformerShareOfBest: shareOfBest(outcome, 'all-transformer'),
       topExcess: Object.fromEntries(
         Object.entries(outcome.tests).map(([k, t]) => [k, t.groups.top.excessAnnualReturn]),
       ),

@@ -177,8 +177,9 @@ export interface TrainModelsOptions {
   cache: StageCache;
   /**
    * Hash of what every training depends on (the data, the factors, the version, the model knobs
-   * except `include`, `seeds`, `every5thDaySampled` and `threads`); each training's key adds its
-   * model, seed, fold and sample stride, so adding a model or a seed reuses the trainings done.
+   * except `include`, `seeds`, `every5thDaySampled`, `perModel` and `threads`); each training's
+   * key adds its model, seed, fold, sample stride and the model's own `perModel` knobs (but
+   * `seeds`), so adding a model or a seed reuses the trainings done.
    */
   hash: string;
   /** Folder the last fold's first-seed model of each model is copied to as `<name>.onnx`. */
@@ -233,16 +234,27 @@ export async function trainModels(
     return n;
   };
   const names = (m.include as ModelName[]).slice().sort((a, b) => COST[b] - COST[a]);
-  const seeds = Array.from({ length: m.seeds }, (_, k) => k);
   const jobs: ModelJob[] = [];
   const isSequence = (name: ModelName) => SEQUENCE_MODELS.includes(name);
   for (const [order, name] of names.entries()) {
     const stride = strideOf(name);
     const folds = foldsOf(stride);
+    // The model's knobs: the shared ones, then its own (`perModel`), which also enter its jobs' keys.
+    const own = m.perModel[name];
+    const k = { ...m, ...own };
+    const seeds = Array.from({ length: k.seeds }, (_, j) => j);
     for (let fold = 0; fold < folds; fold++) {
       for (const seed of seeds) {
+        const { seeds: _seeds, ...trainOwn } = own ?? {};
         jobs.push({
-          key: stageHash({ jobs: options.hash, name, seed, fold, stride }),
+          key: stageHash({
+            jobs: options.hash,
+            name,
+            seed,
+            fold,
+            stride,
+            ...(Object.keys(trainOwn).length > 0 ? { own: trainOwn } : {}),
+          }),
           order,
           name,
           seed,
@@ -254,18 +266,18 @@ export async function trainModels(
           ...(isSequence(name) ? { label: { sequenceLag: m.sequenceLag } } : {}),
           spec: {
             name,
-            config: modelConfig(name, m),
+            config: modelConfig(name, k),
             ...(isSequence(name) ? { horizons: 'sum' as const } : {}),
           },
           plan,
           stride,
           train: {
-            epochs: m.epochs,
-            patience: m.patience,
-            learningRate: m.learningRate,
-            maxStocksPerDate: m.maxStocksPerDate,
+            epochs: k.epochs,
+            patience: k.patience,
+            learningRate: k.learningRate,
+            maxStocksPerDate: k.maxStocksPerDate,
           },
-          ...(fold === folds - 1 && seed === seeds[0] ? { onnxPath: '' } : {}),
+          ...(fold === folds - 1 && seed === 0 ? { onnxPath: '' } : {}),
         });
       }
     }

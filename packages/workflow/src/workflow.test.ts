@@ -231,6 +231,9 @@ describe('the same study from a dataset directory', () => {
     });
     expect(r.executed).toEqual(['factors', 'models', 'evaluate', 'portfolio', 'report']);
     expect(r.summary!.oracleRankIC).toBe(one.summary!.oracleRankIC);
+    // the best achievable yardstick comes back from sim/truth.parquet value for value
+    expect(r.summary!.bestAchievableRankIC).toBe(one.summary!.bestAchievableRankIC);
+    expect(r.summary!.plantedAlphaRankIC).toBe(one.summary!.plantedAlphaRankIC);
     expect(r.summary!.rankIC).toEqual(one.summary!.rankIC);
     expect(r.summary!.bestSingleFactor).toEqual(one.summary!.bestSingleFactor);
     expect(r.summary!.topExcess).toEqual(one.summary!.topExcess);

@@ -18,11 +18,12 @@ export interface BarSizeOptions {
 }
 
 /**
- * The study's bar size for one stock-day: total volume over the `lookback` trading days before
- * day T, divided by `barNum`. Shares per bar. As the study (and the factor-bench harness) write it,
- * `barNum` divides the *whole* lookback total, so a typical day gets about `barNum / lookback`
- * bars (lookback 5, barNum 50: ~10 bars a day); to get about B bars a day pass
- * `barNum = B * lookback`.
+ * The study's bar size for one stock-day: the mean daily volume of the `lookback` trading days
+ * before day T divided by `barNum`, the bars wanted per day (the study's `bar_num`): their total /
+ * (`lookback` x `barNum`). Shares per bar. A typical day then gets about `barNum` bars (fewer when
+ * single minutes complete several bar volumes; more on a busier day than its trailing days).
+ * (Until 2026-12 `barNum` divided the whole lookback total, as the factor-bench harness writes it:
+ * its 50 is 10 bars a day here.)
  *
  * The current day T is **not** included (see `options.day`): including it would size a bar at
  * 10:00 with volume traded later that day.
@@ -49,13 +50,13 @@ export function equalVolumeBarSize(
   if (day < lookback) return NaN;
   let total = 0;
   for (let d = day - lookback; d < day; d++) total += dailyVolumes[d]!;
-  return total > 0 ? total / barNum : NaN;
+  return total > 0 ? total / (lookback * barNum) : NaN;
 }
 
 /**
  * `equalVolumeBarSize` for every cell of a dates x assets daily volume panel: cell (T, a) is the
- * total of rows T-lookback..T-1 of asset a, divided by `barNum`. Same NaN rules (the first
- * `lookback` rows are NaN). Shares per bar. O(dates x assets).
+ * mean of rows T-lookback..T-1 of asset a divided by `barNum` (bars per day). Same NaN rules (the
+ * first `lookback` rows are NaN). Shares per bar. O(dates x assets).
  */
 export function equalVolumeBarSizes(
   dailyVolume: Panel,
@@ -71,7 +72,7 @@ export function equalVolumeBarSizes(
     for (let a = 0; a < n; a++) {
       let total = 0;
       for (let d = t - lookback; d < t; d++) total += v[d * n + a]!;
-      out.values[t * n + a] = total > 0 ? total / barNum : NaN;
+      out.values[t * n + a] = total > 0 ? total / (lookback * barNum) : NaN;
     }
   }
   return out;
@@ -80,7 +81,8 @@ export function equalVolumeBarSizes(
 /**
  * Bar sizes for many stock-days laid out stock by stock (the batch layout): `dailyVolumes[k]` is
  * the volume of stock-day k, `stockStarts[s]` the first stock-day of stock s (with a final entry
- * equal to the number of stock-days). Each stock's first `lookback` days get NaN.
+ * equal to the number of stock-days). Size = mean volume of the stock's `lookback` days before
+ * / `barNum` (bars per day), as `equalVolumeBarSize`. Each stock's first `lookback` days get NaN.
  */
 export function trailingBarSizes(
   dailyVolumes: ArrayLike<number>,
@@ -97,7 +99,7 @@ export function trailingBarSizes(
     for (let k = from + lookback; k < to; k++) {
       let total = 0;
       for (let d = k - lookback; d < k; d++) total += dailyVolumes[d]!;
-      out[k] = total > 0 ? total / barNum : NaN;
+      out[k] = total > 0 ? total / (lookback * barNum) : NaN;
     }
   }
   return out;

@@ -12,13 +12,17 @@ import {
 
 /**
  * Sizes computed inside the batch pass from the same minute data, the study's way: for each stock,
- * the bar volume of day d is (total volume of days d-lookback..d-1) / barNum; a stock's first
- * `lookback` days get no bars. The volume column is read once for both the sizes and the bars.
+ * the bar volume of day d is the mean volume of days d-lookback..d-1 divided by `barNum` (as
+ * `equalVolumeBarSize`); a stock's first `lookback` days get no bars. The volume column is read
+ * once for both the sizes and the bars.
  */
 export interface TrailingBarSize {
-  /** Trailing trading days summed (the factor-bench harness uses 5). */
+  /** Trailing trading days averaged (the factor-bench harness uses 5). */
   lookback: number;
-  /** Bars wanted per day (the harness uses 50). */
+  /**
+   * Bars wanted per day (the study's `bar_num`; 50 gives about 50 bars a day). The factor-bench
+   * harness divides the 5-day total by its 50, which is `barNum: 10` here.
+   */
   barNum: number;
   /**
    * `stockStarts[s]` is the first stock-day (index into `dayStarts`) of stock s; a final entry
@@ -105,7 +109,7 @@ export function equalVolumeBarsBatch(
       if (k - first >= trailing.lookback) {
         let total = 0;
         for (let d = k - trailing.lookback; d < k; d++) total += dayTotals[d]!;
-        if (total > 0) V = total / trailing.barNum;
+        if (total > 0) V = total / (trailing.lookback * trailing.barNum);
       }
     } else {
       V = (barVolume as ArrayLike<number>)[k]!;

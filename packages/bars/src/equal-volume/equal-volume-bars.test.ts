@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { HfqError, Rng, timeOfDay } from '@hfq/core';
+import { HfqError, Panel, Rng, timeOfDay } from '@hfq/core';
 import { describe, expect, it } from 'vitest';
 import { MINUTE_BAR_END_TIMES } from '../market/session.js';
 import { allocMinuteBars, type MinuteBars } from '../types.js';
-import { equalVolumeBarSize } from './bar-size.js';
+import { equalVolumeBarSize, equalVolumeBarSizes, trailingBarSizes } from './bar-size.js';
 import { equalVolumeBarsBatch } from './batch.js';
 import { equalVolumeBars } from './equal-volume-bars.js';
 
@@ -312,9 +312,9 @@ describe('equalVolumeBarsBatch', () => {
   const dayStarts = Int32Array.from({ length: S * D + 1 }, (_, k) => k * M);
   const stockStarts = Int32Array.from({ length: S + 1 }, (_, s) => s * D);
 
-  it('with trailing sizes (5 days, 50 bars) reproduces the factor-bench harness bar for bar', () => {
+  it('with trailing sizes (5 days, 10 bars a day) reproduces the factor-bench harness (5-day total / 50) bar for bar', () => {
     const ref = harnessBars(S, D, M, cols);
-    const b = equalVolumeBarsBatch(cols, dayStarts, { lookback: 5, barNum: 50, stockStarts });
+    const b = equalVolumeBarsBatch(cols, dayStarts, { lookback: 5, barNum: 10, stockStarts });
     expect(b.n).toBe(ref.length);
     for (let j = 0; j < b.n; j++) {
       const [s, d, id, o, h, l, c, v, a] = ref[j]!;
@@ -395,5 +395,54 @@ describe('equalVolumeBarsBatch', () => {
     expect(b.dayBarStarts[3]! - b.dayBarStarts[2]!).toBe(0);
     for (let j = 0; j < b.n; j++) expect(b.partial[j]).toBe(0);
     expect(events.at(-1)).toBe(S * D);
+  });
+});
+
+describe('barNum is bars per day (the study: bar_num, bars wanted per day)', () => {
+  // 2 stocks x 8 days x 240 minutes, 100 shares every minute: 24,000 a day.
+  const S = 2;
+  const D = 8;
+  const M = 240;
+  const n = S * D * M;
+  const flat = () => new Float64Array(n).fill(10);
+  const cols = {
+    open: flat(),
+    high: flat(),
+    low: flat(),
+    close: flat(),
+    volume: new Float64Array(n).fill(100),
+    amount: new Float64Array(n).fill(1000),
+    time: Int32Array.from({ length: n }, (_, i) => MINUTE_BAR_END_TIMES[i % M]!),
+  };
+  const dayStarts = Int32Array.from({ length: S * D + 1 }, (_, k) => k * M);
+  const stockStarts = Int32Array.from({ length: S + 1 }, (_, s) => s * D);
+
+  it('sizes = mean daily volume of the 5 days before / barNum, in all three sizers', () => {
+    expect(equalVolumeBarSize([24_000, 24_000, 24_000, 24_000, 24_000], 50)).toBe(480);
+    expect(equalVolumeBarSize([10_000, 20_000, 30_000, 40_000, 50_000], 10, { lookback: 5 })).toBe(3_000);
+    expect(equalVolumeBarSize([10_000, 20_000, 30_000], 4, { lookback: 2 })).toBe(6_250);
+    const sizes = trailingBarSizes(new Float64Array(S * D).fill(24_000), stockStarts, 50);
+    expect(Array.from(sizes.subarray(5, D))).toEqual([480, 480, 480]);
+    const panel = equalVolumeBarSizes(
+      new Panel(
+        Int32Array.from({ length: D }, (_, t) => 20250102 + t),
+        ['a'],
+        new Float64Array(D).fill(24_000),
+      ),
+      50,
+    );
+    expect(Array.from(panel.values.subarray(5))).toEqual([480, 480, 480]);
+  });
+
+  it('gives barNum bars a day from trailing sizes (50 -> 50 bars on each sized day, not 10)', () => {
+    const b = equalVolumeBarsBatch(cols, dayStarts, { lookback: 5, barNum: 50, stockStarts });
+    for (let s = 0; s < S; s++) {
+      for (let d = 0; d < D; d++) {
+        const k = s * D + d;
+        const bars = b.dayBarStarts[k + 1]! - b.dayBarStarts[k]!;
+        expect(bars).toBe(d < 5 ? 0 : 50);
+        if (d >= 5) expect(b.barVolumes[k]).toBe(480);
+      }
+    }
   });
 });

@@ -94,6 +94,31 @@ describe('evaluateFactors', () => {
     expect(Number.isFinite(early.get(0, 0, 0))).toBe(true);
   });
 
+  it("sizes bars after a suspension from the days that traded: a NaN daily volume counts as the day's minute volume (0)", async () => {
+    // Stock 0 suspended on day 4 (no frames; the daily panel has NaN volume, as the simulator's and
+    // a dataset's daily bars do). Days 6-8 size their bars from days 1-5 / 2-6 / 3-7, which include
+    // day 4: with the panel they must match the minute sums, where the suspended day counts 0.
+    const m = createMarket(CONFIG);
+    const suspended: FactorMarket = {
+      calendar: m.calendar,
+      assets: m.assets,
+      minuteBars: (a, t) => (a === 0 && t === 4 ? null : m.minuteBars(a, t)),
+      ticks: (a, t) => (a === 0 && t === 4 ? null : m.ticks(a, t)),
+    };
+    const volume = m.daily().volume.clone();
+    volume.set(4, 0, Number.NaN);
+    const fromMinutes = await evaluateFactors(suspended, DEFS, { days: DAYS, assets: [0, 1] });
+    const fromDaily = await evaluateFactors(suspended, DEFS, {
+      days: DAYS,
+      assets: [0, 1],
+      dailyVolume: volume,
+    });
+    for (let t = 0; t < DAYS.length; t++) {
+      expect(Number.isFinite(fromDaily.get(t, 0, 2))).toBe(true);
+      expect(Array.from(fromDaily.day(t))).toEqual(Array.from(fromMinutes.day(t)));
+    }
+  });
+
   it('writes NaN for stock-days without frames', async () => {
     const m = createMarket(CONFIG);
     const suspended: FactorMarket = {

@@ -19,7 +19,9 @@ export interface FactorMarket {
 /**
  * Daily volumes that size equal-volume bars: from a given dates x assets volume panel (e.g.
  * `market.daily().volume`), else the sum of each stock-day's minute-bar volumes (a day without
- * minute bars counts 0), computed on demand and memoised.
+ * minute bars counts 0), computed on demand and memoised. A NaN in the panel (a suspended day, or
+ * one before listing) is also taken from the minute bars: 0 when the stock did not trade, so a
+ * suspension lowers the next `lookback` days' bar size instead of leaving them without bars.
  */
 export class DailyVolumes {
   private readonly memo = new Map<number, Float64Array>();
@@ -34,7 +36,14 @@ export class DailyVolumes {
     if (col === undefined) {
       const nDays = this.market.calendar.dates.length;
       col = new Float64Array(nDays).fill(-1);
-      if (this.panel !== undefined) for (let t = 0; t < nDays; t++) col[t] = this.panel.get(t, a);
+      // A NaN in the panel (a suspended day: no daily bar) is left to the minute bars, where a day
+      // without any counts 0, as it does without a panel: otherwise one suspension would leave
+      // every equal-volume factor of the next `lookback` days NaN.
+      if (this.panel !== undefined)
+        for (let t = 0; t < nDays; t++) {
+          const v = this.panel.get(t, a);
+          if (!Number.isNaN(v)) col[t] = v;
+        }
       this.memo.set(a, col);
     }
     return col;
@@ -55,15 +64,15 @@ export class DailyVolumes {
 
   /**
    * Bar size (shares) of asset `a` on day `t`: the mean daily volume of days [t - lookback, t)
-   * divided by `barNum`, so about `barNum` bars a day. NaN when there are fewer days or one of
-   * them is missing. Reads only days before `t`.
+   * divided by `barNum`, so about `barNum` bars a day. A day without trading counts 0 (see the
+   * class). NaN when there are fewer than `lookback` earlier days or none of them traded. Reads
+   * only days before `t`.
    */
   barSize(a: number, t: number, options: Readonly<VolumeBarOptions>): number {
     if (t < options.lookback) return NaN;
     const window = new Float64Array(options.lookback);
     for (let k = 0; k < options.lookback; k++) window[k] = this.volume(a, t - options.lookback + k);
-    // equalVolumeBarSize divides the lookback days' total by its second argument.
-    return equalVolumeBarSize(window, options.barNum * options.lookback, { lookback: options.lookback });
+    return equalVolumeBarSize(window, options.barNum, { lookback: options.lookback });
   }
 }
 

@@ -64,6 +64,11 @@ export interface StockPath {
   alpha: Float64Array;
   /** Expected idiosyncratic log return of day t+1 given the state at the close of t. */
   expRet: Float64Array;
+  /**
+   * Expected idiosyncratic log return from the close of t+1 to the close of t+6 (days t+2..t+6)
+   * given the state at the close of t: `expRet` carried forward five days (see `expRet1to6` below).
+   */
+  expRet1to6: Float64Array;
   /** Style exposures at the close of t (roughly standard normal across stocks). */
   size: Float64Array;
   beta: number;
@@ -118,6 +123,7 @@ export function simulateStockPath(
     sigma: nan(),
     alpha: nan(),
     expRet: nan(),
+    expRet1to6: nan(),
     size: nan(),
     beta: (s.beta - 1) / BETA_SD,
     momentum: nan(),
@@ -155,6 +161,26 @@ export function simulateStockPath(
   let totalShares = Math.round(floatShares / s.floatRatio / 1e4) * 1e4;
   let bps = s.bps0;
   let mu = 0; // expected idiosyncratic return of the current day, set at the previous close
+  // Expected idiosyncratic log return of days d+2..d+6 given the close of d (mu0 = that of d+1):
+  // the alpha decays by phi a day; the reversal state takes each day's expected return
+  // (revSum' = REV_RHO revSum + E idio); the other styles stay at their value at d (they move
+  // slowly and their premia are small). Future shocks enter at their mean 0, so the clipped
+  // reversal term is projected, not averaged over paths (its Jensen gap is ignored).
+  const revScale = Math.sqrt(1 - REV_RHO * REV_RHO) / refVol;
+  const expectedAhead = (mu0: number, a0: number, rev0: number, revZ0: number): number => {
+    const styles = mu0 - cfg.alphaReturn * a0 - cfg.reversalPremium * clip4(revZ0);
+    let m = mu0;
+    let aj = a0;
+    let rs = rev0;
+    let total = 0;
+    for (let j = 1; j <= 5; j++) {
+      rs = REV_RHO * rs + m;
+      aj *= phi;
+      m = cfg.alphaReturn * aj + cfg.reversalPremium * clip4(-rs * revScale) + styles;
+      total += m;
+    }
+    return total;
+  };
 
   for (let d = -BURN_IN; d < D; d++) {
     const c = d + BURN_IN;
@@ -323,6 +349,7 @@ export function simulateStockPath(
     p.sigma[d] = Math.sqrt(h + s.beta * s.beta * common.marketVar[c]! + cfg.industryVol * cfg.industryVol);
     p.alpha[d] = a;
     p.expRet[d] = mu;
+    p.expRet1to6[d] = expectedAhead(mu, a, revSum, revZ);
     p.size[d] = sizeZ;
     p.momentum[d] = momZ;
     p.volatility[d] = volZ;
