@@ -51,7 +51,7 @@ interface WorkflowModule {
     complete: boolean;
     executed: string[];
     loaded: string[];
-    summary?: { oracleRankIC: number; rankIC: Record<string, number> };
+    summary?: { plantedAlphaRankIC: number; bestAchievableRankIC: number; rankIC: Record<string, number> };
   }>;
 }
 
@@ -135,9 +135,15 @@ export async function runWorkflowCli(
       `${r.loaded.length > 0 ? `; loaded ${r.loaded.join(', ')} from the cache` : ''}; output in ${r.out}\n`,
   );
   if (r.summary) {
-    io.stdout.write(`oracle RankIC ${(100 * r.summary.oracleRankIC).toFixed(2)}%\n`);
+    const best = r.summary.bestAchievableRankIC;
+    io.stdout.write(
+      `best achievable RankIC ${(100 * best).toFixed(2)}% (expected return at T); ` +
+        `planted alpha ${(100 * r.summary.plantedAlphaRankIC).toFixed(2)}%\n`,
+    );
     for (const [k, v] of Object.entries(r.summary.rankIC))
-      io.stdout.write(`  ${k.padEnd(24)} RankIC ${(100 * v).toFixed(2).padStart(6)}%\n`);
+      io.stdout.write(
+        `  ${k.padEnd(24)} RankIC ${(100 * v).toFixed(2).padStart(6)}%  (${Math.round((100 * v) / best)}% of best achievable)\n`,
+      );
   }
   return 0;
 }
