@@ -578,6 +578,44 @@ function movingPair(
   minp: number,
   which: 0 | 1,
 ): void {
+  rollingPairMoments(x, yy, out, w, (cnt, sx, sy, sxx, syy, sxy) => {
+    if (!(cnt >= minp && cnt >= 2)) return NaN;
+    const cov = (sxy - (sx * sy) / cnt) / (cnt - 1);
+    if (which === 0) return cov;
+    const vx = (sxx - (sx * sx) / cnt) / (cnt - 1);
+    const vy = (syy - (sy * sy) / cnt) / (cnt - 1);
+    return vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : NaN;
+  });
+}
+
+/**
+ * What a rolling paired statistic makes of the window's moments: `cnt` pairs (both finite), and
+ * the sums of `x`, `y`, `x^2`, `y^2`, `x*y`, each taken about the window's first pair (a shift, so
+ * only differences of these sums mean anything). Returns the value for that day (NaN allowed).
+ */
+export type PairFinish = (
+  cnt: number,
+  sx: number,
+  sy: number,
+  sxx: number,
+  syy: number,
+  sxy: number,
+) => number;
+
+/**
+ * The moments of the pairs `(x[j], y[j])`, both finite, over each trailing window `[t - w + 1, t]`,
+ * handed to `finish` for `out[t]`. Updated in O(1) per day about a shift (the first pair of the
+ * window), recomputed from scratch every `w` days and whenever a spread keeps less than `CANCEL`
+ * of its raw sum of squares, so rounding cannot accumulate and a constant series has a variance of
+ * exactly 0. The one home of the rolling pair loop (`ts_cov`, `ts_corr`, `ts_beta`, `ts_resid_std`).
+ */
+export function rollingPairMoments(
+  x: Float64Array,
+  y: Float64Array,
+  out: Float64Array,
+  w: number,
+  finish: PairFinish,
+): void {
   const n = x.length;
   let cnt = 0;
   let cx = NaN;
@@ -592,7 +630,7 @@ function movingPair(
     let again = t % w === 0;
     if (!again) {
       const xt = x[t]!;
-      const yt = yy[t]!;
+      const yt = y[t]!;
       if (xt - xt === 0 && yt - yt === 0) {
         if (Number.isNaN(cx)) {
           cx = xt;
@@ -609,7 +647,7 @@ function movingPair(
       }
       if (s - 1 >= 0) {
         const xs = x[s - 1]!;
-        const ys = yy[s - 1]!;
+        const ys = y[s - 1]!;
         if (xs - xs === 0 && ys - ys === 0) {
           const a = xs - cx;
           const b = ys - cy;
@@ -633,7 +671,7 @@ function movingPair(
       cx = cy = NaN;
       for (let j = Math.max(0, s); j <= t; j++) {
         const xj = x[j]!;
-        const yj = yy[j]!;
+        const yj = y[j]!;
         if (!(xj - xj === 0 && yj - yj === 0)) continue;
         if (Number.isNaN(cx)) {
           cx = xj;
@@ -649,18 +687,7 @@ function movingPair(
         sxy += a * b;
       }
     }
-    if (!(cnt >= minp && cnt >= 2)) {
-      out[t] = NaN;
-      continue;
-    }
-    const cov = (sxy - (sx * sy) / cnt) / (cnt - 1);
-    if (which === 0) {
-      out[t] = cov;
-      continue;
-    }
-    const vx = (sxx - (sx * sx) / cnt) / (cnt - 1);
-    const vy = (syy - (sy * sy) / cnt) / (cnt - 1);
-    out[t] = vx > 0 && vy > 0 ? cov / Math.sqrt(vx * vy) : NaN;
+    out[t] = finish(cnt, sx, sy, sxx, syy, sxy);
   }
 }
 

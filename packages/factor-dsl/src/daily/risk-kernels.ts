@@ -1,6 +1,6 @@
 import { zscore } from '@hfq/core';
 import type { CsRow } from './cross-section.js';
-import type { KernelScratch } from './kernels.js';
+import { type KernelScratch, rollingPairMoments } from './kernels.js';
 
 /**
  * Kernels of the daily operators that risk models need (Barra-like style exposures): the
@@ -11,15 +11,12 @@ import type { KernelScratch } from './kernels.js';
  * (`src/ops/daily.ts`).
  */
 
-/** Recompute the running sums when a spread keeps less than this fraction of its raw sum of squares. */
-const CANCEL = 1e-6;
-
 /**
  * OLS of `y` on an intercept and `x` over the days of the window `[t - w + 1, t]` where both are
- * finite (pairs). Sums about the first pair of the window (a shift), updated in O(1) per day and
- * recomputed every `w` days and on cancellation, so rounding cannot accumulate and a constant `x`
- * gives a variance of exactly 0. `which`: 0 the slope, 1 the standard deviation of the residuals
- * (divisor pairs - 2). Needs `max(p[1], minp, 2 or 3)` pairs and a positive variance of `x`.
+ * finite (pairs), from the window's moments (`rollingPairMoments`: O(1) per day, recomputed every
+ * `w` days and on cancellation, so a constant `x` gives a variance of exactly 0). `which`: 0 the
+ * slope, 1 the standard deviation of the residuals (divisor pairs - 2). Needs `need` pairs and a
+ * positive variance of `x`.
  */
 function movingOls(
   y: Float64Array,
@@ -29,95 +26,16 @@ function movingOls(
   need: number,
   which: 0 | 1,
 ): void {
-  const n = y.length;
-  let cnt = 0;
-  let cx = NaN;
-  let cy = NaN;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let t = 0; t < n; t++) {
-    const s = t - w + 1;
-    let again = t % w === 0;
-    if (!again) {
-      const xt = x[t]!;
-      const yt = y[t]!;
-      if (xt - xt === 0 && yt - yt === 0) {
-        if (Number.isNaN(cx)) {
-          cx = xt;
-          cy = yt;
-        }
-        const a = xt - cx;
-        const b = yt - cy;
-        cnt++;
-        sx += a;
-        sy += b;
-        sxx += a * a;
-        syy += b * b;
-        sxy += a * b;
-      }
-      if (s - 1 >= 0) {
-        const xs = x[s - 1]!;
-        const ys = y[s - 1]!;
-        if (xs - xs === 0 && ys - ys === 0) {
-          const a = xs - cx;
-          const b = ys - cy;
-          cnt--;
-          sx -= a;
-          sy -= b;
-          sxx -= a * a;
-          syy -= b * b;
-          sxy -= a * b;
-        }
-      }
-      if (
-        cnt >= 2 &&
-        (cnt * sxx - sx * sx <= CANCEL * cnt * sxx || cnt * syy - sy * sy <= CANCEL * cnt * syy)
-      ) {
-        again = true;
-      }
-    }
-    if (again) {
-      cnt = sx = sy = sxx = syy = sxy = 0;
-      cx = cy = NaN;
-      for (let j = Math.max(0, s); j <= t; j++) {
-        const xj = x[j]!;
-        const yj = y[j]!;
-        if (!(xj - xj === 0 && yj - yj === 0)) continue;
-        if (Number.isNaN(cx)) {
-          cx = xj;
-          cy = yj;
-        }
-        const a = xj - cx;
-        const b = yj - cy;
-        cnt++;
-        sx += a;
-        sy += b;
-        sxx += a * a;
-        syy += b * b;
-        sxy += a * b;
-      }
-    }
-    if (cnt < need) {
-      out[t] = NaN;
-      continue;
-    }
+  rollingPairMoments(x, y, out, w, (cnt, sx, sy, sxx, syy, sxy) => {
+    if (cnt < need) return NaN;
     const vx = sxx - (sx * sx) / cnt;
-    if (!(vx > 0)) {
-      out[t] = NaN;
-      continue;
-    }
+    if (!(vx > 0)) return NaN;
     const cxy = sxy - (sx * sy) / cnt;
     const beta = cxy / vx;
-    if (which === 0) {
-      out[t] = beta;
-      continue;
-    }
+    if (which === 0) return beta;
     const vy = syy - (sy * sy) / cnt;
-    out[t] = Math.sqrt(Math.max(0, vy - beta * cxy) / (cnt - 2));
-  }
+    return Math.sqrt(Math.max(0, vy - beta * cxy) / (cnt - 2));
+  });
 }
 
 /** `ts_beta(y, x, w, min_obs)`: the engine passes the first argument (y) as `x` of a kernel. */
