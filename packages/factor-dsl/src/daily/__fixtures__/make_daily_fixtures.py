@@ -9,12 +9,11 @@ scipy (no running sums, no shared code with the TypeScript kernels), following q
 (qlib/data/ops.py; pandas rolling with min_periods=1, or all w days with minPeriods 'window').
 NaN is written as null.
 """
-import json
-import math
-import os
 
 import numpy as np
 from scipy import stats
+
+from fixture_io import enc, write_fixture
 
 rng = np.random.default_rng(20261207)
 NAN = float("nan")
@@ -313,10 +312,6 @@ case("group_rank(turnover)", per_date(turnover, lambda r: group(r, cs_rank)))
 case("group_zscore(close)", per_date(c, lambda r: group(r, cs_zscore)))
 
 
-def enc(a):
-    return [None if not math.isfinite(float(x)) else float(x) for x in np.asarray(a, dtype=float).ravel()]
-
-
 out = {
     "dates": [int((np.datetime64("2024-01-02") + np.timedelta64(i, "D")).astype(str).replace("-", "")) for i in range(T)],
     "assets": [f"s{k}" for k in range(N)],
@@ -324,6 +319,5 @@ out = {
     "industry": enc(industry),
     "cases": [{"formula": k["formula"], "minPeriods": k["minPeriods"], "expected": enc(k["expected"])} for k in cases],
 }
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "daily.json"), "w") as fh:
-    json.dump(out, fh, separators=(",", ":"))
+write_fixture("daily.json", out)
 print(f"{len(cases)} cases")

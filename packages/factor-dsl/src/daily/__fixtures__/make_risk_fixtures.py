@@ -13,11 +13,11 @@ not from the formulas: returns from yesterday's adjusted close, log returns sinc
 close, windows of paired days, cap-weighted mean, population sd, clip-and-restandardise.
 NaN is written as null.
 """
-import json
 import math
-import os
 
 import numpy as np
+
+from fixture_io import enc, write_fixture
 
 rng = np.random.default_rng(20261208)
 NAN = float("nan")
@@ -232,10 +232,6 @@ style_values = styles(o["betaWindow"], o["betaMinObs"], o["momentumWindow"], o["
                       o["momentumMinObs"], o["liquidityWindow"], o["clip"])
 
 
-def enc(a):
-    return [None if not math.isfinite(float(x)) else float(x) for x in np.asarray(a, dtype=float).ravel()]
-
-
 out = {
     "dates": [int((np.datetime64("2024-01-02") + np.timedelta64(i, "D")).astype(str).replace("-", "")) for i in range(T)],
     "assets": [f"s{k}" for k in range(N)],
@@ -245,6 +241,5 @@ out = {
     "styleOptions": STYLE_OPTIONS,
     "styles": {k: enc(v) for k, v in style_values.items()},
 }
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "risk.json"), "w") as fh:
-    json.dump(out, fh, separators=(",", ":"))
+write_fixture("risk.json", out)
 print(f"{len(cases)} cases, {len(style_values)} styles")
