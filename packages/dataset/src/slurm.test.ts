@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { slurmForTest } from '../../../test-support/slurm.js';
 import { compareFactorOutputs, readFactorOutput, verifyFactorOutput } from './factor-output.js';
 import { type CliCapture, captureCli, factorsArgs } from './test-utils/capture-cli.js';
 
@@ -14,26 +15,9 @@ import { type CliCapture, captureCli, factorsArgs } from './test-utils/capture-c
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'packages/dataset/bin/hfq.js');
-const UP = join(REPO, 'scripts/slurm/up.sh');
 const JOB = join(REPO, 'scripts/slurm/factors.sbatch');
 
-function slurmUp(): string | null {
-  const r = spawnSync('bash', [UP], {
-    encoding: 'utf8',
-    timeout: 40_000,
-    env: { ...process.env, HFQ_SLURM_NO_INSTALL: '1' },
-  });
-  if (r.error) return `scripts/slurm/up.sh could not run: ${r.error.message}`;
-  if (r.status !== 0)
-    return (r.stderr.trim() || `scripts/slurm/up.sh exited ${r.status}`).replace(/^slurm-up: /, '');
-  return null;
-}
-
-const whyNot = slurmUp();
-if (whyNot !== null)
-  console.warn(
-    `SKIPPED the Slurm array-job test: ${whyNot}. To run it: as root, bash scripts/slurm/up.sh (installs Debian's slurmd slurmctld slurm-client munge).`,
-  );
+const whyNot = slurmForTest('Slurm array-job');
 
 const hfq = (...args: string[]): Promise<CliCapture> => captureCli(args, {});
 

@@ -13,10 +13,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { slurmForTest } from '../../../test-support/slurm.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'packages/dataset/bin/hfq.js');
-const UP = join(REPO, 'scripts/slurm/up.sh');
 const JOB = join(REPO, 'scripts/slurm/run.sbatch');
 /** A tiny study: 25 stocks x 120 days, one model, 2 seeds x 2 folds = 4 trainings of seconds each. */
 const TINY = {
@@ -38,23 +38,7 @@ const TINY = {
   },
 };
 
-function slurmUp(): string | null {
-  const r = spawnSync('bash', [UP], {
-    encoding: 'utf8',
-    timeout: 40_000,
-    env: { ...process.env, HFQ_SLURM_NO_INSTALL: '1' },
-  });
-  if (r.error) return `scripts/slurm/up.sh could not run: ${r.error.message}`;
-  if (r.status !== 0)
-    return (r.stderr.trim() || `scripts/slurm/up.sh exited ${r.status}`).replace(/^slurm-up: /, '');
-  return null;
-}
-
-const whyNot = slurmUp();
-if (whyNot !== null)
-  console.warn(
-    `SKIPPED the Slurm training-array test: ${whyNot}. To run it: as root, bash scripts/slurm/up.sh (installs Debian's slurmd slurmctld slurm-client munge).`,
-  );
+const whyNot = slurmForTest('Slurm training-array');
 
 /** `hfq` as a child process (the bin re-runs the sources under tsx). */
 function hfq(args: string[]) {
