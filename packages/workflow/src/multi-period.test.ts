@@ -14,26 +14,12 @@ import { loadMarket } from './market.js';
 import { multiPeriodSections } from './report-multi-period.js';
 import { runWorkflow, type WorkflowRunResult } from './run.js';
 import { compareMultiPeriod } from './stage-multi-period.js';
+import { tinyStudy } from './test-utils/tiny-study.js';
 
-const TINY = {
-  checkOracleShare: 0,
-  data: {
-    sim: { seed: 3, nStocks: 25, nDays: 120, indexSize: 10, startDate: 20230103, tickIntervalMs: 60_000 },
-  },
-  factors: { threads: 1 },
-  models: {
-    include: ['all-transformer', 'all-seq2seq'],
-    seeds: 1,
-    epochs: 1,
-    window: 5,
-    dModel: 4,
-    variableTokens: 4,
-    retrainEvery: 30,
-    maxStocksPerDate: 0,
-    threads: 2,
-  },
-  multiPeriod: { minCalibrationDates: 2 },
-};
+const TINY = tinyStudy(
+  { include: ['all-transformer', 'all-seq2seq'], threads: 2 },
+  { multiPeriod: { minCalibrationDates: 2 } },
+);
 const config = (override: unknown = {}): WorkflowConfig =>
   mergeWorkflowConfig(mergeWorkflowConfig(DEFAULT_WORKFLOW_CONFIG, TINY), override);
 

@@ -14,29 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { slurmForTest } from '../../../test-support/slurm.js';
+import { tinyStudy } from './test-utils/tiny-study.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(REPO, 'packages/dataset/bin/hfq.js');
 const JOB = join(REPO, 'scripts/slurm/run.sbatch');
 /** A tiny study: 25 stocks x 120 days, one model, 2 seeds x 2 folds = 4 trainings of seconds each. */
-const TINY = {
-  checkOracleShare: 0,
-  data: {
-    sim: { seed: 3, nStocks: 25, nDays: 120, indexSize: 10, startDate: 20230103, tickIntervalMs: 60_000 },
-  },
-  factors: { threads: 1 },
-  models: {
-    include: ['all-transformer'],
-    seeds: 2,
-    epochs: 1,
-    window: 5,
-    dModel: 4,
-    variableTokens: 4,
-    retrainEvery: 30,
-    maxStocksPerDate: 0,
-    threads: 1,
-  },
-};
+const TINY = tinyStudy({ include: ['all-transformer'], seeds: 2, threads: 1 });
 
 const whyNot = slurmForTest('Slurm training-array');
 

@@ -19,25 +19,10 @@ import {
   type WorkflowConfig,
 } from './config.js';
 import { runWorkflow, type WorkflowRunResult } from './run.js';
+import { TINY_SIM, tinyStudy } from './test-utils/tiny-study.js';
 
 const BIN = fileURLToPath(new URL('../../dataset/bin/hfq.js', import.meta.url));
-const SIM = { seed: 3, nStocks: 25, nDays: 120, indexSize: 10, startDate: 20230103, tickIntervalMs: 60_000 };
-const TINY = {
-  checkOracleShare: 0,
-  data: { sim: SIM },
-  factors: { threads: 1 },
-  models: {
-    include: ['all-transformer'],
-    seeds: 2,
-    epochs: 1,
-    window: 5,
-    dModel: 4,
-    variableTokens: 4,
-    retrainEvery: 30,
-    maxStocksPerDate: 0,
-    threads: 2,
-  },
-};
+const TINY = tinyStudy({ include: ['all-transformer'], seeds: 2, threads: 2 });
 
 let root: string;
 let one: WorkflowRunResult;
@@ -215,15 +200,15 @@ describe('the same study from a dataset directory', () => {
       'export',
       dir,
       '--stocks',
-      String(SIM.nStocks),
+      String(TINY_SIM.nStocks),
       '--days',
-      String(SIM.nDays),
+      String(TINY_SIM.nDays),
       '--seed',
-      String(SIM.seed),
+      String(TINY_SIM.seed),
       '--start-date',
-      String(SIM.startDate),
+      String(TINY_SIM.startDate),
       '--tick-interval-ms',
-      String(SIM.tickIntervalMs),
+      String(TINY_SIM.tickIntervalMs),
     ]);
     expect(e.code, e.err).toBe(0);
     const r = await runWorkflow(mergeWorkflowConfig(config(), { data: { dir } }), {
